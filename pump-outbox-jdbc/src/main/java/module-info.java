@@ -5,6 +5,7 @@ module dev.pump.jdbc {
   requires transitive org.jdbi.v3.core;
   requires transitive com.zaxxer.hikari;
   requires org.postgresql.jdbc;
+  requires tools.jackson.databind;
 
   exports dev.pump.jdbc;
 }

@@ -62,6 +62,7 @@ class PumpMigrationsTest {
             "causation_id text",
             "kind text",
             "destination text",
+            "topics ARRAY",
             "message_id text",
             "headers jsonb",
             "body bytea",
@@ -178,6 +179,12 @@ class PumpMigrationsTest {
                 "INSERT INTO checked.outbox (endpoint, kind, destination, message_id, body)"
                     + " VALUES ('orders', 'broadcast', 'billing', 'm-1', '')"))
         .contains("outbox_kind_valid");
+    assertThat(
+            failure(
+                db,
+                "INSERT INTO checked.outbox (endpoint, kind, destination, message_id, body)"
+                    + " VALUES ('orders', 'publish', 'OrderPlaced', 'm-1', '')"))
+        .contains("outbox_publish_has_topics");
     assertThat(
             failure(
                 db,

@@ -52,12 +52,14 @@ COMMENT ON TABLE "${schema}".inbox IS
 
 -- Outgoing messages, written in the handler's (or the application's) transaction and relayed by
 -- the dispatcher after commit. A row is pending until dispatched_at or parked_at is set.
+-- destination is a queue (kind 'send') or the message type's own topic (kind 'publish').
 CREATE TABLE "${schema}".outbox (
     id            bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     endpoint      text        NOT NULL,
     causation_id  text,
     kind          text        NOT NULL DEFAULT 'send',
     destination   text        NOT NULL,
+    topics        text[],
     message_id    text        NOT NULL,
     headers       jsonb       NOT NULL DEFAULT '{}'::jsonb,
     body          bytea       NOT NULL,
@@ -71,6 +73,8 @@ CREATE TABLE "${schema}".outbox (
     dispatched_at timestamptz,
     parked_at     timestamptz,
     CONSTRAINT outbox_kind_valid CHECK (kind IN ('send', 'publish')),
+    -- a publish goes to every queue subscribed to any of its topics: the type's own, then its supertypes'
+    CONSTRAINT outbox_publish_has_topics CHECK ((kind = 'publish') = (topics IS NOT NULL)),
     CONSTRAINT outbox_endpoint_length CHECK (char_length(endpoint) BETWEEN 1 AND 200),
     CONSTRAINT outbox_destination_length CHECK (char_length(destination) BETWEEN 1 AND 200),
     CONSTRAINT outbox_message_id_length CHECK (char_length(message_id) BETWEEN 1 AND 200),

@@ -1,0 +1,84 @@
+package dev.pump.core;
+
+import dev.pump.core.recoverability.FailedMessages;
+import java.time.Duration;
+
+/**
+ * A named logical service: it receives messages from its input queue with a bounded, gracefully
+ * stoppable pump, runs each through its middleware pipeline to its handlers, and recovers from
+ * failures with retries and an error queue.
+ *
+ * <pre>{@code
+ * try (Endpoint orders = Endpoint.builder()
+ *     .name("orders")
+ *     .transport(transport)
+ *     .handler(PlaceOrder.class, (order, context) -> context.publish(new OrderPlaced(order.id())))
+ *     .build()) {
+ *   orders.start();
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <p>As a {@link MessageSender}, an endpoint sends from outside any handler: each send and publish
+ * leaves at once. Inside a handler, send through its {@link Context} instead.
+ *
+ * <p>An endpoint runs once: {@link #start()}, then {@link #stop(Duration)} (or {@link #close()}).
+ * Its settings are frozen when it is built. All methods are thread-safe; {@code stop} may be called
+ * from any thread, any number of times.
+ */
+public interface Endpoint extends MessageSender, AutoCloseable {
+  /** Returns a builder for an endpoint; see {@link EndpointBuilder} for every setting. */
+  static EndpointBuilder builder() {
+    return new EndpointBuilder();
+  }
+
+  /** The endpoint's name. */
+  String name();
+
+  /** The queue the endpoint receives from. */
+  String inputQueue();
+
+  /** Where the endpoint is in its life. */
+  State state();
+
+  /**
+   * Starts receiving: creates the input and error queues if needed, subscribes the input queue to
+   * the topics of the handled types (unless turned off), and starts the pump.
+   *
+   * @throws IllegalStateException if the endpoint was started before
+   */
+  void start();
+
+  /**
+   * Stops the endpoint, in order: stop receiving; wait up to {@code grace} for messages in flight
+   * to finish; then signal cancellation to those still running (their context's {@link
+   * Cancellation} and a thread interrupt) and wait a short bounded time more ({@code
+   * EndpointBuilder.cancellationGrace}). Cancelled messages are not acknowledged, so they are
+   * received again later; nothing is lost. A message received after stop began is given back
+   * without being started.
+   *
+   * <p>Returns within {@code grace} plus the cancellation grace. Idempotent: later calls, and calls
+   * on an endpoint never started, return at once. Called from one of the endpoint's own handlers,
+   * it starts the stop and returns without waiting (the handler would otherwise wait for itself).
+   */
+  void stop(Duration grace);
+
+  /** Stops with the grace set by {@code EndpointBuilder.stopGrace} (default 30 seconds). */
+  @Override
+  void close();
+
+  /** Operations on this endpoint's error queue: retry failed messages once fixed. */
+  FailedMessages failedMessages();
+
+  /** The life of an endpoint. */
+  enum State {
+    /** Built, not started. */
+    CREATED,
+    /** Receiving and processing. */
+    RUNNING,
+    /** Stop began: no more receives; in-flight messages are finishing or being cancelled. */
+    STOPPING,
+    /** Stopped; it cannot start again. */
+    STOPPED
+  }
+}

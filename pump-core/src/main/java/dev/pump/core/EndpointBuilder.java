@@ -1,0 +1,443 @@
+package dev.pump.core;
+
+// This file is long because it is the one place every endpoint setting is documented, defaulted
+// and validated; splitting it would scatter that.
+
+import dev.pump.core.internal.endpoint.DefaultEndpoint;
+import dev.pump.core.internal.endpoint.EndpointSettings;
+import dev.pump.core.internal.pipeline.PipelineLayout;
+import dev.pump.core.internal.routing.HandlerRegistration;
+import dev.pump.core.pipeline.PipelineBuilder;
+import dev.pump.core.recoverability.Recoverability;
+import dev.pump.core.serialization.JsonSerializer;
+import dev.pump.core.serialization.Serializer;
+import dev.pump.core.transport.Transport;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds an {@link Endpoint}. Every setting has a default except {@link #name} and {@link
+ * #transport}; {@link #build()} checks them all at once and names each bad one in its error. The
+ * built endpoint copies the settings: changing the builder afterwards does not affect it. Not
+ * thread-safe.
+ */
+public final class EndpointBuilder {
+  /** Messages in flight at once: {@code max(2, available processors)}. */
+  public static final int DEFAULT_CONCURRENCY =
+      Math.max(2, Runtime.getRuntime().availableProcessors());
+
+  /** The longest one receive call waits for a message: 2 seconds. */
+  public static final Duration DEFAULT_RECEIVE_WAIT = Duration.ofSeconds(2);
+
+  /** The grace {@link Endpoint#close()} gives in-flight messages: 30 seconds. */
+  public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(30);
+
+  /** How long stop waits for cancelled messages to wind down after the grace: 5 seconds. */
+  public static final Duration DEFAULT_CANCELLATION_GRACE = Duration.ofSeconds(5);
+
+  /** Platform threads for offloaded compute-bound work: the number of available processors. */
+  public static final int DEFAULT_COMPUTE_THREADS = Runtime.getRuntime().availableProcessors();
+
+  /** Immediate-dispatch sends one message may have in flight at once: 16. */
+  public static final int DEFAULT_IMMEDIATE_DISPATCH_CONCURRENCY = 16;
+
+  /** The most messages in one transport call: 1000. */
+  public static final int DEFAULT_MAX_BATCH_MESSAGES = 1000;
+
+  /** The most body bytes in one transport call: 256 KiB. */
+  public static final int DEFAULT_MAX_BATCH_BYTES = 256 * 1024;
+
+  /** The first wait after a failed receive; doubles with each failure in a row: 100 ms. */
+  public static final Duration DEFAULT_RECEIVE_BACKOFF = Duration.ofMillis(100);
+
+  /** The longest wait between failed receives: 30 seconds. */
+  public static final Duration DEFAULT_MAX_RECEIVE_BACKOFF = Duration.ofSeconds(30);
+
+  /** Failed receives in a row that trip the circuit breaker and report a critical error: 10. */
+  public static final int DEFAULT_CIRCUIT_BREAKER_THRESHOLD = 10;
+
+  private static final int MAX_CONCURRENCY = 10_000;
+
+  private String name;
+  private String inputQueue;
+  private Transport transport;
+  private Serializer serializer = JsonSerializer.create();
+  private Clock clock = Clock.systemUTC();
+  private int concurrency = DEFAULT_CONCURRENCY;
+  private Duration receiveWait = DEFAULT_RECEIVE_WAIT;
+  private Duration stopGrace = DEFAULT_STOP_GRACE;
+  private Duration cancellationGrace = DEFAULT_CANCELLATION_GRACE;
+  private int computeThreads = DEFAULT_COMPUTE_THREADS;
+  private int immediateDispatchConcurrency = DEFAULT_IMMEDIATE_DISPATCH_CONCURRENCY;
+  private int maxBatchMessages = DEFAULT_MAX_BATCH_MESSAGES;
+  private int maxBatchBytes = DEFAULT_MAX_BATCH_BYTES;
+  private Duration receiveBackoff = DEFAULT_RECEIVE_BACKOFF;
+  private Duration maxReceiveBackoff = DEFAULT_MAX_RECEIVE_BACKOFF;
+  private int circuitBreakerThreshold = DEFAULT_CIRCUIT_BREAKER_THRESHOLD;
+  private Recoverability recoverability = Recoverability.defaults();
+  private boolean autoSubscribe = true;
+  private Consumer<CriticalError> onCriticalError = EndpointBuilder::logCriticalError;
+  private ClassLoader classLoader;
+  private final List<HandlerRegistration<?>> handlers = new ArrayList<>();
+  private final Map<Class<?>, String> routes = new LinkedHashMap<>();
+  private final List<String> problems = new ArrayList<>();
+  private final PipelineLayout pipeline = new PipelineLayout();
+
+  EndpointBuilder() {}
+
+  /** The endpoint's name, a valid {@link Names name}. Required; no default. */
+  public EndpointBuilder name(String name) {
+    this.name = name;
+    return this;
+  }
+
+  /** The queue to receive from, a valid {@link Names name}. Default: the endpoint's name. */
+  public EndpointBuilder inputQueue(String inputQueue) {
+    this.inputQueue = inputQueue;
+    return this;
+  }
+
+  /**
+   * The transport to receive from and send through. Required; no default. The endpoint does not
+   * close it: its owner does, after stopping every endpoint that uses it.
+   */
+  public EndpointBuilder transport(Transport transport) {
+    this.transport = transport;
+    return this;
+  }
+
+  /** The serializer for message bodies. Default: {@link JsonSerializer#create()}. */
+  public EndpointBuilder serializer(Serializer serializer) {
+    this.serializer = serializer;
+    return this;
+  }
+
+  /** The clock for headers and failure times. Default: {@link Clock#systemUTC()}. */
+  public EndpointBuilder clock(Clock clock) {
+    this.clock = clock;
+    return this;
+  }
+
+  /**
+   * How many messages are processed at once, 1 to 10000. A permit is taken before each receive, so
+   * this also bounds how many messages are taken from the transport. Default: {@link
+   * #DEFAULT_CONCURRENCY}.
+   */
+  public EndpointBuilder concurrency(int concurrency) {
+    this.concurrency = concurrency;
+    return this;
+  }
+
+  /**
+   * The longest one receive call waits for a message, 1 ms to 5 minutes. Stop does not wait for it:
+   * it interrupts the receive. Default: {@link #DEFAULT_RECEIVE_WAIT}.
+   */
+  public EndpointBuilder receiveWait(Duration receiveWait) {
+    this.receiveWait = receiveWait;
+    return this;
+  }
+
+  /**
+   * The grace {@link Endpoint#close()} passes to stop; positive. Default {@link
+   * #DEFAULT_STOP_GRACE}.
+   */
+  public EndpointBuilder stopGrace(Duration stopGrace) {
+    this.stopGrace = stopGrace;
+    return this;
+  }
+
+  /**
+   * How long stop waits, after the grace ran out and cancellation was signalled, for cancelled
+   * messages to wind down; positive. Default: {@link #DEFAULT_CANCELLATION_GRACE}.
+   */
+  public EndpointBuilder cancellationGrace(Duration cancellationGrace) {
+    this.cancellationGrace = cancellationGrace;
+    return this;
+  }
+
+  /**
+   * Platform threads for {@link Context#compute}, 1 to 1024. Default: {@link
+   * #DEFAULT_COMPUTE_THREADS}.
+   */
+  public EndpointBuilder computeThreads(int computeThreads) {
+    this.computeThreads = computeThreads;
+    return this;
+  }
+
+  /**
+   * How many immediate-dispatch sends one message may have in flight at once, when its handler
+   * sends from several threads, 1 to 10000. Default: {@link
+   * #DEFAULT_IMMEDIATE_DISPATCH_CONCURRENCY}.
+   */
+  public EndpointBuilder immediateDispatchConcurrency(int immediateDispatchConcurrency) {
+    this.immediateDispatchConcurrency = immediateDispatchConcurrency;
+    return this;
+  }
+
+  /**
+   * The most messages handed to the transport in one call, 1 to 100000. Default: {@link
+   * #DEFAULT_MAX_BATCH_MESSAGES}.
+   */
+  public EndpointBuilder maxBatchMessages(int maxBatchMessages) {
+    this.maxBatchMessages = maxBatchMessages;
+    return this;
+  }
+
+  /**
+   * The most body bytes handed to the transport in one call, 1 KiB to 64 MiB; a larger single
+   * message still goes, alone. Default: {@link #DEFAULT_MAX_BATCH_BYTES}.
+   */
+  public EndpointBuilder maxBatchBytes(int maxBatchBytes) {
+    this.maxBatchBytes = maxBatchBytes;
+    return this;
+  }
+
+  /**
+   * The back-off after failed receives: the first wait, doubling with each failure in a row up to
+   * {@code max}. Defaults: {@link #DEFAULT_RECEIVE_BACKOFF}, {@link #DEFAULT_MAX_RECEIVE_BACKOFF}.
+   */
+  public EndpointBuilder receiveBackoff(Duration initial, Duration max) {
+    this.receiveBackoff = initial;
+    this.maxReceiveBackoff = max;
+    return this;
+  }
+
+  /**
+   * Failed receives in a row that trip the circuit breaker, 1 to 1000000. Default: {@link
+   * #DEFAULT_CIRCUIT_BREAKER_THRESHOLD}.
+   */
+  public EndpointBuilder circuitBreakerThreshold(int threshold) {
+    this.circuitBreakerThreshold = threshold;
+    return this;
+  }
+
+  /**
+   * Called, on its own thread, when the circuit breaker trips; it may alert, or stop the endpoint.
+   * Default: logs the error.
+   */
+  public EndpointBuilder onCriticalError(Consumer<CriticalError> onCriticalError) {
+    this.onCriticalError = onCriticalError;
+    return this;
+  }
+
+  /** Retries and the error queue. Default: {@link Recoverability#defaults()}. */
+  public EndpointBuilder recoverability(Recoverability recoverability) {
+    this.recoverability = recoverability;
+    return this;
+  }
+
+  /**
+   * Whether {@link Endpoint#start()} subscribes the input queue to the topic of every handled type.
+   * Default: {@code true}.
+   */
+  public EndpointBuilder autoSubscribe(boolean autoSubscribe) {
+    this.autoSubscribe = autoSubscribe;
+    return this;
+  }
+
+  /**
+   * Where message classes named in enclosed-types headers are looked up. Default: the thread
+   * context class loader when {@link #build()} runs, else Pump's own.
+   */
+  public EndpointBuilder classLoader(ClassLoader classLoader) {
+    this.classLoader = classLoader;
+    return this;
+  }
+
+  /**
+   * Registers a handler instance shared by every message of {@code type} or its subtypes; it must
+   * be thread-safe. Several handlers may be registered for one type; they run in registration
+   * order.
+   */
+  public <T> EndpointBuilder handler(Class<T> type, Handler<? super T> handler) {
+    if (type == null || handler == null) {
+      problems.add("endpoint.handler needs a type and a handler, was " + type + ", " + handler);
+    } else {
+      handlers.add(HandlerRegistration.instance(type, handler));
+    }
+    return this;
+  }
+
+  /**
+   * Registers a factory that makes a new handler for every message of {@code type} or its subtypes,
+   * e.g. from a dependency-injection scope; a handler that is {@link AutoCloseable} is closed after
+   * its message.
+   */
+  public <T> EndpointBuilder handlerFactory(
+      Class<T> type, Supplier<? extends Handler<? super T>> factory) {
+    if (type == null || factory == null) {
+      problems.add(
+          "endpoint.handlerFactory needs a type and a factory, was " + type + ", " + factory);
+    } else {
+      handlers.add(HandlerRegistration.factory(type, factory));
+    }
+    return this;
+  }
+
+  /**
+   * Routes commands of {@code type} (and its subtypes, unless routed themselves) to the queue
+   * {@code destination}, for {@link Context#send(Object)}.
+   */
+  public EndpointBuilder route(Class<?> type, String destination) {
+    if (type == null) {
+      problems.add("endpoint.route needs a type, was null");
+    } else if (routes.putIfAbsent(type, destination) != null) {
+      problems.add("endpoint.route for " + type.getName() + " is set twice");
+    }
+    return this;
+  }
+
+  /**
+   * Arranges middleware around the built-in links by name, e.g. {@code m -> m.addBefore(
+   * Middleware.INVOKE_HANDLERS, "audit", audit)}. Default: only the built-in links.
+   */
+  public EndpointBuilder middleware(Consumer<PipelineBuilder> arrangement) {
+    try {
+      arrangement.accept(pipeline);
+    } catch (PumpConfigurationException e) {
+      problems.add(e.getMessage()); // reported by build(), with every other problem
+    }
+    return this;
+  }
+
+  /**
+   * Returns the endpoint, not yet started.
+   *
+   * @throws PumpConfigurationException naming every invalid setting and its value
+   */
+  public Endpoint build() {
+    List<String> found = new ArrayList<>(problems);
+    nameProblem(found, "endpoint.name", name);
+    String queue = inputQueue != null ? inputQueue : name;
+    if (inputQueue != null) {
+      nameProblem(found, "endpoint.inputQueue", inputQueue);
+    }
+    required(found, "endpoint.transport", transport);
+    required(found, "endpoint.serializer", serializer);
+    required(found, "endpoint.clock", clock);
+    required(found, "endpoint.recoverability", recoverability);
+    required(found, "endpoint.onCriticalError", onCriticalError);
+    range(found, "endpoint.concurrency", concurrency, 1, MAX_CONCURRENCY);
+    range(found, "endpoint.computeThreads", computeThreads, 1, 1024);
+    range(
+        found,
+        "endpoint.immediateDispatchConcurrency",
+        immediateDispatchConcurrency,
+        1,
+        MAX_CONCURRENCY);
+    range(found, "endpoint.maxBatchMessages", maxBatchMessages, 1, 100_000);
+    range(found, "endpoint.maxBatchBytes", maxBatchBytes, 1024, 64 * 1024 * 1024);
+    range(found, "endpoint.circuitBreakerThreshold", circuitBreakerThreshold, 1, 1_000_000);
+    duration(
+        found, "endpoint.receiveWait", receiveWait, Duration.ofMillis(1), Duration.ofMinutes(5));
+    positive(found, "endpoint.stopGrace", stopGrace);
+    positive(found, "endpoint.cancellationGrace", cancellationGrace);
+    positive(found, "endpoint.receiveBackoff", receiveBackoff);
+    positive(found, "endpoint.maxReceiveBackoff", maxReceiveBackoff);
+    if (receiveBackoff != null
+        && maxReceiveBackoff != null
+        && maxReceiveBackoff.compareTo(receiveBackoff) < 0) {
+      found.add(
+          "endpoint.maxReceiveBackoff must not be shorter than endpoint.receiveBackoff ("
+              + receiveBackoff
+              + "), was "
+              + maxReceiveBackoff);
+    }
+    routes.forEach((type, destination) ->
+        nameProblem(found, "endpoint.route for " + type.getName(), destination));
+    if (transport != null
+        && recoverability != null
+        && recoverability.mayRetryDelayed()
+        && !transport.capabilities().delayedDelivery()) {
+      found.add(
+          "endpoint.recoverability has delayed retries, but the transport "
+              + transport.getClass().getSimpleName()
+              + " has no delayed delivery; set delayedRetries(0)");
+    }
+    if (!found.isEmpty()) {
+      throw new PumpConfigurationException(String.join("; ", found));
+    }
+    ClassLoader loader = classLoader;
+    if (loader == null) {
+      loader = Thread.currentThread().getContextClassLoader();
+    }
+    if (loader == null) {
+      loader = EndpointBuilder.class.getClassLoader();
+    }
+    return DefaultEndpoint.create(
+        new EndpointSettings(
+            name,
+            queue,
+            transport,
+            serializer,
+            clock,
+            concurrency,
+            receiveWait,
+            stopGrace,
+            cancellationGrace,
+            computeThreads,
+            immediateDispatchConcurrency,
+            maxBatchMessages,
+            maxBatchBytes,
+            receiveBackoff,
+            maxReceiveBackoff,
+            circuitBreakerThreshold,
+            onCriticalError,
+            recoverability,
+            autoSubscribe,
+            loader,
+            List.copyOf(handlers),
+            Map.copyOf(routes),
+            pipeline.copy()));
+  }
+
+  private static void nameProblem(List<String> found, String property, String value) {
+    String problem = Names.problem(property, value);
+    if (problem != null) {
+      found.add(problem);
+    }
+  }
+
+  private static void required(List<String> found, String property, Object value) {
+    if (value == null) {
+      found.add(property + " must be set");
+    }
+  }
+
+  private static void range(List<String> found, String property, int value, int min, int max) {
+    if (value < min || value > max) {
+      found.add(property + " must be between " + min + " and " + max + ", was " + value);
+    }
+  }
+
+  private static void positive(List<String> found, String property, Duration value) {
+    if (value == null || value.isNegative() || value.isZero()) {
+      found.add(property + " must be positive, was " + value);
+    }
+  }
+
+  private static void duration(
+      List<String> found, String property, Duration value, Duration min, Duration max) {
+    if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+      found.add(property + " must be between " + min + " and " + max + ", was " + value);
+    }
+  }
+
+  private static void logCriticalError(CriticalError error) {
+    LoggerFactory.getLogger(Endpoint.class)
+        .error("Critical error in endpoint {}: {}", error.endpoint(), error.description());
+  }
+
+  @Override
+  public String toString() {
+    return "EndpointBuilder[" + Objects.toString(name, "unnamed") + "]";
+  }
+}

@@ -1,0 +1,83 @@
+package dev.pump.core;
+
+/**
+ * The names of the headers Pump writes and reads, in one place.
+ *
+ * <p>Every outgoing message carries {@link #MESSAGE_ID}, {@link #CORRELATION_ID}, {@link
+ * #CONVERSATION_ID}, {@link #REPLY_TO}, {@link #TIME_SENT}, {@link #CONTENT_TYPE} and {@link
+ * #ENCLOSED_TYPES}; a message sent while handling another also carries {@link #CAUSATION_ID}, and
+ * inherits the incoming correlation id, conversation id and W3C trace context. The {@code
+ * pump.failure.*} headers are added when a message is moved to the error queue.
+ */
+public final class Headers {
+  /** The message's id; kept across retries and the error queue, so receivers can deduplicate. */
+  public static final String MESSAGE_ID = "pump.message-id";
+
+  /** The id shared by a message and everything sent because of it; flows incoming to outgoing. */
+  public static final String CORRELATION_ID = "pump.correlation-id";
+
+  /** The id of the message whose handler sent this one. */
+  public static final String CAUSATION_ID = "pump.causation-id";
+
+  /** The id of the whole conversation, from its first message on. */
+  public static final String CONVERSATION_ID = "pump.conversation-id";
+
+  /** The queue a {@code reply} goes to: the sending endpoint's input queue. */
+  public static final String REPLY_TO = "pump.reply-to";
+
+  /** The name of the endpoint that sent the message. */
+  public static final String ORIGINATING_ENDPOINT = "pump.originating-endpoint";
+
+  /** When the message was sent, as an ISO-8601 instant. */
+  public static final String TIME_SENT = "pump.time-sent";
+
+  /** The body's content type, e.g. {@code application/json}. */
+  public static final String CONTENT_TYPE = "pump.content-type";
+
+  /**
+   * The message's class name followed by its supertypes and interfaces, separated by {@code ;}, so
+   * a receiver that only knows an interface can still find a handler.
+   */
+  public static final String ENCLOSED_TYPES = "pump.enclosed-types";
+
+  /** W3C trace context, passed through from incoming to outgoing unchanged. */
+  public static final String TRACEPARENT = "traceparent";
+
+  /** W3C trace state, passed through together with {@link #TRACEPARENT}. */
+  public static final String TRACESTATE = "tracestate";
+
+  /** How many delayed retry rounds the message has already had. */
+  public static final String DELAYED_RETRIES = "pump.retries.delayed";
+
+  /** Prefix of every header added when a message is moved to the error queue. */
+  public static final String FAILURE_PREFIX = "pump.failure.";
+
+  /** The queue the message failed in, where a retry from the error queue sends it back. */
+  public static final String FAILED_QUEUE = FAILURE_PREFIX + "queue";
+
+  /** Why the message was moved: {@code unrecoverable} or {@code retries-exhausted}. */
+  public static final String FAILURE_REASON = FAILURE_PREFIX + "reason";
+
+  /** The class name of the exception that failed the message. */
+  public static final String EXCEPTION_TYPE = FAILURE_PREFIX + "exception-type";
+
+  /** The message of the exception that failed the message. */
+  public static final String EXCEPTION_MESSAGE = FAILURE_PREFIX + "exception-message";
+
+  /** The exception's stack trace, truncated to {@link #MAX_STACK_TRACE_CHARS}. */
+  public static final String STACK_TRACE = FAILURE_PREFIX + "stack-trace";
+
+  /** When the message failed for the last time, as an ISO-8601 instant. */
+  public static final String TIME_OF_FAILURE = FAILURE_PREFIX + "time";
+
+  /** How many immediate retries the last round made before giving up. */
+  public static final String IMMEDIATE_RETRIES_MADE = FAILURE_PREFIX + "immediate-retries";
+
+  /** How many delayed retry rounds were made before giving up. */
+  public static final String DELAYED_RETRIES_MADE = FAILURE_PREFIX + "delayed-retries";
+
+  /** The largest stack trace kept in {@link #STACK_TRACE}, in characters (16 KiB). */
+  public static final int MAX_STACK_TRACE_CHARS = 16 * 1024;
+
+  private Headers() {}
+}

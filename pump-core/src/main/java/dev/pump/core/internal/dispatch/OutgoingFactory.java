@@ -1,0 +1,93 @@
+package dev.pump.core.internal.dispatch;
+
+import dev.pump.core.Headers;
+import dev.pump.core.PumpConfigurationException;
+import dev.pump.core.SendOptions;
+import dev.pump.core.internal.routing.MessageTypes;
+import dev.pump.core.pipeline.IncomingMessage;
+import dev.pump.core.pipeline.PendingMessage;
+import dev.pump.core.serialization.Serializer;
+import dev.pump.core.transport.Destination;
+import dev.pump.core.transport.OutgoingMessage;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Turns a message object into an outgoing message: serializes it and writes the standard headers,
+ * carrying correlation, conversation and trace context over from the message being handled.
+ * Thread-safe.
+ */
+public final class OutgoingFactory {
+  private final String endpointName;
+  private final String replyTo;
+  private final Serializer serializer;
+  private final Clock clock;
+  private final boolean delayedDelivery;
+
+  /** Creates a factory for messages sent by {@code endpointName}. */
+  public OutgoingFactory(
+      String endpointName,
+      String replyTo,
+      Serializer serializer,
+      Clock clock,
+      boolean delayedDelivery) {
+    this.endpointName = endpointName;
+    this.replyTo = replyTo;
+    this.serializer = serializer;
+    this.clock = clock;
+    this.delayedDelivery = delayedDelivery;
+  }
+
+  /**
+   * Creates the pending message.
+   *
+   * @param cause the message being handled, or {@code null} for a send from outside a handler
+   */
+  public PendingMessage create(
+      Destination destination, Object message, SendOptions options, IncomingMessage cause) {
+    Objects.requireNonNull(message, "message");
+    Objects.requireNonNull(options, "options");
+    if (!options.delay().isZero() && !delayedDelivery) {
+      throw new PumpConfigurationException(
+          "cannot send "
+              + message.getClass().getName()
+              + " with a delay of "
+              + options.delay()
+              + ": the transport has no delayed delivery");
+    }
+    String id = options.messageId().orElseGet(() -> MessageIds.next(clock));
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put(Headers.MESSAGE_ID, id);
+    if (cause == null) {
+      headers.put(Headers.CORRELATION_ID, id);
+      headers.put(Headers.CONVERSATION_ID, id);
+    } else {
+      Map<String, String> incoming = cause.headers();
+      headers.put(
+          Headers.CORRELATION_ID, incoming.getOrDefault(Headers.CORRELATION_ID, cause.messageId()));
+      headers.put(
+          Headers.CONVERSATION_ID,
+          incoming.getOrDefault(Headers.CONVERSATION_ID, cause.messageId()));
+      headers.put(Headers.CAUSATION_ID, cause.messageId());
+      copy(incoming, headers, Headers.TRACEPARENT);
+      copy(incoming, headers, Headers.TRACESTATE);
+    }
+    headers.put(Headers.REPLY_TO, replyTo);
+    headers.put(Headers.ORIGINATING_ENDPOINT, endpointName);
+    headers.put(Headers.TIME_SENT, clock.instant().toString());
+    headers.put(Headers.CONTENT_TYPE, serializer.contentType());
+    headers.put(Headers.ENCLOSED_TYPES, MessageTypes.enclosedTypes(message.getClass()));
+    headers.putAll(options.headers());
+    byte[] body = serializer.serialize(message);
+    return new PendingMessage(destination, new OutgoingMessage(id, headers, body, options.delay()));
+  }
+
+  private static void copy(Map<String, String> from, Map<String, String> to, String header) {
+    String value = from.get(header);
+    if (value != null) {
+      to.put(header, value);
+    }
+  }
+}

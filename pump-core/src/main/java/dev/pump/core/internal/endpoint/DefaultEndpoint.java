@@ -1,0 +1,256 @@
+package dev.pump.core.internal.endpoint;
+
+import dev.pump.core.Endpoint;
+import dev.pump.core.PumpException;
+import dev.pump.core.SendOptions;
+import dev.pump.core.internal.concurrent.ComputePool;
+import dev.pump.core.internal.dispatch.OutgoingFactory;
+import dev.pump.core.internal.dispatch.TransportDispatcher;
+import dev.pump.core.internal.pipeline.Chain;
+import dev.pump.core.internal.pipeline.ContextServices;
+import dev.pump.core.internal.pipeline.DeserializeLink;
+import dev.pump.core.internal.pipeline.DispatchOutgoingLink;
+import dev.pump.core.internal.pipeline.InvokeHandlersLink;
+import dev.pump.core.internal.pump.MessageProcessor;
+import dev.pump.core.internal.pump.MessagePump;
+import dev.pump.core.internal.pump.ReceiveCircuitBreaker;
+import dev.pump.core.internal.recoverability.RecoveryActions;
+import dev.pump.core.internal.routing.HandlerRegistry;
+import dev.pump.core.internal.routing.MessageTypes;
+import dev.pump.core.internal.routing.Router;
+import dev.pump.core.pipeline.Middleware;
+import dev.pump.core.recoverability.FailedMessages;
+import dev.pump.core.transport.Destination;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The endpoint: wires settings into a pump, a pipeline and a sender, and runs its lifecycle. */
+public final class DefaultEndpoint implements Endpoint {
+  private static final Logger log = LoggerFactory.getLogger(DefaultEndpoint.class);
+
+  private final EndpointSettings settings;
+  private final HandlerRegistry handlers;
+  private final Router router;
+  private final OutgoingFactory factory;
+  private final TransportDispatcher dispatcher;
+  private final AtomicReference<State> state = new AtomicReference<>(State.CREATED);
+  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+  private volatile ComputePool computePool;
+  private volatile MessagePump pump;
+
+  private DefaultEndpoint(EndpointSettings settings) {
+    this.settings = settings;
+    this.handlers = new HandlerRegistry(settings.handlers());
+    this.router = new Router(settings.routes());
+    this.dispatcher =
+        new TransportDispatcher(
+            settings.transport(), settings.maxBatchMessages(), settings.maxBatchBytes());
+    this.factory =
+        new OutgoingFactory(
+            settings.name(),
+            settings.inputQueue(),
+            settings.serializer(),
+            settings.clock(),
+            settings.transport().capabilities().delayedDelivery());
+  }
+
+  /** Creates an endpoint from validated settings. */
+  public static Endpoint create(EndpointSettings settings) {
+    return new DefaultEndpoint(settings);
+  }
+
+  @Override
+  public String name() {
+    return settings.name();
+  }
+
+  @Override
+  public String inputQueue() {
+    return settings.inputQueue();
+  }
+
+  @Override
+  public State state() {
+    return state.get();
+  }
+
+  @Override
+  public void start() {
+    if (!state.compareAndSet(State.CREATED, State.RUNNING)) {
+      throw new IllegalStateException(
+          "endpoint " + name() + " is " + state.get() + "; an endpoint starts once");
+    }
+    try {
+      var transport = settings.transport();
+      transport.createQueue(settings.inputQueue());
+      transport.createQueue(settings.recoverability().errorQueue());
+      if (settings.autoSubscribe()) {
+        for (Class<?> type : handlers.handledTypes()) {
+          transport.subscribe(MessageTypes.topicOf(type), settings.inputQueue());
+        }
+      }
+      computePool = new ComputePool(name(), settings.computeThreads());
+      pump = newPump();
+      pump.start();
+    } catch (RuntimeException | Error e) {
+      state.set(State.STOPPED);
+      stopped.complete(null);
+      if (computePool != null) {
+        computePool.shutdownNow();
+      }
+      throw e;
+    }
+    log.info(
+        "Endpoint {} started on {} with concurrency {}",
+        name(),
+        settings.inputQueue(),
+        settings.concurrency());
+  }
+
+  private MessagePump newPump() {
+    ContextServices services =
+        new ContextServices(
+            name(),
+            router,
+            factory,
+            dispatcher,
+            settings.immediateDispatchConcurrency(),
+            computePool);
+    Chain chain =
+        settings
+            .pipeline()
+            .compile(
+                Map.of(
+                    Middleware.DESERIALIZE,
+                    new DeserializeLink(
+                        settings.serializer(), handlers, settings.classLoader(), name()),
+                    Middleware.DISPATCH_OUTGOING,
+                    new DispatchOutgoingLink(dispatcher),
+                    Middleware.INVOKE_HANDLERS,
+                    new InvokeHandlersLink(handlers)));
+    MessageProcessor processor =
+        new MessageProcessor(
+            name(),
+            chain,
+            services,
+            settings.recoverability(),
+            new RecoveryActions(
+                settings.transport(), settings.recoverability().errorQueue(), settings.clock()));
+    ReceiveCircuitBreaker breaker =
+        new ReceiveCircuitBreaker(
+            name(),
+            settings.inputQueue(),
+            settings.receiveBackoff(),
+            settings.maxReceiveBackoff(),
+            settings.circuitBreakerThreshold(),
+            settings.clock(),
+            settings.onCriticalError());
+    return new MessagePump(
+        name(),
+        settings.inputQueue(),
+        settings.transport(),
+        settings.concurrency(),
+        settings.receiveWait(),
+        breaker,
+        processor);
+  }
+
+  @Override
+  public void stop(Duration grace) {
+    Objects.requireNonNull(grace, "grace");
+    if (state.compareAndSet(State.CREATED, State.STOPPED)) {
+      stopped.complete(null);
+      return;
+    }
+    if (!state.compareAndSet(State.RUNNING, State.STOPPING)) {
+      awaitStopped(grace);
+      return;
+    }
+    MessagePump running = pump;
+    if (running.isMessageThread(Thread.currentThread())) {
+      // Waiting here would mean waiting for ourselves: stop on another thread instead.
+      Thread.ofVirtual().name("pump-" + name() + "-stop").start(() -> stopNow(running, grace));
+      return;
+    }
+    stopNow(running, grace);
+  }
+
+  private void stopNow(MessagePump running, Duration grace) {
+    log.info("Endpoint {} stopping, grace {}", name(), grace);
+    boolean interrupted = false;
+    try {
+      running.stop(grace, settings.cancellationGrace());
+    } catch (InterruptedException e) {
+      interrupted = true;
+    }
+    try {
+      computePool.shutdown(Duration.ZERO);
+    } catch (InterruptedException e) {
+      interrupted = true;
+    }
+    state.set(State.STOPPED);
+    stopped.complete(null);
+    log.info("Endpoint {} stopped", name());
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // A concurrent second caller waits for the first one's stop, bounded like its own would be.
+  private void awaitStopped(Duration grace) {
+    try {
+      stopped.get(
+          grace.plus(settings.cancellationGrace()).toNanos(),
+          java.util.concurrent.TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      log.warn("Endpoint {}: gave up waiting for a concurrent stop", name());
+    }
+  }
+
+  @Override
+  public void close() {
+    stop(settings.stopGrace());
+  }
+
+  @Override
+  public void send(Object message, SendOptions options) {
+    Objects.requireNonNull(message, "message");
+    dispatchNow(router.routeFor(message.getClass()), message, options);
+  }
+
+  @Override
+  public void send(String destination, Object message, SendOptions options) {
+    dispatchNow(Destination.queue(destination), message, options);
+  }
+
+  @Override
+  public void publish(Object event, SendOptions options) {
+    Objects.requireNonNull(event, "event");
+    dispatchNow(router.topicsFor(event.getClass()), event, options);
+  }
+
+  private void dispatchNow(Destination destination, Object message, SendOptions options) {
+    if (state.get() == State.STOPPED) {
+      throw new PumpException("endpoint " + name() + " is stopped; it sends no more");
+    }
+    dispatcher.dispatch(List.of(factory.create(destination, message, options, null)));
+  }
+
+  @Override
+  public FailedMessages failedMessages() {
+    return FailedMessages.of(settings.transport(), settings.recoverability().errorQueue());
+  }
+
+  @Override
+  public String toString() {
+    return "Endpoint[" + name() + ", " + state.get() + "]";
+  }
+}

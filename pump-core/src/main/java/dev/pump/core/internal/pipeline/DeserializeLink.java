@@ -1,0 +1,89 @@
+package dev.pump.core.internal.pipeline;
+
+import dev.pump.core.Headers;
+import dev.pump.core.NoHandlerException;
+import dev.pump.core.internal.routing.HandlerRegistry;
+import dev.pump.core.internal.routing.MessageTypes;
+import dev.pump.core.pipeline.Middleware;
+import dev.pump.core.pipeline.Next;
+import dev.pump.core.pipeline.PipelineContext;
+import dev.pump.core.serialization.MessageDeserializationException;
+import dev.pump.core.serialization.Serializer;
+import java.lang.reflect.Modifier;
+
+/**
+ * The built-in {@value Middleware#DESERIALIZE} link. It picks the first enclosed type that is
+ * concrete and has a handler, so a receiver that knows only an interface still receives its
+ * implementations. Types are loaded only to check them against the registered handlers (and without
+ * running their static initializers), so a header cannot make the endpoint deserialize into an
+ * arbitrary class.
+ */
+public final class DeserializeLink implements Middleware {
+  private final Serializer serializer;
+  private final HandlerRegistry handlers;
+  private final ClassLoader classLoader;
+  private final String endpointName;
+
+  /** Creates the link. */
+  public DeserializeLink(
+      Serializer serializer, HandlerRegistry handlers, ClassLoader classLoader, String endpoint) {
+    this.serializer = serializer;
+    this.handlers = handlers;
+    this.classLoader = classLoader;
+    this.endpointName = endpoint;
+  }
+
+  @Override
+  public void invoke(PipelineContext context, Next next) throws Exception {
+    if (context.message() == null) {
+      context.setMessage(read(context));
+    }
+    next.proceed();
+  }
+
+  private Object read(PipelineContext context) {
+    String id = context.messageId();
+    String contentType = context.headers().get(Headers.CONTENT_TYPE);
+    if (contentType != null && !contentType.equals(serializer.contentType())) {
+      throw new MessageDeserializationException(
+          "message "
+              + id
+              + " has content type "
+              + contentType
+              + ", but endpoint "
+              + endpointName
+              + " reads "
+              + serializer.contentType());
+    }
+    String enclosed = context.headers().get(Headers.ENCLOSED_TYPES);
+    if (enclosed == null || enclosed.isBlank()) {
+      throw new MessageDeserializationException(
+          "message " + id + " has no " + Headers.ENCLOSED_TYPES + " header");
+    }
+    for (String name : enclosed.split(MessageTypes.SEPARATOR)) {
+      Class<?> type = load(name.strip());
+      if (type != null && isConcrete(type) && handlers.handles(type)) {
+        try {
+          return serializer.deserialize(context.incoming().body(), type);
+        } catch (MessageDeserializationException e) {
+          throw new MessageDeserializationException(
+              "message " + id + ": " + e.getMessage(), e.getCause());
+        }
+      }
+    }
+    throw new NoHandlerException(
+        "endpoint " + endpointName + " has no handler for message " + id + " of types " + enclosed);
+  }
+
+  private Class<?> load(String name) {
+    try {
+      return Class.forName(name, false, classLoader);
+    } catch (ClassNotFoundException | LinkageError e) {
+      return null;
+    }
+  }
+
+  private static boolean isConcrete(Class<?> type) {
+    return !type.isInterface() && !Modifier.isAbstract(type.getModifiers());
+  }
+}

@@ -1,0 +1,210 @@
+package dev.pump.core.internal.pump;
+
+import dev.pump.core.internal.concurrent.CancellationSource;
+import dev.pump.core.transport.ReceivedMessage;
+import dev.pump.core.transport.Transport;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The message pump: one receiver thread that takes a concurrency permit, then receives one message
+ * and hands it to a new virtual thread, which gives the permit back when the message is settled.
+ *
+ * <p>Acquiring the permit <em>before</em> receiving is the point: the number of messages in flight
+ * can never exceed the concurrency, however full the queue (the talk's "rush hour"), and no message
+ * is taken from the transport without a thread ready to process it. Every message thread is tracked
+ * until it ends, so stop knows exactly what is in flight.
+ *
+ * <p>The receiver is a platform thread, so that long compute-bound handlers on virtual threads
+ * cannot starve it of a carrier.
+ */
+public final class MessagePump {
+  private static final Logger log = LoggerFactory.getLogger(MessagePump.class);
+
+  /** One message in flight, with what stop needs to cancel it. */
+  private record InFlight(String messageId, CancellationSource cancellation) {}
+
+  private final String endpoint;
+  private final String queue;
+  private final Transport transport;
+  private final int concurrency;
+  private final Duration receiveWait;
+  private final ReceiveCircuitBreaker breaker;
+  private final MessageProcessor processor;
+  private final Semaphore permits;
+  private final Map<Thread, InFlight> inFlight = new ConcurrentHashMap<>();
+  private volatile boolean stopping;
+  private volatile Thread receiver;
+
+  /** Creates it; see the class comment. */
+  public MessagePump(
+      String endpoint,
+      String queue,
+      Transport transport,
+      int concurrency,
+      Duration receiveWait,
+      ReceiveCircuitBreaker breaker,
+      MessageProcessor processor) {
+    this.endpoint = endpoint;
+    this.queue = queue;
+    this.transport = transport;
+    this.concurrency = concurrency;
+    this.receiveWait = receiveWait;
+    this.breaker = breaker;
+    this.processor = processor;
+    this.permits = new Semaphore(concurrency);
+  }
+
+  /** Starts the receiver thread. */
+  public void start() {
+    receiver =
+        Thread.ofPlatform()
+            .name("pump-" + endpoint + "-receiver")
+            .daemon(true)
+            .start(this::receiveLoop);
+  }
+
+  /** Whether the thread calling this is one of this pump's message threads. */
+  public boolean isMessageThread(Thread thread) {
+    return inFlight.containsKey(thread);
+  }
+
+  private void receiveLoop() {
+    while (!stopping) {
+      try {
+        permits.acquire();
+      } catch (InterruptedException e) {
+        break;
+      }
+      boolean handedOff = false;
+      try {
+        if (stopping) {
+          break;
+        }
+        Optional<ReceivedMessage> received = transport.receive(queue, receiveWait);
+        breaker.succeeded();
+        if (received.isEmpty()) {
+          continue;
+        }
+        if (stopping) {
+          notStarted(received.get());
+          break;
+        }
+        startProcessing(received.get());
+        handedOff = true;
+      } catch (InterruptedException e) {
+        break;
+      } catch (RuntimeException | Error e) {
+        if (stopping) {
+          break;
+        }
+        try {
+          breaker.failed(e);
+        } catch (InterruptedException interrupted) {
+          break;
+        }
+      } finally {
+        if (!handedOff) {
+          permits.release();
+        }
+      }
+    }
+    log.debug("Endpoint {} stopped receiving from {}", endpoint, queue);
+  }
+
+  private void startProcessing(ReceivedMessage message) {
+    CancellationSource cancellation = new CancellationSource("message " + message.messageId());
+    Thread thread =
+        Thread.ofVirtual()
+            .name("pump-" + endpoint + "-" + message.messageId())
+            .unstarted(() -> run(message, cancellation));
+    // registered before it starts, so stop can never miss it
+    inFlight.put(thread, new InFlight(message.messageId(), cancellation));
+    try {
+      thread.start();
+    } catch (RuntimeException | Error e) {
+      inFlight.remove(thread);
+      notStarted(message);
+      throw e;
+    }
+  }
+
+  private void run(ReceivedMessage message, CancellationSource cancellation) {
+    try {
+      processor.process(message, cancellation);
+    } catch (Throwable t) {
+      log.error(
+          "Endpoint {}: processing message {} failed outside recoverability",
+          endpoint,
+          message.messageId(),
+          t);
+    } finally {
+      inFlight.remove(Thread.currentThread());
+      permits.release();
+    }
+  }
+
+  // A message received after stop began is given back untouched, to be received again later.
+  private void notStarted(ReceivedMessage message) {
+    try {
+      message.abandon(Duration.ZERO);
+    } catch (RuntimeException e) {
+      log.warn(
+          "Endpoint {} could not give back message {}; the transport will redeliver it",
+          endpoint,
+          message.messageId(),
+          e);
+    }
+  }
+
+  /**
+   * Stops in order: no more receives; wait for in-flight messages up to {@code grace}; then cancel
+   * the rest (their cancellation signal, then an interrupt) and wait up to {@code
+   * cancellationGrace} more. Cancelled messages are abandoned by their threads and come back later.
+   * Returns within {@code grace + cancellationGrace} (plus scheduling noise) even if a handler
+   * ignores cancellation.
+   *
+   * @return whether every message thread ended
+   */
+  public boolean stop(Duration grace, Duration cancellationGrace) throws InterruptedException {
+    long deadline = System.nanoTime() + grace.toNanos();
+    stopping = true;
+    Thread receiverThread = receiver;
+    if (receiverThread != null) {
+      receiverThread.interrupt();
+      receiverThread.join(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    }
+    // All permits free means nothing in flight and the receiver holds none: the seed talk's
+    // "wait until the semaphore is full again", but bounded.
+    if (permits.tryAcquire(
+        concurrency, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+      return true;
+    }
+    Map<Thread, InFlight> cancelled = Map.copyOf(inFlight);
+    log.warn(
+        "Endpoint {}: grace of {} ran out with {} messages in flight; cancelling them",
+        endpoint,
+        grace,
+        cancelled.size());
+    // the signal first, so a handler woken by the interrupt already sees it is cancelled
+    cancelled.forEach((thread, message) -> {
+      message.cancellation().cancel();
+      thread.interrupt();
+    });
+    if (permits.tryAcquire(concurrency, cancellationGrace.toNanos(), TimeUnit.NANOSECONDS)) {
+      return true;
+    }
+    log.error(
+        "Endpoint {}: messages {} ignored cancellation and are still running; stop returns"
+            + " without them, and the transport redelivers them if they never finish",
+        endpoint,
+        inFlight.values().stream().map(InFlight::messageId).toList());
+    return false;
+  }
+}

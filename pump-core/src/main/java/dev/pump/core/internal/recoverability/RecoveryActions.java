@@ -1,0 +1,77 @@
+package dev.pump.core.internal.recoverability;
+
+import dev.pump.core.Headers;
+import dev.pump.core.recoverability.Attempts;
+import dev.pump.core.transport.OutgoingMessage;
+import dev.pump.core.transport.ReceivedMessage;
+import dev.pump.core.transport.Transport;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Carries out the decisions that move a message: a delayed retry (a copy back to its own queue,
+ * later) and the error queue (a copy with the failure recorded in headers). Both send the copy
+ * first and complete the original after, so a crash in between duplicates rather than loses.
+ */
+public final class RecoveryActions {
+  private final Transport transport;
+  private final String errorQueue;
+  private final Clock clock;
+
+  /** Creates the actions for one endpoint. */
+  public RecoveryActions(Transport transport, String errorQueue, Clock clock) {
+    this.transport = transport;
+    this.errorQueue = errorQueue;
+    this.clock = clock;
+  }
+
+  /** Sends a copy to the message's own queue, visible after {@code delay}, and completes it. */
+  public void retryLater(ReceivedMessage message, Duration delay, int delayedRetriesMade) {
+    Map<String, String> headers = new LinkedHashMap<>(message.headers());
+    headers.put(Headers.DELAYED_RETRIES, Integer.toString(delayedRetriesMade + 1));
+    transport.send(
+        message.queue(),
+        List.of(new OutgoingMessage(message.messageId(), headers, message.body(), delay)));
+    message.complete();
+  }
+
+  /** Sends a copy with failure headers to the error queue, and completes the message. */
+  public void moveToErrorQueue(
+      ReceivedMessage message, Throwable failure, String reason, Attempts attempts) {
+    Map<String, String> headers = new LinkedHashMap<>(message.headers());
+    headers.put(Headers.FAILED_QUEUE, message.queue());
+    headers.put(Headers.FAILURE_REASON, reason);
+    headers.put(Headers.EXCEPTION_TYPE, failure.getClass().getName());
+    headers.put(Headers.EXCEPTION_MESSAGE, Objects.toString(failure.getMessage(), ""));
+    headers.put(Headers.STACK_TRACE, stackTrace(failure));
+    headers.put(Headers.TIME_OF_FAILURE, clock.instant().toString());
+    headers.put(Headers.IMMEDIATE_RETRIES_MADE, Integer.toString(attempts.immediateRetries()));
+    headers.put(Headers.DELAYED_RETRIES_MADE, Integer.toString(attempts.delayedRetries()));
+    transport.send(
+        errorQueue, List.of(OutgoingMessage.of(message.messageId(), headers, message.body())));
+    message.complete();
+  }
+
+  /** The error queue's name. */
+  public String errorQueue() {
+    return errorQueue;
+  }
+
+  /** The stack trace with causes, cut to {@link Headers#MAX_STACK_TRACE_CHARS}. */
+  static String stackTrace(Throwable failure) {
+    StringWriter out = new StringWriter();
+    failure.printStackTrace(new PrintWriter(out));
+    String trace = out.toString();
+    if (trace.length() <= Headers.MAX_STACK_TRACE_CHARS) {
+      return trace;
+    }
+    String marker = "\n... (truncated)";
+    return trace.substring(0, Headers.MAX_STACK_TRACE_CHARS - marker.length()) + marker;
+  }
+}

@@ -1,0 +1,44 @@
+package dev.pump.core.internal.routing;
+
+import dev.pump.core.PumpConfigurationException;
+import dev.pump.core.transport.Destination;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Resolves where a message goes: a command to the queue routed for its type (or the nearest routed
+ * supertype), an event to the topics of its type hierarchy. Immutable and thread-safe.
+ */
+public final class Router {
+  private final Map<Class<?>, String> routes;
+
+  /** Creates a router from validated routes. */
+  public Router(Map<Class<?>, String> routes) {
+    this.routes = Map.copyOf(routes);
+  }
+
+  /**
+   * The queue routed for {@code type}: its own route, else the first routed type in its {@link
+   * MessageTypes#hierarchy hierarchy}.
+   *
+   * @throws PumpConfigurationException if none is routed
+   */
+  public Destination routeFor(Class<?> type) {
+    Optional<String> queue =
+        MessageTypes.hierarchy(type).stream().map(routes::get).filter(q -> q != null).findFirst();
+    return Destination.queue(
+        queue.orElseThrow(() ->
+            new PumpConfigurationException(
+                "no route for message type "
+                    + type.getName()
+                    + "; add .route("
+                    + type.getSimpleName()
+                    + ".class, \"queue\") to the endpoint builder, or send to an explicit"
+                    + " destination")));
+  }
+
+  /** The topics a message of {@code type} is published to. */
+  public Destination topicsFor(Class<?> type) {
+    return Destination.topics(MessageTypes.topicsOf(type));
+  }
+}

@@ -1,0 +1,17 @@
+package dev.pump.core.pipeline;
+
+import java.util.List;
+
+/**
+ * The messages a handler sent with batched dispatch, waiting for the message to succeed. Whoever
+ * drains the buffer owns its contents: the {@value Middleware#DISPATCH_OUTGOING} link hands them to
+ * the transport, and a storage module's outbox link writes them into the outbox table inside the
+ * handler's transaction. Thread-safe.
+ */
+public interface OutgoingBuffer {
+  /** Removes and returns everything buffered, in send order. */
+  List<PendingMessage> drain();
+
+  /** How many messages are buffered. */
+  int size();
+}

@@ -1,0 +1,26 @@
+package dev.pump.core.serialization;
+
+/**
+ * Turns messages into bytes and back. The endpoint writes {@link #contentType()} into every
+ * outgoing message's {@code pump.content-type} header and refuses incoming messages with another
+ * content type. Implementations must be thread-safe.
+ */
+public interface Serializer {
+  /** The content type this serializer writes and reads, e.g. {@code application/json}. */
+  String contentType();
+
+  /**
+   * Serializes a message.
+   *
+   * @throws dev.pump.core.PumpException if the message cannot be serialized
+   */
+  byte[] serialize(Object message);
+
+  /**
+   * Deserializes a body into {@code type}.
+   *
+   * @throws MessageDeserializationException if the body is not a valid {@code type}; the message
+   *     then goes straight to the error queue
+   */
+  <T> T deserialize(byte[] body, Class<T> type);
+}

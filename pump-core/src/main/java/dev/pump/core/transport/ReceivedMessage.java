@@ -1,0 +1,51 @@
+package dev.pump.core.transport;
+
+import dev.pump.core.Attributes;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * One message taken from a queue and not yet settled. The pump settles each exactly once: {@link
+ * #complete()} after success (or after moving it to a retry or the error queue), {@link
+ * #abandon(Duration)} when it was cancelled or its failure could not be recorded.
+ *
+ * <p><b>Storage seam.</b> A transport that claims messages inside a database transaction (the
+ * PostgreSQL queue transport) keeps that transaction open while the message is processed: before
+ * each attempt the pump calls {@link #contributeAttributes(Attributes)}, where the transport puts
+ * its open transaction handle into the context's typed slots, so the unit-of-work middleware joins
+ * it instead of opening its own; {@code complete()} then commits, and {@code abandon()} rolls back.
+ *
+ * <p>Implementations must be thread-safe; a settle call after the transport's lease expired must
+ * not disturb the message's redelivery.
+ */
+public interface ReceivedMessage {
+  /** The message id the sender gave ({@link OutgoingMessage#messageId()}). */
+  String messageId();
+
+  /** The queue the message was received from. */
+  String queue();
+
+  /** The message's headers, unmodifiable. */
+  Map<String, String> headers();
+
+  /** The message's body. Callers must not modify it. */
+  byte[] body();
+
+  /** How many times the message has been received, this time included: 1 on first delivery. */
+  int deliveryCount();
+
+  /**
+   * Puts transport-owned resources (e.g. the open transaction the message was claimed in) into the
+   * context's attributes before each processing attempt. The default puts nothing.
+   */
+  default void contributeAttributes(Attributes attributes) {}
+
+  /** Acknowledges the message: removes it from its queue for good. */
+  void complete();
+
+  /**
+   * Gives the message back to its queue, visible again after {@code visibilityDelay}, with its
+   * delivery count kept. Transports without delayed visibility may ignore the delay.
+   */
+  void abandon(Duration visibilityDelay);
+}

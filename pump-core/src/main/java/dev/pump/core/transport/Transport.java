@@ -1,0 +1,82 @@
+package dev.pump.core.transport;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The service provider interface every transport implements: queues to receive from and send to,
+ * and topics to publish to.
+ *
+ * <p>The SPI is <b>pull</b>-shaped: the pump acquires a concurrency permit and only then calls
+ * {@link #receive}, so a flood of messages can never outrun the permits. A push broker adapts by
+ * buffering deliveries with a prefetch equal to the pump's concurrency.
+ *
+ * <p>Sends are batched: the pump calls {@link #send} once per destination with every message the
+ * handler sent there, so a transport can use one network round trip (or one SQL statement) per
+ * batch. Queue and topic names reaching a transport are already validated against {@link
+ * dev.pump.core.Names}.
+ *
+ * <p>Every method must be thread-safe: the pump receives on one thread while many message threads
+ * send, complete and abandon concurrently. Failures are reported as {@link TransportException}.
+ * Every transport is checked by the same contract test suite ({@code TransportContractTest}).
+ */
+public interface Transport extends AutoCloseable {
+  /** What this transport promises: delayed delivery, topics, ordering, message size. */
+  TransportCapabilities capabilities();
+
+  /**
+   * Makes sure {@code queue} exists, creating it if needed. Idempotent. The endpoint calls it for
+   * its input queue and error queue when it starts. The default does nothing, for transports whose
+   * queues exist implicitly.
+   */
+  default void createQueue(String queue) {}
+
+  /**
+   * Takes the next visible message from {@code queue}, waiting up to {@code maxWait} for one. The
+   * message stays invisible to other receivers until it is {@linkplain ReceivedMessage#complete()
+   * completed} or {@linkplain ReceivedMessage#abandon(Duration) abandoned}, or until the
+   * transport's own lease on it expires.
+   *
+   * <p>An interrupt must end the wait promptly with {@link InterruptedException} and must not lose
+   * a message: either the call returns it, or it stays in the queue.
+   *
+   * @return the message, or empty if none became visible within {@code maxWait}
+   * @throws InterruptedException if the thread was interrupted while waiting
+   * @throws TransportException if the transport cannot be reached
+   */
+  Optional<ReceivedMessage> receive(String queue, Duration maxWait) throws InterruptedException;
+
+  /**
+   * Sends a batch of messages to one queue, in one operation where the transport can. On failure,
+   * none, some or all of the batch may have been sent: callers retry the whole batch and receivers
+   * deduplicate by message id.
+   *
+   * @throws TransportException if the batch could not be sent
+   */
+  void send(String queue, List<OutgoingMessage> batch);
+
+  /**
+   * Publishes a batch of messages of one type to every queue subscribed to <em>at least one</em> of
+   * {@code topics}, each queue receiving each message once. {@code topics} lists the message type's
+   * own topic first, then its supertypes' and interfaces'; so a subscriber to an interface receives
+   * every implementation. A transport with native topics may bind the topic hierarchy on the
+   * broker; one without resolves subscribers from its subscription store.
+   *
+   * @throws TransportException if the batch could not be published
+   */
+  void publish(List<String> topics, List<OutgoingMessage> batch);
+
+  /** Subscribes {@code queue} to {@code topic}. Idempotent. */
+  void subscribe(String topic, String queue);
+
+  /** Removes the subscription of {@code queue} to {@code topic}, if any. Idempotent. */
+  void unsubscribe(String topic, String queue);
+
+  /**
+   * Releases the transport's resources. Messages received but not completed come back to their
+   * queues. Endpoints never close the transport they were given: its owner does.
+   */
+  @Override
+  void close();
+}

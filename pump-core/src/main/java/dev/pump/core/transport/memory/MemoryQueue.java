@@ -1,0 +1,182 @@
+package dev.pump.core.transport.memory;
+
+import dev.pump.core.transport.OutgoingMessage;
+import dev.pump.core.transport.TransportException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One in-memory queue: ready messages in send order, delayed ones by due time, and leased ones
+ * until they are settled or their lease expires. One lock per queue keeps it simple and correct.
+ */
+final class MemoryQueue {
+  /**
+   * Time is read from an injectable clock that a test may move at will, so a waiting receiver
+   * cannot compute how long to sleep in real time; while anything is delayed or leased it wakes at
+   * least this often to look at the clock again.
+   */
+  private static final long CLOCK_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+  private final String name;
+  private final Clock clock;
+  private final Duration leaseTimeout;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private final PriorityQueue<Envelope> ready =
+      new PriorityQueue<>(Comparator.comparingLong(e -> e.sequence));
+  private final PriorityQueue<Envelope> delayed =
+      new PriorityQueue<>(
+          Comparator.<Envelope, Instant>comparing(e -> e.visibleAt)
+              .thenComparingLong(e -> e.sequence));
+  private final Map<Long, Envelope> leased = new HashMap<>();
+  private long nextSequence;
+  private long nextLease;
+  private boolean closed;
+
+  MemoryQueue(String name, Clock clock, Duration leaseTimeout) {
+    this.name = name;
+    this.clock = clock;
+    this.leaseTimeout = leaseTimeout;
+  }
+
+  void enqueue(OutgoingMessage message) {
+    lock.lock();
+    try {
+      Envelope envelope = new Envelope(nextSequence++, message);
+      if (message.delay().isZero()) {
+        ready.add(envelope);
+      } else {
+        envelope.visibleAt = clock.instant().plus(message.delay());
+        delayed.add(envelope);
+      }
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  Delivery take(InMemoryTransport transport, Duration maxWait) throws InterruptedException {
+    long remaining = maxWait.toNanos();
+    lock.lockInterruptibly();
+    try {
+      while (true) {
+        if (closed) {
+          throw new TransportException(
+              "in-memory transport is closed; cannot receive from " + name);
+        }
+        promoteDue();
+        Envelope next = ready.poll();
+        if (next != null) {
+          next.deliveryCount++;
+          long lease = nextLease++;
+          next.lease = lease;
+          next.leaseUntil = clock.instant().plus(leaseTimeout);
+          leased.put(lease, next);
+          return new Delivery(transport, this, next, lease);
+        }
+        if (remaining <= 0) {
+          return null;
+        }
+        long slice =
+            delayed.isEmpty() && leased.isEmpty()
+                ? remaining
+                : Math.min(remaining, CLOCK_CHECK_NANOS);
+        long left = changed.awaitNanos(slice);
+        remaining -= slice - Math.max(0, left);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void complete(long lease) {
+    lock.lock();
+    try {
+      leased.remove(lease);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void abandon(long lease, Duration visibilityDelay) {
+    lock.lock();
+    try {
+      Envelope envelope = leased.remove(lease);
+      if (envelope == null) {
+        return; // the lease expired and the message was already given back
+      }
+      if (visibilityDelay.isZero() || visibilityDelay.isNegative()) {
+        ready.add(envelope);
+      } else {
+        envelope.visibleAt = clock.instant().plus(visibilityDelay);
+        delayed.add(envelope);
+      }
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  InMemoryTransport.QueueStats stats() {
+    lock.lock();
+    try {
+      promoteDue();
+      return new InMemoryTransport.QueueStats(ready.size(), delayed.size(), leased.size());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void close() {
+    lock.lock();
+    try {
+      closed = true;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  String name() {
+    return name;
+  }
+
+  // Caller holds the lock.
+  private void promoteDue() {
+    Instant now = clock.instant();
+    while (!delayed.isEmpty() && !delayed.peek().visibleAt.isAfter(now)) {
+      ready.add(delayed.poll());
+    }
+    for (Iterator<Envelope> it = leased.values().iterator(); it.hasNext(); ) {
+      Envelope envelope = it.next();
+      if (!envelope.leaseUntil.isAfter(now)) {
+        it.remove(); // an unacknowledged message comes back, as if its consumer had crashed
+        ready.add(envelope);
+      }
+    }
+  }
+
+  /** A message in the queue, with its bookkeeping. Guarded by the queue's lock. */
+  static final class Envelope {
+    final long sequence;
+    final OutgoingMessage message;
+    Instant visibleAt;
+    Instant leaseUntil;
+    long lease;
+    int deliveryCount;
+
+    Envelope(long sequence, OutgoingMessage message) {
+      this.sequence = sequence;
+      this.message = message;
+    }
+  }
+}

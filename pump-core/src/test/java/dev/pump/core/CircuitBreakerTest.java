@@ -1,0 +1,58 @@
+package dev.pump.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.pump.core.testing.TestMessages.Ping;
+import dev.pump.core.transport.TransportException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class CircuitBreakerTest extends EndpointTestSupport {
+
+  @Test
+  void repeatedReceiveFailuresTripTheBreakerOnceAndReportACriticalError() {
+    List<CriticalError> reported = new CopyOnWriteArrayList<>();
+    AtomicInteger handled = new AtomicInteger();
+    transport.failReceives(true);
+
+    start(
+        endpoint("unreachable")
+            .receiveBackoff(Duration.ofMillis(1), Duration.ofMillis(20))
+            .circuitBreakerThreshold(5)
+            .onCriticalError(reported::add)
+            .handler(Ping.class, (ping, context) -> handled.incrementAndGet()));
+
+    await().until(() -> reported.size() == 1);
+    CriticalError error = reported.getFirst();
+    assertThat(error.endpoint()).isEqualTo("unreachable");
+    assertThat(error.consecutiveFailures()).isEqualTo(5);
+    assertThat(error.cause()).isInstanceOf(TransportException.class);
+    assertThat(error.description()).contains("unreachable");
+
+    // once the transport is back, messages flow again
+    transport.failReceives(false);
+    endpoint("x").build().send("unreachable", new Ping(1));
+    await().until(() -> handled.get() == 1);
+    assertThat(reported).hasSize(1);
+  }
+
+  @Test
+  void theCriticalErrorCallbackMayStopTheEndpoint() {
+    transport.failReceives(true);
+    Endpoint[] self = new Endpoint[1];
+
+    self[0] =
+        start(
+            endpoint("give-up")
+                .receiveBackoff(Duration.ofMillis(1), Duration.ofMillis(5))
+                .circuitBreakerThreshold(3)
+                .onCriticalError(error -> self[0].stop(Duration.ofSeconds(5)))
+                .handler(Ping.class, (ping, context) -> {}));
+
+    await().until(() -> self[0].state() == Endpoint.State.STOPPED);
+  }
+}

@@ -1,0 +1,127 @@
+package dev.pump.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pump.core.recoverability.Recoverability;
+import dev.pump.core.testing.RecordingTransport;
+import dev.pump.core.testing.TestMessages.Ping;
+import dev.pump.core.transport.Transport;
+import dev.pump.core.transport.TransportCapabilities;
+import dev.pump.core.transport.memory.InMemoryTransport;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class EndpointBuilderTest {
+  private final InMemoryTransport transport = InMemoryTransport.create();
+
+  @Test
+  void buildNamesEveryMissingRequiredSettingAtOnce() {
+    assertThatThrownBy(() -> Endpoint.builder().build())
+        .isInstanceOf(PumpConfigurationException.class)
+        .hasMessageContaining("endpoint.name must be set")
+        .hasMessageContaining("endpoint.transport must be set");
+  }
+
+  @Test
+  void buildNamesEachOutOfRangeSettingWithItsValue() {
+    assertThatThrownBy(() ->
+            Endpoint.builder()
+                .name("orders")
+                .transport(transport)
+                .concurrency(0)
+                .computeThreads(-1)
+                .maxBatchBytes(10)
+                .receiveWait(Duration.ZERO)
+                .cancellationGrace(Duration.ofSeconds(-1))
+                .receiveBackoff(Duration.ofSeconds(10), Duration.ofSeconds(1))
+                .build())
+        .hasMessageContaining("endpoint.concurrency must be between 1 and 10000, was 0")
+        .hasMessageContaining("endpoint.computeThreads must be between 1 and 1024, was -1")
+        .hasMessageContaining("endpoint.maxBatchBytes must be between 1024 and 67108864, was 10")
+        .hasMessageContaining("endpoint.receiveWait must be between")
+        .hasMessageContaining("endpoint.cancellationGrace must be positive, was PT-1S")
+        .hasMessageContaining("endpoint.maxReceiveBackoff must not be shorter");
+  }
+
+  @Test
+  void hostileNamesAreRefusedAtBuild() {
+    assertThatThrownBy(() ->
+            Endpoint.builder()
+                .name("orders; drop")
+                .inputQueue("in\"put")
+                .transport(transport)
+                .route(Ping.class, "pings'")
+                .build())
+        .hasMessageContaining("endpoint.name")
+        .hasMessageContaining("orders; drop")
+        .hasMessageContaining("endpoint.inputQueue")
+        .hasMessageContaining("endpoint.route for " + Ping.class.getName())
+        .hasMessageContaining("pings'");
+  }
+
+  @Test
+  void aTypeCannotBeRoutedTwice() {
+    assertThatThrownBy(() ->
+            Endpoint.builder()
+                .name("orders")
+                .transport(transport)
+                .route(Ping.class, "a")
+                .route(Ping.class, "b")
+                .build())
+        .hasMessageContaining("set twice");
+  }
+
+  @Test
+  void delayedRetriesNeedATransportWithDelayedDelivery() {
+    Transport noDelays =
+        new RecordingTransport(transport)
+            .claiming(new TransportCapabilities(false, false, false, 1024));
+
+    assertThatThrownBy(() -> Endpoint.builder().name("orders").transport(noDelays).build())
+        .hasMessageContaining("delayed retries")
+        .hasMessageContaining("delayedRetries(0)");
+    assertThat(
+            Endpoint.builder()
+                .name("orders")
+                .transport(noDelays)
+                .recoverability(Recoverability.builder().delayedRetries(0).build())
+                .build()
+                .state())
+        .isEqualTo(Endpoint.State.CREATED);
+  }
+
+  @Test
+  void theInputQueueDefaultsToTheEndpointName() {
+    Endpoint endpoint = Endpoint.builder().name("billing").transport(transport).build();
+
+    assertThat(endpoint.inputQueue()).isEqualTo("billing");
+    assertThat(endpoint.failedMessages().errorQueue()).isEqualTo("error");
+  }
+
+  @Test
+  void theDefaultsAreTheDocumentedConstants() {
+    assertThat(EndpointBuilder.DEFAULT_CONCURRENCY)
+        .isEqualTo(Math.max(2, Runtime.getRuntime().availableProcessors()));
+    assertThat(EndpointBuilder.DEFAULT_MAX_BATCH_BYTES).isEqualTo(256 * 1024);
+  }
+
+  @Test
+  void changingTheBuilderAfterBuildDoesNotChangeTheEndpoint() {
+    EndpointBuilder builder = Endpoint.builder().name("frozen").transport(transport);
+    Endpoint endpoint = builder.build();
+
+    builder.name("changed").inputQueue("elsewhere");
+
+    assertThat(endpoint.name()).isEqualTo("frozen");
+    assertThat(endpoint.inputQueue()).isEqualTo("frozen");
+  }
+
+  @Test
+  void sendOptionsRefuseABadMessageIdAndANegativeDelay() {
+    assertThatThrownBy(() ->
+            SendOptions.builder().messageId("id with spaces").delay(Duration.ofSeconds(-1)).build())
+        .hasMessageContaining("sendOptions.messageId")
+        .hasMessageContaining("sendOptions.delay must be zero or positive, was PT-1S");
+  }
+}

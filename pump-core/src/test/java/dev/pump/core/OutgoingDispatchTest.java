@@ -1,0 +1,202 @@
+package dev.pump.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.pump.core.recoverability.Recoverability;
+import dev.pump.core.testing.RecordingTransport.Call;
+import dev.pump.core.testing.TestMessages.Ping;
+import dev.pump.core.testing.TestMessages.PlaceOrder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class OutgoingDispatchTest extends EndpointTestSupport {
+
+  @Test
+  void nothingAHandlerSentLeavesWhenTheHandlerFails() {
+    endpoint("x").build().send("failing", new Ping(1));
+
+    start(
+        endpoint("failing")
+            .handler(
+                Ping.class,
+                (ping, context) -> {
+                  context.send("downstream", new PlaceOrder("o-1"));
+                  context.publish(new PlaceOrder("o-2"));
+                  throw new IllegalStateException("after sending");
+                }));
+
+    await().until(() -> memory.queueStats("error").ready() == 1);
+    assertThat(memory.queueStats("downstream").total()).isZero();
+    assertThat(transport.callsTo("downstream")).isEmpty();
+  }
+
+  @Test
+  void aRetriedAttemptStartsWithAnEmptyBufferSoEachSendLeavesOnce() {
+    AtomicInteger attempts = new AtomicInteger();
+    endpoint("x").build().send("retrying", new Ping(1));
+
+    start(
+        endpoint("retrying")
+            .recoverability(Recoverability.builder().immediateRetries(3).delayedRetries(0).build())
+            .handler(
+                Ping.class,
+                (ping, context) -> {
+                  context.send("downstream", new PlaceOrder("o-" + attempts.get()));
+                  if (attempts.incrementAndGet() < 3) {
+                    throw new IllegalStateException("not yet");
+                  }
+                }));
+
+    await().until(() -> memory.queueStats("downstream").ready() == 1);
+    await().until(() -> memory.queueStats("retrying").total() == 0);
+    assertThat(memory.queueStats("downstream").ready()).isEqualTo(1);
+  }
+
+  @Test
+  void tenThousandBatchedSendsLeaveAsOneTransportCallPerDestination() {
+    endpoint("x").build().send("fan-out", new Ping(1));
+
+    start(
+        endpoint("fan-out")
+            .maxBatchMessages(10_000)
+            .maxBatchBytes(64 * 1024 * 1024)
+            .handler(
+                Ping.class,
+                (ping, context) -> {
+                  for (int i = 0; i < 10_000; i++) {
+                    context.send(i % 2 == 0 ? "even" : "odd", new Ping(i));
+                  }
+                  // nothing left yet: the handler has not succeeded
+                  assertThat(transport.callsTo("even")).isEmpty();
+                }));
+
+    await().until(() -> memory.queueStats("fan-out").total() == 0);
+    assertThat(transport.callsTo("even")).containsExactly(new Call("even", 5_000));
+    assertThat(transport.callsTo("odd")).containsExactly(new Call("odd", 5_000));
+    assertThat(memory.queueStats("even").ready()).isEqualTo(5_000);
+  }
+
+  @Test
+  void batchesRespectTheCountLimitPerTransportCall() {
+    endpoint("x").build().send("chunked", new Ping(1));
+
+    start(
+        endpoint("chunked")
+            .maxBatchMessages(100)
+            .handler(
+                Ping.class,
+                (ping, context) -> {
+                  for (int i = 0; i < 250; i++) {
+                    context.send("chunks", new Ping(i));
+                  }
+                }));
+
+    await().until(() -> memory.queueStats("chunks").ready() == 250);
+    assertThat(transport.callsTo("chunks"))
+        .extracting(Call::batchSize)
+        .containsExactly(100, 100, 50);
+  }
+
+  @Test
+  void anImmediateSendLeavesAtOnceEvenWhenTheHandlerLaterFails() {
+    endpoint("x").build().send("audit", new Ping(1));
+    AtomicReference<Integer> seenDuringHandler = new AtomicReference<>();
+
+    start(
+        endpoint("audit")
+            .handler(
+                Ping.class,
+                (ping, context) -> {
+                  context.send("audit-log", new Ping(99), SendOptions.immediate());
+                  seenDuringHandler.set(memory.queueStats("audit-log").ready());
+                  throw new IllegalStateException("fails after the audit");
+                }));
+
+    await().until(() -> memory.queueStats("error").ready() == 1);
+    assertThat(seenDuringHandler.get()).isEqualTo(1);
+    assertThat(memory.queueStats("audit-log").ready()).isEqualTo(1);
+  }
+
+  @Test
+  void tenThousandImmediateSendsFromManyThreadsAreBoundedByTheContext() throws Exception {
+    int bound = 8;
+    CountDownLatch boundReached = new CountDownLatch(bound);
+    endpoint("x").build().send("burst", new Ping(1));
+    transport.beforeSend(() -> {
+      // hold the first sends until the bound is reached, so reaching it is certain
+      boundReached.countDown();
+      try {
+        boundReached.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+
+    start(
+        endpoint("burst")
+            .immediateDispatchConcurrency(bound)
+            .handler(
+                Ping.class,
+                (ping, context) -> {
+                  try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+                    List<Future<?>> sends = new ArrayList<>();
+                    for (int i = 0; i < 10_000; i++) {
+                      int n = i;
+                      sends.add(
+                          threads.submit(() ->
+                              context.send("burst-out", new Ping(n), SendOptions.immediate())));
+                    }
+                    for (Future<?> send : sends) {
+                      send.get();
+                    }
+                  }
+                }));
+
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> memory.queueStats("burst-out").ready() == 10_000);
+    assertThat(transport.maxSendsInFlight()).isEqualTo(bound);
+  }
+
+  @Test
+  void sendingThroughAContextAfterItsHandlerReturnedFails() {
+    AtomicReference<Context> leaked = new AtomicReference<>();
+    endpoint("x").build().send("leaky", new Ping(1));
+    start(endpoint("leaky").handler(Ping.class, (ping, context) -> leaked.set(context)));
+    await().until(() -> leaked.get() != null && memory.queueStats("leaky").total() == 0);
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> leaked.get().send("anywhere", new Ping(2)))
+        .isInstanceOf(PumpException.class)
+        .hasMessageContaining("no longer active");
+  }
+
+  @Test
+  void aSendWithADelayArrivesOnlyAfterTheDelay() {
+    endpoint("x").build().send("reminders", new Ping(1));
+
+    start(
+        endpoint("reminders")
+            .handler(
+                Ping.class,
+                (ping, context) ->
+                    context.send(
+                        "later", new Ping(2), SendOptions.delayedBy(Duration.ofHours(1)))));
+
+    await().until(() -> memory.queueStats("later").delayed() == 1);
+    clock.advance(Duration.ofMinutes(59));
+    assertThat(memory.queueStats("later").ready()).isZero();
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(memory.queueStats("later").ready()).isEqualTo(1);
+  }
+}

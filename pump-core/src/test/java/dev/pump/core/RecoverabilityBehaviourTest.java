@@ -1,0 +1,279 @@
+package dev.pump.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.pump.core.recoverability.Recoverability;
+import dev.pump.core.recoverability.RecoverabilityPolicy;
+import dev.pump.core.recoverability.RecoveryDecision;
+import dev.pump.core.serialization.MessageDeserializationException;
+import dev.pump.core.testing.Queues;
+import dev.pump.core.testing.TestMessages.Orphan;
+import dev.pump.core.testing.TestMessages.Ping;
+import dev.pump.core.transport.OutgoingMessage;
+import dev.pump.core.transport.ReceivedMessage;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class RecoverabilityBehaviourTest extends EndpointTestSupport {
+
+  private Endpoint sender() {
+    return endpoint("sender").build();
+  }
+
+  private ReceivedMessage awaitErrorQueueMessage() {
+    await().until(() -> memory.queueStats("error").ready() == 1);
+    List<ReceivedMessage> parked = Queues.drain(memory, "error");
+    assertThat(parked).hasSize(1);
+    return parked.getFirst();
+  }
+
+  @Test
+  void aTransientFailureIsRetriedImmediatelyAndThenSucceeds() {
+    AtomicInteger attempts = new AtomicInteger();
+    AtomicInteger succeeded = new AtomicInteger();
+    sender().send("flaky", new Ping(1));
+
+    start(
+        endpoint("flaky")
+            .recoverability(Recoverability.builder().immediateRetries(5).delayedRetries(0).build())
+            .handler(
+                Ping.class,
+                (ping, context) -> {
+                  if (attempts.incrementAndGet() < 3) {
+                    throw new IllegalStateException("database busy");
+                  }
+                  succeeded.incrementAndGet();
+                }));
+
+    await().until(() -> succeeded.get() == 1);
+    assertThat(attempts.get()).isEqualTo(3);
+    await().until(() -> memory.queueStats("flaky").total() == 0);
+    assertThat(memory.queueStats("error").total()).isZero();
+  }
+
+  @Test
+  void afterImmediateRetriesEachDelayedRoundWaitsLongerThenTheMessageIsParked() {
+    AtomicInteger attempts = new AtomicInteger();
+    sender().send("doomed", new Ping(1));
+
+    start(
+        endpoint("doomed")
+            .recoverability(
+                Recoverability.builder()
+                    .immediateRetries(1)
+                    .delayedRetries(2)
+                    .delayedRetryIncrement(Duration.ofSeconds(10))
+                    .build())
+            .handler(
+                Ping.class,
+                (ping, context) -> {
+                  attempts.incrementAndGet();
+                  throw new IllegalStateException("always fails");
+                }));
+
+    // round 0: first attempt + 1 immediate retry, then a copy waits 10 s (round 1 of 2)
+    await().until(() -> attempts.get() == 2 && memory.queueStats("doomed").delayed() == 1);
+    clock.advance(Duration.ofSeconds(9));
+    assertThat(memory.queueStats("doomed").delayed()).isEqualTo(1);
+    clock.advance(Duration.ofSeconds(1));
+    // round 1 repeats the immediate retries, then waits 20 s
+    await().until(() -> attempts.get() == 4 && memory.queueStats("doomed").delayed() == 1);
+    clock.advance(Duration.ofSeconds(19));
+    assertThat(memory.queueStats("doomed").delayed()).isEqualTo(1);
+    clock.advance(Duration.ofSeconds(1));
+
+    ReceivedMessage parked = awaitErrorQueueMessage();
+    assertThat(attempts.get()).isEqualTo(6);
+    assertThat(parked.headers())
+        .containsEntry(Headers.FAILURE_REASON, Recoverability.REASON_RETRIES_EXHAUSTED)
+        .containsEntry(Headers.IMMEDIATE_RETRIES_MADE, "1")
+        .containsEntry(Headers.DELAYED_RETRIES_MADE, "2");
+  }
+
+  @Test
+  void theParkedMessageKeepsItsBodyAndHeadersAndRecordsWhyWhereAndWhenItFailed() {
+    sender().send("parking", new Ping(7), SendOptions.builder().header("tenant", "acme").build());
+
+    start(
+        endpoint("parking")
+            .handler(
+                Ping.class,
+                (ping, context) -> {
+                  throw new IllegalArgumentException("price must be positive");
+                }));
+
+    ReceivedMessage parked = awaitErrorQueueMessage();
+    assertThat(new String(parked.body(), StandardCharsets.UTF_8)).isEqualTo("{\"number\":7}");
+    assertThat(parked.headers())
+        .containsEntry("tenant", "acme")
+        .containsEntry(Headers.MESSAGE_ID, parked.messageId())
+        .containsKey(Headers.ENCLOSED_TYPES)
+        .containsEntry(Headers.FAILED_QUEUE, "parking")
+        .containsEntry(Headers.EXCEPTION_TYPE, IllegalArgumentException.class.getName())
+        .containsEntry(Headers.EXCEPTION_MESSAGE, "price must be positive")
+        .containsEntry(Headers.TIME_OF_FAILURE, clock.instant().toString())
+        .containsEntry(Headers.IMMEDIATE_RETRIES_MADE, "0")
+        .containsEntry(Headers.DELAYED_RETRIES_MADE, "0");
+    assertThat(parked.headers().get(Headers.STACK_TRACE))
+        .startsWith("java.lang.IllegalArgumentException: price must be positive")
+        .contains("RecoverabilityBehaviourTest");
+  }
+
+  @Test
+  void anExceptionConfiguredAsUnrecoverableSkipsEveryRetryEvenWhenWrapped() {
+    AtomicInteger attempts = new AtomicInteger();
+    sender().send("strict", new Ping(1));
+
+    start(
+        endpoint("strict")
+            .recoverability(
+                Recoverability.builder().unrecoverable(UncheckedIOException.class).build())
+            .handler(
+                Ping.class,
+                (ping, context) -> {
+                  attempts.incrementAndGet();
+                  throw new IllegalStateException(
+                      "wrapped", new UncheckedIOException(new java.io.IOException("corrupt")));
+                }));
+
+    ReceivedMessage parked = awaitErrorQueueMessage();
+    assertThat(attempts.get()).isEqualTo(1);
+    assertThat(parked.headers())
+        .containsEntry(Headers.FAILURE_REASON, Recoverability.REASON_UNRECOVERABLE);
+  }
+
+  @Test
+  void anUnreadablePayloadGoesStraightToTheErrorQueueWithTheReason() {
+    AtomicInteger attempts = new AtomicInteger();
+    memory.send(
+        "garbled",
+        List.of(
+            OutgoingMessage.of(
+                "bad-json",
+                Map.of(
+                    Headers.MESSAGE_ID, "bad-json",
+                    Headers.CONTENT_TYPE, "application/json",
+                    Headers.ENCLOSED_TYPES, Ping.class.getName()),
+                "{not json".getBytes(StandardCharsets.UTF_8))));
+
+    start(
+        endpoint("garbled")
+            .recoverability(Recoverability.defaults())
+            .handler(Ping.class, (ping, context) -> attempts.incrementAndGet()));
+
+    ReceivedMessage parked = awaitErrorQueueMessage();
+    assertThat(parked.messageId()).isEqualTo("bad-json");
+    assertThat(parked.headers())
+        .containsEntry(Headers.FAILURE_REASON, Recoverability.REASON_UNRECOVERABLE)
+        .containsEntry(Headers.EXCEPTION_TYPE, MessageDeserializationException.class.getName());
+    assertThat(parked.headers().get(Headers.EXCEPTION_MESSAGE)).contains("bad-json");
+    assertThat(new String(parked.body(), StandardCharsets.UTF_8)).isEqualTo("{not json");
+    assertThat(attempts.get()).isZero();
+  }
+
+  @Test
+  void aMessageOfATypeNobodyHandlesGoesStraightToTheErrorQueue() {
+    sender().send("picky", new Orphan("hello"));
+
+    start(
+        endpoint("picky")
+            .recoverability(Recoverability.defaults())
+            .handler(Ping.class, (ping, context) -> {}));
+
+    ReceivedMessage parked = awaitErrorQueueMessage();
+    assertThat(parked.headers())
+        .containsEntry(Headers.FAILURE_REASON, Recoverability.REASON_UNRECOVERABLE)
+        .containsEntry(Headers.EXCEPTION_TYPE, NoHandlerException.class.getName());
+    assertThat(parked.headers().get(Headers.EXCEPTION_MESSAGE)).contains(Orphan.class.getName());
+  }
+
+  @Test
+  void aParkedMessageRetriedFromTheErrorQueueSucceedsOnceTheFaultIsFixed() {
+    AtomicBoolean fixed = new AtomicBoolean();
+    AtomicInteger succeeded = new AtomicInteger();
+    Endpoint endpoint =
+        start(
+            endpoint("fixable")
+                .handler(
+                    Ping.class,
+                    (ping, context) -> {
+                      if (!fixed.get()) {
+                        throw new IllegalStateException("bug in version 1");
+                      }
+                      succeeded.incrementAndGet();
+                    }));
+    sender().send("fixable", new Ping(1), SendOptions.builder().messageId("ping-1").build());
+    sender().send("fixable", new Ping(2), SendOptions.builder().messageId("ping-2").build());
+    await().until(() -> memory.queueStats("error").ready() == 2);
+
+    fixed.set(true);
+    assertThat(endpoint.failedMessages().retry("ping-1")).isTrue();
+
+    await().until(() -> succeeded.get() == 1);
+    assertThat(memory.queueStats("error").ready()).isEqualTo(1);
+    assertThat(endpoint.failedMessages().retryAll()).isEqualTo(1);
+    await().until(() -> succeeded.get() == 2);
+    assertThat(memory.queueStats("error").total()).isZero();
+    assertThat(endpoint.failedMessages().retry("no-such-id")).isFalse();
+  }
+
+  @Test
+  void aMessageRetriedFromTheErrorQueueStartsAfreshWithoutFailureHeaders() {
+    AtomicBoolean fixed = new AtomicBoolean();
+    AtomicInteger sawFailureHeaders = new AtomicInteger(-1);
+    Endpoint endpoint =
+        start(
+            endpoint("fresh")
+                .handler(
+                    Ping.class,
+                    (ping, context) -> {
+                      if (!fixed.get()) {
+                        throw new IllegalStateException("not yet");
+                      }
+                      sawFailureHeaders.set(
+                          (int)
+                              context.headers().keySet().stream()
+                                  .filter(h -> h.startsWith(Headers.FAILURE_PREFIX))
+                                  .count());
+                    }));
+    sender().send("fresh", new Ping(1));
+    await().until(() -> memory.queueStats("error").ready() == 1);
+
+    fixed.set(true);
+    endpoint.failedMessages().retryAll();
+
+    await().until(() -> sawFailureHeaders.get() == 0);
+  }
+
+  @Test
+  void aCustomPolicyDecidesPerFailure() {
+    AtomicInteger attempts = new AtomicInteger();
+    RecoverabilityPolicy policy =
+        (failure, tried) ->
+            failure.exception() instanceof IllegalStateException && tried.immediateRetries() < 2
+                ? RecoveryDecision.retryImmediately()
+                : RecoveryDecision.moveToErrorQueue("custom-verdict");
+    sender().send("custom", new Ping(1));
+
+    start(
+        endpoint("custom")
+            .recoverability(Recoverability.builder().policy(policy).build())
+            .handler(
+                Ping.class,
+                (ping, context) -> {
+                  attempts.incrementAndGet();
+                  throw new IllegalStateException("retry me twice");
+                }));
+
+    ReceivedMessage parked = awaitErrorQueueMessage();
+    assertThat(attempts.get()).isEqualTo(3);
+    assertThat(parked.headers()).containsEntry(Headers.FAILURE_REASON, "custom-verdict");
+  }
+}

@@ -1,0 +1,2 @@
+/** The RabbitMQ transport for Pump. */
+package dev.pump.rabbitmq;

@@ -83,6 +83,7 @@ public final class EndpointBuilder {
   private Duration maxReceiveBackoff = DEFAULT_MAX_RECEIVE_BACKOFF;
   private int circuitBreakerThreshold = DEFAULT_CIRCUIT_BREAKER_THRESHOLD;
   private Recoverability recoverability = Recoverability.defaults();
+  private Storage storage;
   private boolean autoSubscribe = true;
   private Consumer<CriticalError> onCriticalError = EndpointBuilder::logCriticalError;
   private ClassLoader classLoader;
@@ -296,6 +297,26 @@ public final class EndpointBuilder {
   }
 
   /**
+   * Makes every message take part in {@code storage}: a unit of work, an inbox and an outbox (see
+   * {@code pump-outbox-jdbc}). Its links are added to the pipeline at once, so call this before
+   * {@link #middleware} when your own links refer to them. Default: none, so what handlers send
+   * goes straight to the transport after they succeed.
+   */
+  public EndpointBuilder storage(Storage storage) {
+    if (this.storage != null) {
+      problems.add("endpoint.storage is set twice");
+      return this;
+    }
+    this.storage = Objects.requireNonNull(storage, "storage");
+    try {
+      storage.install(pipeline);
+    } catch (PumpConfigurationException e) {
+      problems.add(e.getMessage());
+    }
+    return this;
+  }
+
+  /**
    * Arranges middleware around the built-in links by name, e.g. {@code m -> m.addBefore(
    * Middleware.INVOKE_HANDLERS, "audit", audit)}. Default: only the built-in links.
    */
@@ -356,11 +377,13 @@ public final class EndpointBuilder {
     if (transport != null
         && recoverability != null
         && recoverability.mayRetryDelayed()
-        && !transport.capabilities().delayedDelivery()) {
+        && !transport.capabilities().delayedDelivery()
+        && (storage == null || !storage.holdsDelayedMessages())) {
       found.add(
           "endpoint.recoverability has delayed retries, but the transport "
               + transport.getClass().getSimpleName()
-              + " has no delayed delivery; set delayedRetries(0)");
+              + " has no delayed delivery and no storage holds delayed messages;"
+              + " set delayedRetries(0) or add an outbox with storage(...)");
     }
     if (!found.isEmpty()) {
       throw new PumpConfigurationException(String.join("; ", found));
@@ -392,6 +415,7 @@ public final class EndpointBuilder {
             circuitBreakerThreshold,
             onCriticalError,
             recoverability,
+            storage,
             autoSubscribe,
             loader,
             List.copyOf(handlers),

@@ -85,9 +85,12 @@ public final class FailedMessages {
         if (origin == null || !Names.isValid(origin) || !wanted.test(message)) {
           continue;
         }
-        transport.send(origin, List.of(restored(message)));
+        OutgoingMessage restored = restored(message);
+        if (!message.completeAndSend(origin, restored)) {
+          transport.send(origin, List.of(restored));
+          message.complete();
+        }
         held.remove(message);
-        message.complete();
         moved++;
         log.info(
             "Moved failed message {} from {} back to {}", message.messageId(), errorQueue, origin);

@@ -40,6 +40,19 @@ public interface ReceivedMessage {
    */
   default void contributeAttributes(Attributes attributes) {}
 
+  /**
+   * Sends {@code copy} to {@code queue} and completes this message as one atomic step, where the
+   * transport can: the PostgreSQL queue transport inserts the copy and deletes the original in the
+   * transaction the message was claimed in. The pump uses it to move a message to the error queue
+   * or to schedule its delayed retry.
+   *
+   * @return false if the transport cannot do both at once; the pump then sends and completes
+   *     separately, and a crash in between leaves a duplicate (at least once), never a loss
+   */
+  default boolean completeAndSend(String queue, OutgoingMessage copy) {
+    return false;
+  }
+
   /** Acknowledges the message: removes it from its queue for good. */
   void complete();
 

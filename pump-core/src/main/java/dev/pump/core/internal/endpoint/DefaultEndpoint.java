@@ -4,6 +4,7 @@ import dev.pump.core.Endpoint;
 import dev.pump.core.PumpException;
 import dev.pump.core.SendOptions;
 import dev.pump.core.internal.concurrent.ComputePool;
+import dev.pump.core.internal.dispatch.DefaultOutgoingBuffer;
 import dev.pump.core.internal.dispatch.OutgoingFactory;
 import dev.pump.core.internal.dispatch.TransportDispatcher;
 import dev.pump.core.internal.pipeline.Chain;
@@ -18,7 +19,9 @@ import dev.pump.core.internal.recoverability.RecoveryActions;
 import dev.pump.core.internal.routing.HandlerRegistry;
 import dev.pump.core.internal.routing.MessageTypes;
 import dev.pump.core.internal.routing.Router;
+import dev.pump.core.pipeline.BufferedSender;
 import dev.pump.core.pipeline.Middleware;
+import dev.pump.core.pipeline.OutgoingBuffer;
 import dev.pump.core.recoverability.FailedMessages;
 import dev.pump.core.transport.Destination;
 import java.time.Duration;
@@ -57,7 +60,8 @@ public final class DefaultEndpoint implements Endpoint {
             settings.inputQueue(),
             settings.serializer(),
             settings.clock(),
-            settings.transport().capabilities().delayedDelivery());
+            settings.transport().capabilities().delayedDelivery()
+                || (settings.storage() != null && settings.storage().holdsDelayedMessages()));
   }
 
   /** Creates an endpoint from validated settings. */
@@ -141,7 +145,11 @@ public final class DefaultEndpoint implements Endpoint {
             services,
             settings.recoverability(),
             new RecoveryActions(
-                settings.transport(), settings.recoverability().errorQueue(), settings.clock()));
+                name(),
+                settings.transport(),
+                settings.storage(),
+                settings.recoverability().errorQueue(),
+                settings.clock()));
     ReceiveCircuitBreaker breaker =
         new ReceiveCircuitBreaker(
             name(),
@@ -247,6 +255,34 @@ public final class DefaultEndpoint implements Endpoint {
   @Override
   public FailedMessages failedMessages() {
     return FailedMessages.of(settings.transport(), settings.recoverability().errorQueue());
+  }
+
+  @Override
+  public BufferedSender bufferedSender() {
+    DefaultOutgoingBuffer buffer = new DefaultOutgoingBuffer();
+    return new BufferedSender() {
+      @Override
+      public void send(Object message, SendOptions options) {
+        Objects.requireNonNull(message, "message");
+        buffer.add(factory.create(router.routeFor(message.getClass()), message, options, null));
+      }
+
+      @Override
+      public void send(String destination, Object message, SendOptions options) {
+        buffer.add(factory.create(Destination.queue(destination), message, options, null));
+      }
+
+      @Override
+      public void publish(Object event, SendOptions options) {
+        Objects.requireNonNull(event, "event");
+        buffer.add(factory.create(router.topicsFor(event.getClass()), event, options, null));
+      }
+
+      @Override
+      public OutgoingBuffer outgoing() {
+        return buffer;
+      }
+    };
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.pump.core.internal.endpoint;
 
 import dev.pump.core.CriticalError;
+import dev.pump.core.Storage;
 import dev.pump.core.internal.pipeline.PipelineLayout;
 import dev.pump.core.internal.routing.HandlerRegistration;
 import dev.pump.core.recoverability.Recoverability;
@@ -32,6 +33,7 @@ import java.util.function.Consumer;
  * @param maxReceiveBackoff longest wait after failed receives
  * @param circuitBreakerThreshold failed receives in a row that trip the breaker
  * @param onCriticalError the critical error callback
+ * @param storage the unit of work, inbox and outbox, or null without storage
  * @param recoverability retries and error queue
  * @param autoSubscribe whether start subscribes to handled types' topics
  * @param classLoader where enclosed types are looked up
@@ -58,6 +60,7 @@ public record EndpointSettings(
     int circuitBreakerThreshold,
     Consumer<CriticalError> onCriticalError,
     Recoverability recoverability,
+    Storage storage,
     boolean autoSubscribe,
     ClassLoader classLoader,
     List<HandlerRegistration<?>> handlers,

@@ -1,6 +1,7 @@
 package dev.pump.core.internal.recoverability;
 
 import dev.pump.core.Headers;
+import dev.pump.core.Storage;
 import dev.pump.core.recoverability.Attempts;
 import dev.pump.core.transport.OutgoingMessage;
 import dev.pump.core.transport.ReceivedMessage;
@@ -20,13 +21,22 @@ import java.util.Objects;
  * first and complete the original after, so a crash in between duplicates rather than loses.
  */
 public final class RecoveryActions {
+  private final String endpoint;
   private final Transport transport;
+  private final Storage storage;
   private final String errorQueue;
   private final Clock clock;
 
-  /** Creates the actions for one endpoint. */
-  public RecoveryActions(Transport transport, String errorQueue, Clock clock) {
+  /**
+   * Creates the actions for one endpoint.
+   *
+   * @param storage holds delayed retries when the transport cannot delay them; may be null
+   */
+  public RecoveryActions(
+      String endpoint, Transport transport, Storage storage, String errorQueue, Clock clock) {
+    this.endpoint = endpoint;
     this.transport = transport;
+    this.storage = storage;
     this.errorQueue = errorQueue;
     this.clock = clock;
   }
@@ -35,10 +45,17 @@ public final class RecoveryActions {
   public void retryLater(ReceivedMessage message, Duration delay, int delayedRetriesMade) {
     Map<String, String> headers = new LinkedHashMap<>(message.headers());
     headers.put(Headers.DELAYED_RETRIES, Integer.toString(delayedRetriesMade + 1));
-    transport.send(
-        message.queue(),
-        List.of(new OutgoingMessage(message.messageId(), headers, message.body(), delay)));
-    message.complete();
+    OutgoingMessage copy = new OutgoingMessage(message.messageId(), headers, message.body(), delay);
+    if (!delay.isZero()
+        && !transport.capabilities().delayedDelivery()
+        && storage != null
+        && storage.holdsDelayedMessages()) {
+      // stored first: a crash before complete() leaves a duplicate attempt, never a lost message
+      storage.sendLater(endpoint, message.queue(), copy);
+      message.complete();
+      return;
+    }
+    sendAndComplete(message, message.queue(), copy);
   }
 
   /** Sends a copy with failure headers to the error queue, and completes the message. */
@@ -53,9 +70,16 @@ public final class RecoveryActions {
     headers.put(Headers.TIME_OF_FAILURE, clock.instant().toString());
     headers.put(Headers.IMMEDIATE_RETRIES_MADE, Integer.toString(attempts.immediateRetries()));
     headers.put(Headers.DELAYED_RETRIES_MADE, Integer.toString(attempts.delayedRetries()));
-    transport.send(
-        errorQueue, List.of(OutgoingMessage.of(message.messageId(), headers, message.body())));
-    message.complete();
+    sendAndComplete(
+        message, errorQueue, OutgoingMessage.of(message.messageId(), headers, message.body()));
+  }
+
+  /** Atomically where the transport can (one database transaction), else send, then complete. */
+  private void sendAndComplete(ReceivedMessage message, String queue, OutgoingMessage copy) {
+    if (!message.completeAndSend(queue, copy)) {
+      transport.send(queue, List.of(copy));
+      message.complete();
+    }
   }
 
   /** The error queue's name. */

@@ -71,8 +71,6 @@ class PumpMigrationsTest {
             "due_at timestamp with time zone",
             "attempts integer",
             "last_error text",
-            "claimed_by text",
-            "claimed_until timestamp with time zone",
             "dispatched_at timestamp with time zone",
             "parked_at timestamp with time zone");
     assertThat(columns(db, "columns", "subscription"))

@@ -68,8 +68,6 @@ CREATE TABLE "${schema}".outbox (
     due_at        timestamptz NOT NULL DEFAULT now(),
     attempts      integer     NOT NULL DEFAULT 0,
     last_error    text,
-    claimed_by    text,
-    claimed_until timestamptz,
     dispatched_at timestamptz,
     parked_at     timestamptz,
     CONSTRAINT outbox_kind_valid CHECK (kind IN ('send', 'publish')),

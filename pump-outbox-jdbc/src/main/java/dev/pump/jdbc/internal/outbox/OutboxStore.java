@@ -1,5 +1,6 @@
 package dev.pump.jdbc.internal.outbox;
 
+import dev.pump.jdbc.internal.sql.Channels;
 import dev.pump.jdbc.internal.sql.HeadersJson;
 import dev.pump.jdbc.internal.sql.SqlArrays;
 import dev.pump.migrations.SchemaName;
@@ -12,11 +13,17 @@ import org.jdbi.v3.core.Handle;
  */
 public final class OutboxStore {
   private final String insert;
+  private final String channel;
+  private final String claim;
+  private final String markDispatched;
+  private final String markFailed;
 
   /** Builds the statements for {@code schema} once. */
   public OutboxStore(SchemaName schema) {
+    this.channel = Channels.outbox(schema);
+    // the NOTIFY rides in the same statement; PostgreSQL sends it once per transaction, on commit
     this.insert =
-        "INSERT INTO "
+        "WITH inserted AS (INSERT INTO "
             + schema.table("outbox")
             + " (endpoint, causation_id, kind, destination, topics, message_id, headers, body,"
             + " due_at, ordering_key)"
@@ -27,7 +34,76 @@ public final class OutboxStore {
             + " FROM unnest(:kinds::text[], :destinations::text[], :topics::text[],"
             + " :messageIds::text[], :headers::text[], :bodies::bytea[], :delays::bigint[],"
             + " :orderingKeys::text[])"
-            + " AS m(kind, destination, topics, message_id, headers, body, delay_ms, ordering_key)";
+            + " AS m(kind, destination, topics, message_id, headers, body, delay_ms, ordering_key)"
+            + " RETURNING 1)"
+            + " SELECT (SELECT count(*) FROM inserted), pg_notify(:channel, '')";
+    String table = schema.table("outbox");
+    this.claim =
+        "SELECT id, destination, topics, message_id, headers::text AS headers, body, attempts"
+            + " FROM "
+            + table
+            + " WHERE dispatched_at IS NULL AND parked_at IS NULL AND due_at <= now()"
+            + " AND NOT (destination = ANY(:paused::text[]))"
+            + " ORDER BY due_at, id LIMIT :limit FOR UPDATE SKIP LOCKED";
+    this.markDispatched =
+        "UPDATE " + table + " SET dispatched_at = now() WHERE id = ANY(:ids::bigint[])";
+    this.markFailed =
+        "UPDATE "
+            + table
+            + " AS o SET attempts = o.attempts + 1, last_error = :error,"
+            + " due_at = now() + f.delay_ms * interval '1 millisecond',"
+            + " parked_at = CASE WHEN o.attempts + 1 >= :maxAttempts THEN now() END"
+            + " FROM unnest(:ids::bigint[], :delays::bigint[]) AS f(id, delay_ms) WHERE o.id = f.id";
+  }
+
+  /**
+   * Claims up to {@code limit} due pending rows, oldest first, locking them for the caller's
+   * transaction; rows locked by another dispatcher are skipped, and rows of {@code paused}
+   * destinations are left alone.
+   */
+  public List<PendingRow> claim(Handle handle, int limit, List<String> paused) {
+    return handle
+        .createQuery(claim)
+        .bind("limit", limit)
+        .bind("paused", SqlArrays.text(paused.toArray(String[]::new)))
+        .map((rs, ctx) -> {
+          java.sql.Array topics = rs.getArray("topics");
+          return new PendingRow(
+              rs.getLong("id"),
+              topics != null,
+              rs.getString("destination"),
+              topics == null ? null : List.of((String[]) topics.getArray()),
+              rs.getString("message_id"),
+              rs.getString("headers"),
+              rs.getBytes("body"),
+              rs.getInt("attempts"));
+        })
+        .list();
+  }
+
+  /** Marks rows dispatched, in one statement. */
+  public int markDispatched(Handle handle, long[] ids) {
+    if (ids.length == 0) {
+      return 0;
+    }
+    return handle.createUpdate(markDispatched).bind("ids", SqlArrays.bigint(ids)).execute();
+  }
+
+  /**
+   * Records a failed attempt of each row, in one statement: the error, the next due time, and, for
+   * rows that reached {@code maxAttempts}, parks them.
+   */
+  public int markFailed(Handle handle, long[] ids, long[] delaysMs, String error, int maxAttempts) {
+    if (ids.length == 0) {
+      return 0;
+    }
+    return handle
+        .createUpdate(markFailed)
+        .bind("ids", SqlArrays.bigint(ids))
+        .bind("delays", SqlArrays.bigint(delaysMs))
+        .bind("error", error)
+        .bind("maxAttempts", maxAttempts)
+        .execute();
   }
 
   /**
@@ -63,7 +139,8 @@ public final class OutboxStore {
       orderingKeys[i] = row.orderingKey();
     }
     return handle
-        .createUpdate(insert)
+        .createQuery(insert)
+        .bind("channel", channel)
         .bind("endpoint", endpoint)
         .bind("causationId", causationId)
         .bind("kinds", SqlArrays.text(kinds))
@@ -74,6 +151,7 @@ public final class OutboxStore {
         .bind("bodies", SqlArrays.bytea(bodies))
         .bind("delays", SqlArrays.bigint(delays))
         .bind("orderingKeys", SqlArrays.text(orderingKeys))
-        .execute();
+        .mapTo(Integer.class)
+        .one();
   }
 }

@@ -1,0 +1,172 @@
+package dev.pump.jdbc;
+
+import dev.pump.core.Attributes;
+import dev.pump.core.Headers;
+import dev.pump.core.Names;
+import dev.pump.core.UnrecoverableMessageException;
+import dev.pump.core.transport.OutgoingMessage;
+import dev.pump.core.transport.ReceivedMessage;
+import dev.pump.core.transport.TransportException;
+import dev.pump.jdbc.internal.queue.QueueRow;
+import dev.pump.jdbc.internal.sql.HeadersJson;
+import dev.pump.jdbc.internal.uow.UnitOfWork;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A message claimed from the queue table in a transaction that stays open until it is settled:
+ * complete commits (the row's delete, and whatever the handler wrote), abandon rolls back and then
+ * counts the failed attempt in a transaction of its own.
+ */
+final class ClaimedMessage implements ReceivedMessage {
+  private static final Logger log = LoggerFactory.getLogger(ClaimedMessage.class);
+
+  /** Header carrying stored headers that could not be read, so nothing of the message is lost. */
+  static final String UNREADABLE_HEADERS = Headers.FAILURE_PREFIX + "unreadable-headers";
+
+  private final QueueRow row;
+  private final UnitOfWork unit;
+  private final PostgresTransport transport;
+  private final Map<String, String> headers;
+  private final String headersProblem;
+  private final AtomicBoolean settled = new AtomicBoolean();
+
+  ClaimedMessage(QueueRow row, UnitOfWork unit, PostgresTransport transport) {
+    this.row = row;
+    this.unit = unit;
+    this.transport = transport;
+    Map<String, String> parsed;
+    String problem;
+    try {
+      parsed = Map.copyOf(HeadersJson.read(row.headersJson()));
+      problem = null;
+    } catch (IllegalArgumentException e) {
+      parsed = Map.of(UNREADABLE_HEADERS, row.headersJson());
+      problem = e.getMessage();
+    }
+    this.headers = parsed;
+    this.headersProblem = problem;
+  }
+
+  @Override
+  public String messageId() {
+    return row.messageId();
+  }
+
+  @Override
+  public String queue() {
+    return row.queue();
+  }
+
+  @Override
+  public Map<String, String> headers() {
+    return headers;
+  }
+
+  @Override
+  public byte[] body() {
+    return row.body();
+  }
+
+  @Override
+  public int deliveryCount() {
+    return row.attempts() + 1;
+  }
+
+  /**
+   * Puts the claim's transaction into the context, where the unit-of-work link joins it. A row
+   * whose headers cannot be read fails here, unrecoverably, so it goes to the error queue with the
+   * reason and its raw headers.
+   */
+  @Override
+  public void contributeAttributes(Attributes attributes) {
+    if (headersProblem != null) {
+      throw new UnrecoverableMessageException(
+          "message "
+              + row.messageId()
+              + " in queue "
+              + row.queue()
+              + " has unreadable headers: "
+              + headersProblem);
+    }
+    attributes.put(UnitOfWork.KEY, unit);
+  }
+
+  @Override
+  public void complete() {
+    settle();
+    try {
+      unit.commit();
+    } catch (RuntimeException e) {
+      throw new TransportException(
+          "completing message " + row.messageId() + " in " + row.queue() + " failed", e);
+    } finally {
+      unit.close();
+    }
+  }
+
+  @Override
+  public boolean completeAndSend(String queue, OutgoingMessage copy) {
+    Names.require("queue", queue);
+    settle();
+    try {
+      transport.checkSizes(queue, List.of(copy));
+      transport.queues().send(unit.handle(), queue, List.of(copy));
+      unit.commit();
+    } catch (RuntimeException e) {
+      rollbackQuietly();
+      recordFailedAttempt(Duration.ZERO);
+      throw new TransportException(
+          "moving message " + row.messageId() + " from " + row.queue() + " to " + queue + " failed",
+          e);
+    } finally {
+      unit.close();
+    }
+    transport.wakeups().signal(queue);
+    return true;
+  }
+
+  @Override
+  public void abandon(Duration visibilityDelay) {
+    settle();
+    try {
+      rollbackQuietly();
+    } finally {
+      unit.close();
+    }
+    recordFailedAttempt(visibilityDelay);
+  }
+
+  private void settle() {
+    if (!settled.compareAndSet(false, true)) {
+      throw new IllegalStateException("message " + row.messageId() + " was settled already");
+    }
+  }
+
+  private void rollbackQuietly() {
+    try {
+      unit.rollback();
+    } catch (RuntimeException e) {
+      log.debug("rollback of message {} failed; the connection is gone", row.messageId(), e);
+    }
+  }
+
+  /** Counts the attempt so it survives a restart; the row is back in its queue either way. */
+  private void recordFailedAttempt(Duration visibilityDelay) {
+    try {
+      transport
+          .jdbi()
+          .useHandle(h -> transport.queues().recordFailedAttempt(h, row.id(), visibilityDelay));
+    } catch (RuntimeException e) {
+      log.warn(
+          "could not count the failed attempt of message {} in {}; it is back in its queue",
+          row.messageId(),
+          row.queue(),
+          e);
+    }
+  }
+}

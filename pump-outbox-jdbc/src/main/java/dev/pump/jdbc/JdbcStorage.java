@@ -1,0 +1,316 @@
+package dev.pump.jdbc;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.pump.core.Endpoint;
+import dev.pump.core.MessageSender;
+import dev.pump.core.PumpConfigurationException;
+import dev.pump.core.PumpException;
+import dev.pump.core.Storage;
+import dev.pump.core.pipeline.BufferedSender;
+import dev.pump.core.pipeline.Middleware;
+import dev.pump.core.pipeline.PipelineBuilder;
+import dev.pump.core.transport.Destination;
+import dev.pump.core.transport.OutgoingMessage;
+import dev.pump.jdbc.internal.inbox.InboxStore;
+import dev.pump.jdbc.internal.outbox.OutboxRows;
+import dev.pump.jdbc.internal.outbox.OutboxStore;
+import dev.pump.jdbc.internal.queue.QueueStore;
+import dev.pump.jdbc.internal.queue.Wakeups;
+import dev.pump.jdbc.internal.uow.InboxLink;
+import dev.pump.jdbc.internal.uow.OutboxLink;
+import dev.pump.jdbc.internal.uow.UnitOfWorkLink;
+import dev.pump.migrations.PumpMigrations;
+import dev.pump.migrations.SchemaName;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
+import javax.sql.DataSource;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+
+/**
+ * Pump's storage on PostgreSQL: every message an endpoint handles runs in one transaction that
+ * records its id in the inbox (duplicates are skipped) and writes everything the handlers sent into
+ * the outbox; the {@link OutboxDispatcher} relays the outbox after commit.
+ *
+ * <pre>{@code
+ * JdbcStorage storage = JdbcStorage.builder().dataSource(pool).build();
+ * Endpoint billing = Endpoint.builder().name("billing").transport(transport)
+ *     .storage(storage)
+ *     .handler(OrderPlaced.class, (event, context) -> {
+ *       JdbcContext.handle(context).execute("INSERT INTO charge (order_id) VALUES (?)", event.id());
+ *       context.reply(new ChargeCompleted(event.id()));
+ *     })
+ *     .build();
+ * }</pre>
+ *
+ * <p>The same guarantees hold outside handlers, for an application's own transaction: see {@link
+ * #inTransaction}. One storage may serve several endpoints, a {@link PostgresTransport} and an
+ * {@link OutboxDispatcher}. Thread-safe.
+ */
+public final class JdbcStorage implements Storage, AutoCloseable {
+  /** The isolation level of message transactions when none is set: READ COMMITTED. */
+  public static final TransactionIsolationLevel DEFAULT_ISOLATION =
+      TransactionIsolationLevel.READ_COMMITTED;
+
+  private final DataSource dataSource;
+  private final HikariDataSource ownedPool;
+  private final Jdbi jdbi;
+  private final SchemaName schema;
+  private final TransactionIsolationLevel isolation;
+  private final InboxStore inbox;
+  private final OutboxStore outbox;
+  private final QueueStore queues;
+  private final Wakeups wakeups = new Wakeups();
+  private final LongAdder duplicates = new LongAdder();
+
+  private JdbcStorage(Builder builder, DataSource dataSource, HikariDataSource ownedPool) {
+    this.dataSource = dataSource;
+    this.ownedPool = ownedPool;
+    this.jdbi = Jdbi.create(dataSource);
+    this.schema = SchemaName.of(builder.schema);
+    this.isolation = builder.isolation;
+    this.inbox = new InboxStore(schema);
+    this.outbox = new OutboxStore(schema);
+    this.queues = new QueueStore(schema);
+  }
+
+  /** Returns a builder; see each setting for its default. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The Jdbi instance over the storage's data source, for the application's own work. */
+  public Jdbi jdbi() {
+    return jdbi;
+  }
+
+  /** The data source the storage uses. */
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
+  /** The schema holding Pump's tables. */
+  public SchemaName schema() {
+    return schema;
+  }
+
+  /** Outbox rows parked by the dispatcher, to list and re-queue. */
+  public ParkedMessages parkedMessages() {
+    return new ParkedMessages(this);
+  }
+
+  /** How many duplicate messages the inbox has skipped since this storage was built. */
+  public long duplicatesSkipped() {
+    return duplicates.sum();
+  }
+
+  /**
+   * The transactional session: runs {@code work} in one transaction in which the application writes
+   * its own data on the handle and sends on the sender; the messages are written to the outbox in
+   * the same transaction, so they exist if and only if it commits. Messages get {@code endpoint}'s
+   * routing, serializer and headers; the endpoint need not be started.
+   *
+   * @return what {@code work} returned
+   * @throws PumpException wrapping a checked exception thrown by {@code work}; unchecked ones pass
+   *     through. Either way the transaction is rolled back and nothing is sent.
+   */
+  public <R> R inTransaction(Endpoint endpoint, TransactionalWork<R> work) {
+    Objects.requireNonNull(endpoint, "endpoint");
+    Objects.requireNonNull(work, "work");
+    try (Handle handle = jdbi.open()) {
+      handle.begin();
+      handle.setTransactionIsolationLevel(isolation);
+      try {
+        BufferedSender sender = endpoint.bufferedSender();
+        R result = work.run(handle, sender);
+        outbox.insert(handle, endpoint.name(), null, OutboxRows.of(sender.outgoing().drain()));
+        handle.commit();
+        wakeups.signal(OUTBOX);
+        return result;
+      } catch (RuntimeException | Error e) {
+        rollbackQuietly(handle, e);
+        throw e;
+      } catch (Exception e) {
+        rollbackQuietly(handle, e);
+        throw new PumpException("transactional session of " + endpoint.name() + " failed", e);
+      }
+    }
+  }
+
+  /**
+   * Work done in one transaction with an outbox: the application's writes on {@code handle} and its
+   * sends on {@code sender} commit together.
+   *
+   * @param <R> what the work returns
+   */
+  @FunctionalInterface
+  public interface TransactionalWork<R> {
+    /** Does the work; throw to roll everything back. */
+    R run(Handle handle, MessageSender sender) throws Exception;
+  }
+
+  /**
+   * Adds {@code unit-of-work}, {@code inbox} and {@code outbox} (in that order) before {@code
+   * invoke-handlers}.
+   */
+  @Override
+  public void install(PipelineBuilder pipeline) {
+    pipeline
+        .addBefore(
+            Middleware.INVOKE_HANDLERS, UnitOfWorkLink.NAME, new UnitOfWorkLink(jdbi, isolation))
+        .addBefore(Middleware.INVOKE_HANDLERS, InboxLink.NAME, new InboxLink(inbox, duplicates))
+        .addBefore(
+            Middleware.INVOKE_HANDLERS,
+            OutboxLink.NAME,
+            new OutboxLink(outbox, () -> wakeups.signal(OUTBOX)));
+  }
+
+  /** True: delayed messages wait in the outbox until due. */
+  @Override
+  public boolean holdsDelayedMessages() {
+    return true;
+  }
+
+  @Override
+  public void sendLater(String endpoint, String queue, OutgoingMessage message) {
+    jdbi.useTransaction(handle ->
+        outbox.insert(
+            handle, endpoint, null, List.of(OutboxRows.of(Destination.queue(queue), message))));
+    wakeups.signal(OUTBOX);
+  }
+
+  /** Closes the connection pool if the storage built it from a JDBC URL. */
+  @Override
+  public void close() {
+    if (ownedPool != null) {
+      ownedPool.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "JdbcStorage[schema " + schema + "]";
+  }
+
+  /** Wake-up key of the outbox in {@link #wakeups()}. */
+  static final String OUTBOX = "\u0000outbox";
+
+  Wakeups wakeups() {
+    return wakeups;
+  }
+
+  QueueStore queues() {
+    return queues;
+  }
+
+  OutboxStore outbox() {
+    return outbox;
+  }
+
+  TransactionIsolationLevel isolation() {
+    return isolation;
+  }
+
+  private static void rollbackQuietly(Handle handle, Throwable failure) {
+    try {
+      handle.rollback();
+    } catch (RuntimeException e) {
+      failure.addSuppressed(e);
+    }
+  }
+
+  /** Settings of a {@link JdbcStorage}; {@link #build()} checks them all at once. */
+  public static final class Builder {
+    private DataSource dataSource;
+    private String jdbcUrl;
+    private String user;
+    private String password;
+    private String schema = SchemaName.DEFAULT_SCHEMA;
+    private TransactionIsolationLevel isolation = DEFAULT_ISOLATION;
+    private boolean migrate = true;
+
+    private Builder() {}
+
+    /**
+     * The pool to use, shared with the application's own work so business writes and Pump's rows
+     * can share a transaction. Size it for the endpoints' concurrency plus one connection per
+     * receiving queue and per dispatcher. Either this or {@link #jdbcUrl} is required.
+     */
+    public Builder dataSource(DataSource dataSource) {
+      this.dataSource = dataSource;
+      return this;
+    }
+
+    /**
+     * Builds a HikariCP pool of {@value PumpDataSources#DEFAULT_MAXIMUM_POOL_SIZE} connections for
+     * this URL, closed by {@link JdbcStorage#close()}.
+     */
+    public Builder jdbcUrl(String jdbcUrl, String user, String password) {
+      this.jdbcUrl = jdbcUrl;
+      this.user = user;
+      this.password = password;
+      return this;
+    }
+
+    /** The schema holding Pump's tables. Default {@value SchemaName#DEFAULT_SCHEMA}. */
+    public Builder schema(String schema) {
+      this.schema = schema;
+      return this;
+    }
+
+    /** Isolation of message transactions and sessions. Default READ COMMITTED. */
+    public Builder isolation(TransactionIsolationLevel isolation) {
+      this.isolation = isolation;
+      return this;
+    }
+
+    /**
+     * Whether {@link #build()} applies Pump's migrations (idempotent, safe from several instances
+     * at once). Default true; turn it off where the schema is deployed by other means.
+     */
+    public Builder migrate(boolean migrate) {
+      this.migrate = migrate;
+      return this;
+    }
+
+    /**
+     * Builds the storage, migrating the schema unless told not to.
+     *
+     * @throws PumpConfigurationException naming every invalid setting, before any connection
+     */
+    public JdbcStorage build() {
+      List<String> problems = new ArrayList<>();
+      if ((dataSource == null) == (jdbcUrl == null)) {
+        problems.add("storage needs exactly one of dataSource or jdbcUrl");
+      }
+      try {
+        SchemaName.of(schema);
+      } catch (PumpConfigurationException e) {
+        problems.add("storage." + e.getMessage());
+      }
+      if (isolation == null || isolation == TransactionIsolationLevel.UNKNOWN) {
+        problems.add("storage.isolation must be a concrete isolation level, was " + isolation);
+      }
+      if (!problems.isEmpty()) {
+        throw new PumpConfigurationException(String.join("; ", problems));
+      }
+      HikariDataSource owned =
+          jdbcUrl == null ? null : PumpDataSources.pooled(jdbcUrl, user, password);
+      DataSource source = owned != null ? owned : dataSource;
+      try {
+        if (migrate) {
+          PumpMigrations.migrate(source, schema);
+        }
+        return new JdbcStorage(this, source, owned);
+      } catch (RuntimeException e) {
+        if (owned != null) {
+          owned.close();
+        }
+        throw e;
+      }
+    }
+  }
+}

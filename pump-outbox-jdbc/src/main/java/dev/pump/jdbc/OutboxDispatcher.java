@@ -1,0 +1,379 @@
+package dev.pump.jdbc;
+
+import dev.pump.core.PumpConfigurationException;
+import dev.pump.core.transport.Transport;
+import dev.pump.jdbc.internal.dispatcher.DestinationBreakers;
+import dev.pump.jdbc.internal.dispatcher.DispatchCounters;
+import dev.pump.jdbc.internal.dispatcher.DispatchCycle;
+import dev.pump.jdbc.internal.queue.NotificationListener;
+import dev.pump.jdbc.internal.queue.Wakeups;
+import dev.pump.jdbc.internal.sql.Channels;
+import dev.pump.jdbc.internal.sql.DedicatedConnections;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Relays committed outbox rows to a transport: a sidecar thread that claims due rows, groups them
+ * by destination, sends each destination's rows in batches (bounded by count and bytes: one
+ * transport operation per batch, not per message) and marks them dispatched.
+ *
+ * <p>It wakes within milliseconds of a local commit (an in-process signal from {@link
+ * JdbcStorage}), on {@code NOTIFY} for commits from other processes, and every {@link
+ * Builder#pollInterval} as a backstop that also catches delayed rows when they fall due. Several
+ * dispatchers, in one process or many, may share one outbox: rows are claimed with row locks and
+ * {@code SKIP LOCKED}, so no row is sent by two at once, and a dead dispatcher's rows are free the
+ * moment its connection goes.
+ *
+ * <p>A failed batch affects only its destination: its rows are retried with exponential back-off
+ * and jitter, a destination failing repeatedly is paused by its circuit breaker and probed with one
+ * batch, and a row that fails {@link Builder#maxAttempts} times is parked with its last error,
+ * never deleted ({@link ParkedMessages} re-queues it).
+ *
+ * <p>Thread-safe. Delivery is at least once: a row sent but not yet marked when a process dies is
+ * sent again, and the receiver's inbox absorbs the copy.
+ */
+public final class OutboxDispatcher implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(OutboxDispatcher.class);
+
+  /** Most messages in one transport batch: {@value}. */
+  public static final int DEFAULT_MAX_BATCH_MESSAGES = 100;
+
+  /** Most bytes (bodies plus headers) in one transport batch: {@value} (256 KiB). */
+  public static final long DEFAULT_MAX_BATCH_BYTES = 256 * 1024;
+
+  /** Most rows claimed by one cycle: {@value}. */
+  public static final int DEFAULT_CLAIM_SIZE = 1000;
+
+  /** The backstop poll when no wake-up came: 1 second. */
+  public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
+
+  /** Failed attempts after which a row is parked: {@value}. */
+  public static final int DEFAULT_MAX_ATTEMPTS = 10;
+
+  /** The first retry's back-off, doubled per attempt: 1 second. */
+  public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofSeconds(1);
+
+  /** The longest back-off between attempts of one row: 5 minutes. */
+  public static final Duration DEFAULT_MAX_RETRY_BACKOFF = Duration.ofMinutes(5);
+
+  /** Failed batches in a row that pause a destination: {@value}. */
+  public static final int DEFAULT_CIRCUIT_BREAKER_THRESHOLD = 5;
+
+  /** How long a paused destination waits before it is probed: 30 seconds. */
+  public static final Duration DEFAULT_CIRCUIT_BREAKER_PAUSE = Duration.ofSeconds(30);
+
+  private final JdbcStorage storage;
+  private final Transport transport;
+  private final Duration pollInterval;
+  private final DispatchCycle cycle;
+  private final int claimSize;
+  private final DispatchCounters counters = new DispatchCounters();
+  private final Wakeups wakeups;
+  private final AtomicReference<State> state = new AtomicReference<>(State.CREATED);
+  private volatile Thread thread;
+  private volatile NotificationListener listener;
+
+  private enum State {
+    CREATED,
+    RUNNING,
+    STOPPED
+  }
+
+  private OutboxDispatcher(Builder builder) {
+    this.storage = builder.storage;
+    this.transport = builder.transport;
+    this.pollInterval = builder.pollInterval;
+    this.claimSize = builder.claimSize;
+    this.wakeups = storage.wakeups();
+    this.cycle =
+        new DispatchCycle(
+            storage.jdbi(),
+            storage.outbox(),
+            transport,
+            new DispatchCycle.Limits(
+                builder.claimSize,
+                builder.maxBatchMessages,
+                builder.maxBatchBytes,
+                builder.maxAttempts,
+                builder.retryBackoff,
+                builder.maxRetryBackoff,
+                0.2),
+            new DestinationBreakers(
+                builder.circuitBreakerThreshold, builder.circuitBreakerPause, builder.clock),
+            counters,
+            ThreadLocalRandom.current());
+  }
+
+  /** Returns a builder; {@link Builder#storage} and {@link Builder#transport} are required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Starts the sidecar thread and the LISTEN connection. Once only. */
+  public void start() {
+    if (!state.compareAndSet(State.CREATED, State.RUNNING)) {
+      throw new IllegalStateException("the dispatcher was started already");
+    }
+    listener =
+        new NotificationListener(
+            DedicatedConnections.of(storage.dataSource()),
+            Channels.outbox(storage.schema()),
+            payload -> wakeups.signal(JdbcStorage.OUTBOX),
+            () -> wakeups.signal(JdbcStorage.OUTBOX));
+    thread = Thread.ofPlatform().name("pump-dispatcher-" + storage.schema()).start(this::run);
+    log.info("Outbox dispatcher started on schema {} for {}", storage.schema(), transport);
+  }
+
+  private void run() {
+    Duration errorBackoff = Duration.ofMillis(100);
+    while (state.get() == State.RUNNING) {
+      long seen = wakeups.generation(JdbcStorage.OUTBOX);
+      try {
+        int claimed = cycle.run();
+        errorBackoff = Duration.ofMillis(100);
+        if (claimed >= claimSize) {
+          continue; // more backlog: no waiting
+        }
+        wakeups.await(JdbcStorage.OUTBOX, seen, pollInterval);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        if (state.get() != State.RUNNING) {
+          return;
+        }
+        log.warn(
+            "Outbox dispatch cycle failed ({}); retrying in {} ms", e, errorBackoff.toMillis());
+        if (!sleep(errorBackoff)) {
+          return;
+        }
+        errorBackoff = min(errorBackoff.multipliedBy(2), Duration.ofSeconds(10));
+      }
+    }
+  }
+
+  /** Wakes the dispatcher now, e.g. after rows were re-queued. */
+  public void wake() {
+    wakeups.signal(JdbcStorage.OUTBOX);
+  }
+
+  /** What this dispatcher has done since it started. */
+  public DispatcherCounters counters() {
+    return counters;
+  }
+
+  /**
+   * Stops: the cycle in flight finishes (its sends are marked) within {@code grace}; after that the
+   * thread is interrupted, its transaction rolls back, and rows it sent but could not mark are sent
+   * again by the next dispatcher (at least once). Idempotent.
+   */
+  public void stop(Duration grace) {
+    State previous = state.getAndSet(State.STOPPED);
+    if (previous != State.RUNNING) {
+      return;
+    }
+    wake();
+    Thread running = thread;
+    try {
+      running.join(grace);
+      if (running.isAlive()) {
+        running.interrupt();
+        running.join(Duration.ofSeconds(5));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      listener.close();
+    }
+    log.info("Outbox dispatcher on schema {} stopped", storage.schema());
+  }
+
+  /** Stops with a 10 second grace. */
+  @Override
+  public void close() {
+    stop(Duration.ofSeconds(10));
+  }
+
+  private static boolean sleep(Duration duration) {
+    try {
+      Thread.sleep(duration);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  /** Settings of an {@link OutboxDispatcher}; {@link #build()} checks them all at once. */
+  public static final class Builder {
+    private JdbcStorage storage;
+    private Transport transport;
+    private int maxBatchMessages = DEFAULT_MAX_BATCH_MESSAGES;
+    private long maxBatchBytes = DEFAULT_MAX_BATCH_BYTES;
+    private int claimSize = DEFAULT_CLAIM_SIZE;
+    private Duration pollInterval = DEFAULT_POLL_INTERVAL;
+    private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+    private Duration retryBackoff = DEFAULT_RETRY_BACKOFF;
+    private Duration maxRetryBackoff = DEFAULT_MAX_RETRY_BACKOFF;
+    private int circuitBreakerThreshold = DEFAULT_CIRCUIT_BREAKER_THRESHOLD;
+    private Duration circuitBreakerPause = DEFAULT_CIRCUIT_BREAKER_PAUSE;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    /** The storage whose outbox to relay. Required. */
+    public Builder storage(JdbcStorage storage) {
+      this.storage = storage;
+      return this;
+    }
+
+    /** Where to send. Required. */
+    public Builder transport(Transport transport) {
+      this.transport = transport;
+      return this;
+    }
+
+    /**
+     * Most messages per transport batch, 1 to 10,000. Default {@value #DEFAULT_MAX_BATCH_MESSAGES}.
+     */
+    public Builder maxBatchMessages(int maxBatchMessages) {
+      this.maxBatchMessages = maxBatchMessages;
+      return this;
+    }
+
+    /**
+     * Most bytes per batch, 1 KiB to 64 MiB; a single larger message goes alone. Default 256 KiB.
+     */
+    public Builder maxBatchBytes(long maxBatchBytes) {
+      this.maxBatchBytes = maxBatchBytes;
+      return this;
+    }
+
+    /** Most rows claimed per cycle, 1 to 100,000. Default {@value #DEFAULT_CLAIM_SIZE}. */
+    public Builder claimSize(int claimSize) {
+      this.claimSize = claimSize;
+      return this;
+    }
+
+    /** The backstop poll, 10 ms to 10 minutes. Default 1 second. */
+    public Builder pollInterval(Duration pollInterval) {
+      this.pollInterval = pollInterval;
+      return this;
+    }
+
+    /**
+     * Failed attempts before a row is parked, 1 to 1,000. Default {@value #DEFAULT_MAX_ATTEMPTS}.
+     */
+    public Builder maxAttempts(int maxAttempts) {
+      this.maxAttempts = maxAttempts;
+      return this;
+    }
+
+    /** The first retry's back-off, doubled per attempt, with 20% jitter. Default 1 second. */
+    public Builder retryBackoff(Duration retryBackoff) {
+      this.retryBackoff = retryBackoff;
+      return this;
+    }
+
+    /** The longest back-off. Default 5 minutes. */
+    public Builder maxRetryBackoff(Duration maxRetryBackoff) {
+      this.maxRetryBackoff = maxRetryBackoff;
+      return this;
+    }
+
+    /**
+     * Failed batches in a row that pause a destination, 1 to 1,000. Default {@value
+     * #DEFAULT_CIRCUIT_BREAKER_THRESHOLD}.
+     */
+    public Builder circuitBreakerThreshold(int circuitBreakerThreshold) {
+      this.circuitBreakerThreshold = circuitBreakerThreshold;
+      return this;
+    }
+
+    /** How long a paused destination waits for its probe. Default 30 seconds. */
+    public Builder circuitBreakerPause(Duration circuitBreakerPause) {
+      this.circuitBreakerPause = circuitBreakerPause;
+      return this;
+    }
+
+    /** The clock of the circuit breakers. Default the system clock. */
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    /**
+     * Builds the dispatcher, not yet started.
+     *
+     * @throws PumpConfigurationException naming every invalid setting
+     */
+    public OutboxDispatcher build() {
+      List<String> problems = new ArrayList<>();
+      if (storage == null) {
+        problems.add("dispatcher.storage must be set");
+      }
+      if (transport == null) {
+        problems.add("dispatcher.transport must be set");
+      }
+      if (clock == null) {
+        problems.add("dispatcher.clock must be set");
+      }
+      range(problems, "dispatcher.maxBatchMessages", maxBatchMessages, 1, 10_000);
+      range(problems, "dispatcher.maxBatchBytes", maxBatchBytes, 1024, 64L * 1024 * 1024);
+      range(problems, "dispatcher.claimSize", claimSize, 1, 100_000);
+      range(problems, "dispatcher.maxAttempts", maxAttempts, 1, 1_000);
+      range(problems, "dispatcher.circuitBreakerThreshold", circuitBreakerThreshold, 1, 1_000);
+      between(
+          problems,
+          "dispatcher.pollInterval",
+          pollInterval,
+          Duration.ofMillis(10),
+          Duration.ofMinutes(10));
+      between(
+          problems,
+          "dispatcher.retryBackoff",
+          retryBackoff,
+          Duration.ofMillis(1),
+          Duration.ofHours(1));
+      between(
+          problems,
+          "dispatcher.maxRetryBackoff",
+          maxRetryBackoff,
+          Duration.ofMillis(1),
+          Duration.ofDays(1));
+      between(
+          problems,
+          "dispatcher.circuitBreakerPause",
+          circuitBreakerPause,
+          Duration.ofMillis(1),
+          Duration.ofHours(1));
+      if (!problems.isEmpty()) {
+        throw new PumpConfigurationException(String.join("; ", problems));
+      }
+      return new OutboxDispatcher(this);
+    }
+
+    private static void range(List<String> problems, String name, long value, long min, long max) {
+      if (value < min || value > max) {
+        problems.add(name + " must be between " + min + " and " + max + ", was " + value);
+      }
+    }
+
+    private static void between(
+        List<String> problems, String name, Duration value, Duration min, Duration max) {
+      if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+        problems.add(name + " must be between " + min + " and " + max + ", was " + value);
+      }
+    }
+  }
+}

@@ -1,0 +1,271 @@
+package dev.pump.jdbc;
+
+import dev.pump.core.Names;
+import dev.pump.core.PumpConfigurationException;
+import dev.pump.core.transport.OutgoingMessage;
+import dev.pump.core.transport.ReceivedMessage;
+import dev.pump.core.transport.Transport;
+import dev.pump.core.transport.TransportCapabilities;
+import dev.pump.core.transport.TransportException;
+import dev.pump.jdbc.internal.queue.NotificationListener;
+import dev.pump.jdbc.internal.queue.QueueRow;
+import dev.pump.jdbc.internal.queue.QueueStore;
+import dev.pump.jdbc.internal.queue.Wakeups;
+import dev.pump.jdbc.internal.sql.Channels;
+import dev.pump.jdbc.internal.sql.DedicatedConnections;
+import dev.pump.jdbc.internal.uow.UnitOfWork;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Queues in PostgreSQL, in the {@code queue_message} table of a {@link JdbcStorage}'s schema.
+ *
+ * <p>A receive claims the next visible message with {@code FOR UPDATE SKIP LOCKED} in a transaction
+ * that stays open while the message is handled: the handler's business writes, the inbox row and
+ * the outbox rows go into that same transaction, and completing the message commits it all at once
+ * (the claimed row is deleted in it). A failed attempt is undone to a savepoint; a message that is
+ * abandoned, or whose process dies, is back in its queue untouched. Competing consumers on one
+ * queue each get distinct messages.
+ *
+ * <p>Each in-flight message holds a pooled connection: size the pool for the endpoints'
+ * concurrency. Idle receivers wake on {@code LISTEN/NOTIFY} (a dedicated connection, reconnected
+ * after a database restart) and poll every {@link Builder#pollInterval} as a backstop.
+ *
+ * <p>Thread-safe.
+ */
+public final class PostgresTransport implements Transport {
+  /** How often idle receivers look for messages without a notification: 200 ms. */
+  public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(200);
+
+  /** The largest message body accepted: 64 MiB. */
+  public static final long DEFAULT_MAX_MESSAGE_BYTES = 64L * 1024 * 1024;
+
+  private final JdbcStorage storage;
+  private final Jdbi jdbi;
+  private final QueueStore queues;
+  private final Wakeups wakeups;
+  private final Duration pollInterval;
+  private final long maxMessageBytes;
+  private final NotificationListener listener;
+
+  private PostgresTransport(Builder builder) {
+    this.storage = builder.storage;
+    this.jdbi = storage.jdbi();
+    this.queues = storage.queues();
+    this.wakeups = storage.wakeups();
+    this.pollInterval = builder.pollInterval;
+    this.maxMessageBytes = builder.maxMessageBytes;
+    this.listener =
+        new NotificationListener(
+            DedicatedConnections.of(storage.dataSource()),
+            Channels.queue(storage.schema()),
+            wakeups::signal,
+            wakeups::signalAll);
+  }
+
+  /** Returns a builder; {@link Builder#storage} is required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public TransportCapabilities capabilities() {
+    return new TransportCapabilities(true, false, true, maxMessageBytes);
+  }
+
+  @Override
+  public Optional<ReceivedMessage> receive(String queue, Duration maxWait)
+      throws InterruptedException {
+    Names.require("queue", queue);
+    long deadline = System.nanoTime() + maxWait.toNanos();
+    while (true) {
+      long seen = wakeups.generation(queue);
+      Optional<ReceivedMessage> claimed = claim(queue);
+      if (claimed.isPresent()) {
+        return claimed;
+      }
+      long remaining = deadline - System.nanoTime();
+      if (remaining <= 0) {
+        return Optional.empty();
+      }
+      Duration wait = Duration.ofNanos(Math.min(remaining, pollInterval.toNanos()));
+      wakeups.await(queue, seen, wait);
+    }
+  }
+
+  private Optional<ReceivedMessage> claim(String queue) throws InterruptedException {
+    if (Thread.interrupted()) {
+      throw new InterruptedException("receive from " + queue + " interrupted");
+    }
+    Handle handle;
+    try {
+      handle = jdbi.open();
+    } catch (RuntimeException e) {
+      throw new TransportException("cannot connect to PostgreSQL to receive from " + queue, e);
+    }
+    try {
+      handle.begin();
+      handle.setTransactionIsolationLevel(storage.isolation());
+      Optional<QueueRow> row = queues.claim(handle, queue);
+      if (row.isEmpty()) {
+        handle.rollback();
+        handle.close();
+        return Optional.empty();
+      }
+      return Optional.of(new ClaimedMessage(row.get(), new UnitOfWork(handle, true), this));
+    } catch (RuntimeException e) {
+      closeQuietly(handle);
+      throw new TransportException("receive from " + queue + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void send(String queue, List<OutgoingMessage> batch) {
+    Names.require("queue", queue);
+    checkSizes(queue, batch);
+    try {
+      jdbi.useTransaction(handle -> queues.send(handle, queue, batch));
+    } catch (RuntimeException e) {
+      throw new TransportException(
+          "send of " + batch.size() + " messages to " + queue + " failed: " + e.getMessage(), e);
+    }
+    wakeups.signal(queue);
+  }
+
+  @Override
+  public void publish(List<String> topics, List<OutgoingMessage> batch) {
+    topics.forEach(topic -> Names.require("topic", topic));
+    checkSizes(topics.getFirst(), batch);
+    try {
+      // receivers in this process and others wake on the NOTIFY the statement sends
+      jdbi.useTransaction(handle -> queues.publish(handle, topics, batch));
+    } catch (RuntimeException e) {
+      throw new TransportException(
+          "publish of " + batch.size() + " messages to " + topics + " failed: " + e.getMessage(),
+          e);
+    }
+  }
+
+  @Override
+  public void subscribe(String topic, String queue) {
+    Names.require("topic", topic);
+    Names.require("queue", queue);
+    jdbi.useHandle(handle -> queues.subscribe(handle, topic, queue));
+  }
+
+  @Override
+  public void unsubscribe(String topic, String queue) {
+    Names.require("topic", topic);
+    Names.require("queue", queue);
+    jdbi.useHandle(handle -> queues.unsubscribe(handle, topic, queue));
+  }
+
+  /** Stops listening for notifications. Messages received and not completed go back. */
+  @Override
+  public void close() {
+    listener.close();
+  }
+
+  @Override
+  public String toString() {
+    return "PostgresTransport[schema " + storage.schema() + "]";
+  }
+
+  QueueStore queues() {
+    return queues;
+  }
+
+  Jdbi jdbi() {
+    return jdbi;
+  }
+
+  Wakeups wakeups() {
+    return wakeups;
+  }
+
+  void checkSizes(String destination, List<OutgoingMessage> batch) {
+    for (OutgoingMessage message : batch) {
+      if (message.body().length > maxMessageBytes) {
+        throw new TransportException(
+            "message "
+                + message.messageId()
+                + " to "
+                + destination
+                + " is "
+                + message.body().length
+                + " bytes, more than the transport's maximum of "
+                + maxMessageBytes);
+      }
+    }
+  }
+
+  private static void closeQuietly(Handle handle) {
+    try {
+      handle.close();
+    } catch (RuntimeException ignored) {
+      // the connection is broken already; the pool discards it
+    }
+  }
+
+  /** Settings of a {@link PostgresTransport}; {@link #build()} checks them all at once. */
+  public static final class Builder {
+    private JdbcStorage storage;
+    private Duration pollInterval = DEFAULT_POLL_INTERVAL;
+    private long maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
+
+    private Builder() {}
+
+    /** The storage whose schema holds the queues. Required. */
+    public Builder storage(JdbcStorage storage) {
+      this.storage = storage;
+      return this;
+    }
+
+    /**
+     * How often an idle receiver looks for messages when no notification came (the backstop for
+     * lost notifications and for delayed messages becoming visible). Default 200 ms; between 10 ms
+     * and 1 minute.
+     */
+    public Builder pollInterval(Duration pollInterval) {
+      this.pollInterval = pollInterval;
+      return this;
+    }
+
+    /** The largest body accepted, between 1 KiB and 1 GiB. Default 64 MiB. */
+    public Builder maxMessageBytes(long maxMessageBytes) {
+      this.maxMessageBytes = maxMessageBytes;
+      return this;
+    }
+
+    /**
+     * Builds the transport and starts listening for notifications.
+     *
+     * @throws PumpConfigurationException naming every invalid setting
+     */
+    public PostgresTransport build() {
+      StringBuilder problems = new StringBuilder();
+      if (storage == null) {
+        problems.append("; transport.storage must be set");
+      }
+      if (pollInterval == null
+          || pollInterval.compareTo(Duration.ofMillis(10)) < 0
+          || pollInterval.compareTo(Duration.ofMinutes(1)) > 0) {
+        problems
+            .append("; transport.pollInterval must be between 10 ms and 1 minute, was ")
+            .append(pollInterval);
+      }
+      if (maxMessageBytes < 1024 || maxMessageBytes > 1024L * 1024 * 1024) {
+        problems
+            .append("; transport.maxMessageBytes must be between 1024 and 1073741824, was ")
+            .append(maxMessageBytes);
+      }
+      if (!problems.isEmpty()) {
+        throw new PumpConfigurationException(problems.substring(2));
+      }
+      return new PostgresTransport(this);
+    }
+  }
+}

@@ -1,0 +1,190 @@
+package dev.pump.jdbc.internal.dispatcher;
+
+import dev.pump.core.transport.OutgoingMessage;
+import dev.pump.core.transport.Transport;
+import dev.pump.jdbc.internal.outbox.OutboxStore;
+import dev.pump.jdbc.internal.outbox.PendingRow;
+import dev.pump.jdbc.internal.sql.HeadersJson;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One dispatch cycle, in one transaction: claim due rows (row locks, {@code SKIP LOCKED}), group
+ * them by destination in claim order, split each group into batches bounded by count and bytes,
+ * send each batch with one transport call, then mark all sent rows with one statement and the
+ * failed ones with one statement per failed destination, and commit.
+ *
+ * <p>The row locks are the claim: another dispatcher skips these rows, and if this process dies the
+ * locks go with its connection, so the rows are taken over at once. A row sent but not yet marked
+ * when the process dies is sent again (at least once); the receiver's inbox absorbs it.
+ */
+public final class DispatchCycle {
+  private static final Logger log = LoggerFactory.getLogger(DispatchCycle.class);
+  private static final int MAX_ERROR_CHARS = 2000;
+
+  /** The cycle's bounds and retry policy. */
+  public record Limits(
+      int claimSize,
+      int maxBatchMessages,
+      long maxBatchBytes,
+      int maxAttempts,
+      Duration retryBackoff,
+      Duration maxRetryBackoff,
+      double jitter) {}
+
+  private final Jdbi jdbi;
+  private final OutboxStore outbox;
+  private final Transport transport;
+  private final Limits limits;
+  private final DestinationBreakers breakers;
+  private final DispatchCounters counters;
+  private final RandomGenerator random;
+
+  /** Creates the cycle. */
+  public DispatchCycle(
+      Jdbi jdbi,
+      OutboxStore outbox,
+      Transport transport,
+      Limits limits,
+      DestinationBreakers breakers,
+      DispatchCounters counters,
+      RandomGenerator random) {
+    this.jdbi = jdbi;
+    this.outbox = outbox;
+    this.transport = transport;
+    this.limits = limits;
+    this.breakers = breakers;
+    this.counters = counters;
+    this.random = random;
+  }
+
+  /**
+   * Runs one cycle.
+   *
+   * @return how many rows it claimed; fewer than the claim size means the backlog is drained
+   */
+  public int run() {
+    try (Handle handle = jdbi.open()) {
+      handle.begin();
+      try {
+        int claimed = dispatch(handle);
+        handle.commit();
+        return claimed;
+      } catch (RuntimeException | Error e) {
+        try {
+          handle.rollback();
+        } catch (RuntimeException rollback) {
+          e.addSuppressed(rollback);
+        }
+        throw e;
+      }
+    }
+  }
+
+  private int dispatch(Handle handle) {
+    counters.cycles.increment();
+    breakers.newCycle();
+    List<PendingRow> rows = outbox.claim(handle, limits.claimSize(), breakers.paused());
+    if (rows.isEmpty()) {
+      return 0;
+    }
+    Map<String, List<PendingRow>> groups = new LinkedHashMap<>();
+    for (PendingRow row : rows) {
+      groups.computeIfAbsent(row.destinationKey(), k -> new ArrayList<>()).add(row);
+    }
+    List<Long> sent = new ArrayList<>(rows.size());
+    for (List<PendingRow> group : groups.values()) {
+      String destination = group.getFirst().destination();
+      if (!breakers.allow(destination)) {
+        continue; // locked rows are released at commit and claimed after the pause
+      }
+      List<List<PendingRow>> batches =
+          Batching.split(group, limits.maxBatchMessages(), limits.maxBatchBytes());
+      for (int i = 0; i < batches.size(); i++) {
+        List<PendingRow> batch = batches.get(i);
+        try {
+          send(batch);
+          batch.forEach(row -> sent.add(row.id()));
+          counters.batchesSent.increment();
+          counters.rowsDispatched.add(batch.size());
+          breakers.succeeded(destination);
+        } catch (RuntimeException e) {
+          List<PendingRow> failed = new ArrayList<>();
+          batches.subList(i, batches.size()).forEach(failed::addAll);
+          recordFailure(handle, destination, failed, e);
+          break;
+        }
+        if (breakers.isOpen(destination)) {
+          break; // a successful probe closes it; anything else waits for the next cycle
+        }
+      }
+    }
+    outbox.markDispatched(handle, sent.stream().mapToLong(Long::longValue).toArray());
+    return rows.size();
+  }
+
+  private void send(List<PendingRow> batch) {
+    List<OutgoingMessage> messages = new ArrayList<>(batch.size());
+    for (PendingRow row : batch) {
+      messages.add(
+          OutgoingMessage.of(row.messageId(), HeadersJson.read(row.headersJson()), row.body()));
+    }
+    PendingRow first = batch.getFirst();
+    if (first.publish()) {
+      transport.publish(first.topics(), messages);
+    } else {
+      transport.send(first.destination(), messages);
+    }
+  }
+
+  private void recordFailure(
+      Handle handle, String destination, List<PendingRow> failed, RuntimeException failure) {
+    counters.failed(destination);
+    boolean opened = breakers.failed(destination);
+    long[] ids = new long[failed.size()];
+    long[] delays = new long[failed.size()];
+    int parked = 0;
+    for (int i = 0; i < failed.size(); i++) {
+      PendingRow row = failed.get(i);
+      ids[i] = row.id();
+      delays[i] = backoff(row.attempts() + 1).toMillis();
+      if (row.attempts() + 1 >= limits.maxAttempts()) {
+        parked++;
+      }
+    }
+    counters.rowsParked.add(parked);
+    String error = describe(failure);
+    outbox.markFailed(handle, ids, delays, error, limits.maxAttempts());
+    log.warn(
+        "Dispatch of {} rows to {} failed ({}); retrying with back-off{}{}",
+        failed.size(),
+        destination,
+        error,
+        parked > 0 ? ", " + parked + " rows parked after their last attempt" : "",
+        opened ? "; destination paused by its circuit breaker" : "");
+  }
+
+  /** Exponential back-off from the attempt number, capped, with +/- jitter. */
+  Duration backoff(int attempt) {
+    double base = limits.retryBackoff().toMillis() * Math.pow(2, Math.min(attempt - 1, 30));
+    double capped = Math.min(base, limits.maxRetryBackoff().toMillis());
+    double spread = 1 + limits.jitter() * (2 * random.nextDouble() - 1);
+    return Duration.ofMillis(Math.max(0, Math.round(capped * spread)));
+  }
+
+  private static String describe(Throwable failure) {
+    StringBuilder text = new StringBuilder(failure.toString());
+    for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
+      text.append(" <- ").append(cause);
+    }
+    return text.length() <= MAX_ERROR_CHARS ? text.toString() : text.substring(0, MAX_ERROR_CHARS);
+  }
+}

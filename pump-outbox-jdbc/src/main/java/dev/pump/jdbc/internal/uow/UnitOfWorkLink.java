@@ -1,0 +1,66 @@
+package dev.pump.jdbc.internal.uow;
+
+import dev.pump.core.pipeline.Middleware;
+import dev.pump.core.pipeline.Next;
+import dev.pump.core.pipeline.PipelineContext;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+
+/**
+ * The {@value #NAME} link: one transaction per message attempt. It joins the transaction a
+ * PostgreSQL queue transport claimed the message in (inside a savepoint, committed when the message
+ * completes), or opens its own and commits it only if the rest of the pipeline succeeded. The
+ * connection always goes back to the pool.
+ */
+public final class UnitOfWorkLink implements Middleware {
+  /** The link's name in the pipeline. */
+  public static final String NAME = "unit-of-work";
+
+  private final Jdbi jdbi;
+  private final TransactionIsolationLevel isolation;
+
+  /** Creates the link. */
+  public UnitOfWorkLink(Jdbi jdbi, TransactionIsolationLevel isolation) {
+    this.jdbi = jdbi;
+    this.isolation = isolation;
+  }
+
+  @Override
+  public void invoke(PipelineContext context, Next next) throws Exception {
+    UnitOfWork joined = context.attributes().get(UnitOfWork.KEY).orElse(null);
+    if (joined != null && joined.claimed()) {
+      joined.beginAttempt();
+      try {
+        next.proceed();
+      } catch (Throwable failure) {
+        joined.undoAttempt();
+        throw failure;
+      }
+      return;
+    }
+    Handle handle = jdbi.open();
+    UnitOfWork own = new UnitOfWork(handle, false);
+    try {
+      handle.begin();
+      handle.setTransactionIsolationLevel(isolation);
+      context.attributes().put(UnitOfWork.KEY, own);
+      next.proceed();
+      own.commit();
+    } catch (Throwable failure) {
+      rollbackQuietly(own, failure);
+      throw failure;
+    } finally {
+      context.attributes().remove(UnitOfWork.KEY);
+      own.close();
+    }
+  }
+
+  private static void rollbackQuietly(UnitOfWork unit, Throwable failure) {
+    try {
+      unit.rollback();
+    } catch (RuntimeException e) {
+      failure.addSuppressed(e);
+    }
+  }
+}

@@ -1,0 +1,206 @@
+package dev.pump.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.pump.core.Endpoint;
+import dev.pump.core.Headers;
+import dev.pump.core.recoverability.Recoverability;
+import dev.pump.core.testing.TestMessages.Ping;
+import dev.pump.core.transport.OutgoingMessage;
+import dev.pump.core.transport.ReceivedMessage;
+import dev.pump.testkit.PostgresExtension;
+import dev.pump.testkit.TestDatabase;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** What the PostgreSQL queue transport promises beyond the common transport contract. */
+@ExtendWith(PostgresExtension.class)
+class PostgresQueueTest {
+  static JdbcStorage storage;
+  final List<AutoCloseable> running = new ArrayList<>();
+
+  @BeforeAll
+  static void createStorage(TestDatabase db) {
+    storage = JdbcStorage.builder().dataSource(db.dataSource()).build();
+    storage.jdbi().useHandle(h -> h.execute("CREATE TABLE handled (message_id text NOT NULL)"));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    for (AutoCloseable closeable : running.reversed()) {
+      closeable.close();
+    }
+  }
+
+  private PostgresTransport transport(Duration pollInterval) {
+    PostgresTransport transport =
+        PostgresTransport.builder().storage(storage).pollInterval(pollInterval).build();
+    running.add(transport);
+    return transport;
+  }
+
+  @Test
+  void fourCompetingEndpointInstancesHandleTenThousandMessagesExactlyOnce() {
+    PostgresTransport sender = transport(Duration.ofMillis(200));
+    List<OutgoingMessage> batch = new ArrayList<>();
+    for (int i = 0; i < 10_000; i++) {
+      batch.add(OutgoingMessage.of("work-" + i, UnitOfWorkTest.headers(), UnitOfWorkTest.json(i)));
+    }
+    sender.send("work", batch);
+
+    for (int instance = 0; instance < 4; instance++) {
+      // each instance has its own transport, as separate processes would
+      Endpoint endpoint =
+          Endpoint.builder()
+              .name("worker")
+              .inputQueue("work")
+              .transport(transport(Duration.ofMillis(200)))
+              .storage(storage)
+              .concurrency(2)
+              .handler(
+                  Ping.class,
+                  (ping, context) ->
+                      JdbcContext.handle(context)
+                          .execute("INSERT INTO handled VALUES (?)", context.messageId()))
+              .build();
+      running.add(endpoint);
+      endpoint.start();
+    }
+
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .until(() -> count("SELECT count(*) FROM pump.queue_message WHERE queue = 'work'") == 0);
+    assertThat(count("SELECT count(*) FROM handled WHERE message_id LIKE 'work-%'"))
+        .isEqualTo(10_000);
+    assertThat(
+            count("SELECT count(DISTINCT message_id) FROM handled WHERE message_id LIKE 'work-%'"))
+        .isEqualTo(10_000);
+    assertThat(storage.duplicatesSkipped()).isZero();
+  }
+
+  @Test
+  void failedAttemptsAreStoredSoTheyOutliveTheProcess() throws Exception {
+    PostgresTransport first = transport(Duration.ofMillis(50));
+    first.send("attempts", List.of(OutgoingMessage.of("m-a", Map.of(), new byte[] {1})));
+    ReceivedMessage received = first.receive("attempts", Duration.ofSeconds(5)).orElseThrow();
+    assertThat(received.deliveryCount()).isEqualTo(1);
+    received.abandon(Duration.ZERO);
+    first.close();
+
+    // a new transport, as after a restart, sees the attempt
+    PostgresTransport restarted = transport(Duration.ofMillis(50));
+    ReceivedMessage again = restarted.receive("attempts", Duration.ofSeconds(5)).orElseThrow();
+    assertThat(again.messageId()).isEqualTo("m-a");
+    assertThat(again.deliveryCount()).isEqualTo(2);
+    again.complete();
+  }
+
+  @Test
+  void aRowWithUnreadableHeadersGoesToTheErrorQueueWithTheReasonAndThePumpGoesOn() {
+    storage
+        .jdbi()
+        .useHandle(h -> {
+          h.execute(
+              "INSERT INTO pump.queue_message (queue, message_id, headers, body)"
+                  + " VALUES ('garbled', 'm-bad', '[1, 2, 3]', '\\x00ff')");
+          h.execute(
+              "INSERT INTO pump.queue_message (queue, message_id, headers, body)"
+                  + " VALUES ('garbled', 'm-good', ?::jsonb, ?)",
+              "{\""
+                  + Headers.CONTENT_TYPE
+                  + "\":\"application/json\",\""
+                  + Headers.ENCLOSED_TYPES
+                  + "\":\""
+                  + Ping.class.getName()
+                  + "\"}",
+              UnitOfWorkTest.json(1));
+        });
+    PostgresTransport transport = transport(Duration.ofMillis(50));
+    List<Integer> handled = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Endpoint endpoint =
+        Endpoint.builder()
+            .name("garbled")
+            .transport(transport)
+            .storage(storage)
+            .recoverability(Recoverability.noRetries())
+            .handler(Ping.class, (ping, context) -> handled.add(ping.number()))
+            .build();
+    running.add(endpoint);
+    endpoint.start();
+
+    await()
+        .until(() ->
+            handled.size() == 1
+                && count("SELECT count(*) FROM pump.queue_message WHERE queue = 'error'") == 1);
+    Map<String, Object> parked =
+        storage
+            .jdbi()
+            .withHandle(h ->
+                h.createQuery(
+                        "SELECT message_id, headers->>'pump.failure.exception-message' AS reason,"
+                            + " headers->>'pump.failure.unreadable-headers' AS raw, body"
+                            + " FROM pump.queue_message WHERE queue = 'error'")
+                    .mapToMap()
+                    .one());
+    assertThat(parked.get("message_id")).isEqualTo("m-bad");
+    assertThat((String) parked.get("reason")).contains("unreadable headers").contains("m-bad");
+    assertThat(parked.get("raw")).isEqualTo("[1, 2, 3]");
+    assertThat((byte[]) parked.get("body")).containsExactly(0, 0xff);
+  }
+
+  @Test
+  void anIdleReceiverWakesOnANotificationFromAnotherProcessNotOnItsPoll() throws Exception {
+    // a poll interval longer than the receive wait: only a NOTIFY can deliver the message in time
+    PostgresTransport receiver = transport(Duration.ofMinutes(1));
+    PostgresTransport other = transport(Duration.ofMinutes(1));
+    await().until(() -> listening() >= 2);
+
+    Thread.ofVirtual()
+        .start(() -> other.send("wake", List.of(OutgoingMessage.of("m-w", Map.of(), new byte[0]))));
+    Optional<ReceivedMessage> received = receiver.receive("wake", Duration.ofSeconds(30));
+
+    assertThat(received).isPresent();
+    received.get().complete();
+  }
+
+  @Test
+  void theListenConnectionComesBackAfterTheDatabaseKillsIt() throws Exception {
+    PostgresTransport receiver = transport(Duration.ofMinutes(1));
+    PostgresTransport other = transport(Duration.ofMinutes(1));
+    await().until(() -> listening() >= 2);
+
+    storage
+        .jdbi()
+        .useHandle(h ->
+            h.createQuery(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                        + " WHERE datname = current_database() AND query LIKE 'LISTEN%'")
+                .mapTo(Boolean.class)
+                .list());
+    await().until(() -> listening() >= 2);
+
+    other.send("after-kill", List.of(OutgoingMessage.of("m-k", Map.of(), new byte[0])));
+    Optional<ReceivedMessage> received = receiver.receive("after-kill", Duration.ofSeconds(30));
+    assertThat(received).isPresent();
+    received.get().complete();
+  }
+
+  private static long listening() {
+    return count(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            + " AND query LIKE 'LISTEN%' AND state = 'idle'");
+  }
+
+  private static long count(String sql) {
+    Long value = storage.jdbi().withHandle(h -> h.createQuery(sql).mapTo(Long.class).one());
+    return value == null ? 0 : value;
+  }
+}

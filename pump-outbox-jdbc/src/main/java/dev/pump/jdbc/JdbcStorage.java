@@ -21,6 +21,7 @@ import dev.pump.jdbc.internal.uow.OutboxLink;
 import dev.pump.jdbc.internal.uow.UnitOfWorkLink;
 import dev.pump.migrations.PumpMigrations;
 import dev.pump.migrations.SchemaName;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -55,6 +56,9 @@ public final class JdbcStorage implements Storage, AutoCloseable {
   public static final TransactionIsolationLevel DEFAULT_ISOLATION =
       TransactionIsolationLevel.READ_COMMITTED;
 
+  /** How long inbox rows and dispatched outbox rows are kept when not set: 7 days. */
+  public static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
+
   private final DataSource dataSource;
   private final HikariDataSource ownedPool;
   private final Jdbi jdbi;
@@ -65,6 +69,8 @@ public final class JdbcStorage implements Storage, AutoCloseable {
   private final QueueStore queues;
   private final Wakeups wakeups = new Wakeups();
   private final LongAdder duplicates = new LongAdder();
+  private final Duration inboxRetention;
+  private final Duration outboxRetention;
 
   private JdbcStorage(Builder builder, DataSource dataSource, HikariDataSource ownedPool) {
     this.dataSource = dataSource;
@@ -75,6 +81,8 @@ public final class JdbcStorage implements Storage, AutoCloseable {
     this.inbox = new InboxStore(schema);
     this.outbox = new OutboxStore(schema);
     this.queues = new QueueStore(schema);
+    this.inboxRetention = builder.inboxRetention;
+    this.outboxRetention = builder.outboxRetention;
   }
 
   /** Returns a builder; see each setting for its default. */
@@ -96,6 +104,53 @@ public final class JdbcStorage implements Storage, AutoCloseable {
   public SchemaName schema() {
     return schema;
   }
+
+  /** How long inbox rows are kept, to recognise late duplicates. */
+  public Duration inboxRetention() {
+    return inboxRetention;
+  }
+
+  /** How long dispatched outbox rows are kept for the audit trail. */
+  public Duration outboxRetention() {
+    return outboxRetention;
+  }
+
+  /** A cleaner that purges rows past their retention; see {@link RetentionCleaner}. */
+  public RetentionCleaner retentionCleaner() {
+    return new RetentionCleaner(this, RetentionCleaner.DEFAULT_BATCH_SIZE);
+  }
+
+  /**
+   * The outbox backlog per destination: rows waiting to be dispatched (due or not) and the age of
+   * the oldest, for monitoring.
+   */
+  public List<Backlog> outboxBacklog() {
+    return jdbi.withHandle(h ->
+        h.createQuery(
+                "SELECT destination, count(*) AS pending,"
+                    + " count(*) FILTER (WHERE due_at <= now()) AS due,"
+                    + " extract(epoch FROM now() - min(created_at)) * 1000 AS oldest_ms FROM "
+                    + schema.table("outbox")
+                    + " WHERE dispatched_at IS NULL AND parked_at IS NULL"
+                    + " GROUP BY destination ORDER BY destination")
+            .map((rs, ctx) ->
+                new Backlog(
+                    rs.getString("destination"),
+                    rs.getLong("pending"),
+                    rs.getLong("due"),
+                    Duration.ofMillis(Math.round(rs.getDouble("oldest_ms")))))
+            .list());
+  }
+
+  /**
+   * One destination's outbox backlog.
+   *
+   * @param destination the queue, or the message type's topic
+   * @param pending rows not yet dispatched nor parked
+   * @param due pending rows whose due time has come
+   * @param oldestAge how long the oldest pending row has waited since it was written
+   */
+  public record Backlog(String destination, long pending, long due, Duration oldestAge) {}
 
   /** Outbox rows parked by the dispatcher, to list and re-queue. */
   public ParkedMessages parkedMessages() {
@@ -231,6 +286,8 @@ public final class JdbcStorage implements Storage, AutoCloseable {
     private String schema = SchemaName.DEFAULT_SCHEMA;
     private TransactionIsolationLevel isolation = DEFAULT_ISOLATION;
     private boolean migrate = true;
+    private Duration inboxRetention = DEFAULT_RETENTION;
+    private Duration outboxRetention = DEFAULT_RETENTION;
 
     private Builder() {}
 
@@ -277,6 +334,22 @@ public final class JdbcStorage implements Storage, AutoCloseable {
     }
 
     /**
+     * How long inbox rows are kept. A duplicate arriving later than this is not recognised, so it
+     * must outlast every retry horizon (the dispatcher checks its own at build). Default 7 days; at
+     * least 1 minute.
+     */
+    public Builder inboxRetention(Duration inboxRetention) {
+      this.inboxRetention = inboxRetention;
+      return this;
+    }
+
+    /** How long dispatched outbox rows are kept for the audit trail. Default 7 days; at least 0. */
+    public Builder outboxRetention(Duration outboxRetention) {
+      this.outboxRetention = outboxRetention;
+      return this;
+    }
+
+    /**
      * Builds the storage, migrating the schema unless told not to.
      *
      * @throws PumpConfigurationException naming every invalid setting, before any connection
@@ -293,6 +366,12 @@ public final class JdbcStorage implements Storage, AutoCloseable {
       }
       if (isolation == null || isolation == TransactionIsolationLevel.UNKNOWN) {
         problems.add("storage.isolation must be a concrete isolation level, was " + isolation);
+      }
+      if (inboxRetention == null || inboxRetention.compareTo(Duration.ofMinutes(1)) < 0) {
+        problems.add("storage.inboxRetention must be at least 1 minute, was " + inboxRetention);
+      }
+      if (outboxRetention == null || outboxRetention.isNegative()) {
+        problems.add("storage.outboxRetention must not be negative, was " + outboxRetention);
       }
       if (!problems.isEmpty()) {
         throw new PumpConfigurationException(String.join("; ", problems));

@@ -13,7 +13,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +68,9 @@ public final class OutboxDispatcher implements AutoCloseable {
   /** Failed batches in a row that pause a destination: {@value}. */
   public static final int DEFAULT_CIRCUIT_BREAKER_THRESHOLD = 5;
 
+  /** How often the dispatcher purges rows past their retention: 5 minutes. */
+  public static final Duration DEFAULT_CLEANUP_INTERVAL = Duration.ofMinutes(5);
+
   /** How long a paused destination waits before it is probed: 30 seconds. */
   public static final Duration DEFAULT_CIRCUIT_BREAKER_PAUSE = Duration.ofSeconds(30);
 
@@ -78,6 +84,8 @@ public final class OutboxDispatcher implements AutoCloseable {
   private final AtomicReference<State> state = new AtomicReference<>(State.CREATED);
   private volatile Thread thread;
   private volatile NotificationListener listener;
+  private final Duration cleanupInterval;
+  private volatile ScheduledExecutorService cleanup;
 
   private enum State {
     CREATED,
@@ -91,6 +99,7 @@ public final class OutboxDispatcher implements AutoCloseable {
     this.pollInterval = builder.pollInterval;
     this.claimSize = builder.claimSize;
     this.wakeups = storage.wakeups();
+    this.cleanupInterval = builder.cleanupInterval;
     this.cycle =
         new DispatchCycle(
             storage.jdbi(),
@@ -127,6 +136,23 @@ public final class OutboxDispatcher implements AutoCloseable {
             payload -> wakeups.signal(JdbcStorage.OUTBOX),
             () -> wakeups.signal(JdbcStorage.OUTBOX));
     thread = Thread.ofPlatform().name("pump-dispatcher-" + storage.schema()).start(this::run);
+    if (!cleanupInterval.isZero()) {
+      RetentionCleaner cleaner = storage.retentionCleaner();
+      cleanup =
+          Executors.newSingleThreadScheduledExecutor(
+              Thread.ofPlatform().daemon().name("pump-cleanup-" + storage.schema()).factory());
+      cleanup.scheduleWithFixedDelay(
+          () -> {
+            try {
+              cleaner.purge();
+            } catch (RuntimeException e) {
+              log.warn("Retention cleanup failed ({}); trying again in {}", e, cleanupInterval);
+            }
+          },
+          cleanupInterval.toMillis(),
+          cleanupInterval.toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
     log.info("Outbox dispatcher started on schema {} for {}", storage.schema(), transport);
   }
 
@@ -190,6 +216,9 @@ public final class OutboxDispatcher implements AutoCloseable {
       Thread.currentThread().interrupt();
     } finally {
       listener.close();
+      if (cleanup != null) {
+        cleanup.shutdownNow();
+      }
     }
     log.info("Outbox dispatcher on schema {} stopped", storage.schema());
   }
@@ -228,8 +257,18 @@ public final class OutboxDispatcher implements AutoCloseable {
     private int circuitBreakerThreshold = DEFAULT_CIRCUIT_BREAKER_THRESHOLD;
     private Duration circuitBreakerPause = DEFAULT_CIRCUIT_BREAKER_PAUSE;
     private Clock clock = Clock.systemUTC();
+    private Duration cleanupInterval = DEFAULT_CLEANUP_INTERVAL;
 
     private Builder() {}
+
+    /**
+     * How often this dispatcher purges rows past their retention (see {@link RetentionCleaner});
+     * {@link Duration#ZERO} leaves purging to someone else. Default 5 minutes.
+     */
+    public Builder cleanupInterval(Duration cleanupInterval) {
+      this.cleanupInterval = cleanupInterval;
+      return this;
+    }
 
     /** The storage whose outbox to relay. Required. */
     public Builder storage(JdbcStorage storage) {
@@ -357,10 +396,41 @@ public final class OutboxDispatcher implements AutoCloseable {
           circuitBreakerPause,
           Duration.ofMillis(1),
           Duration.ofHours(1));
+      if (cleanupInterval == null || cleanupInterval.isNegative()) {
+        problems.add("dispatcher.cleanupInterval must not be negative, was " + cleanupInterval);
+      }
+      if (problems.isEmpty() && retryHorizon().compareTo(storage.inboxRetention()) > 0) {
+        problems.add(
+            "dispatcher retries a row for up to "
+                + retryHorizon()
+                + " (maxAttempts "
+                + maxAttempts
+                + ", retryBackoff "
+                + retryBackoff
+                + " doubling to "
+                + maxRetryBackoff
+                + "), longer than storage.inboxRetention "
+                + storage.inboxRetention()
+                + ": a late copy would not be recognised as a duplicate");
+      }
       if (!problems.isEmpty()) {
         throw new PumpConfigurationException(String.join("; ", problems));
       }
       return new OutboxDispatcher(this);
+    }
+
+    /** The longest time from a row's first failed attempt to its last, jitter included. */
+    Duration retryHorizon() {
+      Duration total = Duration.ZERO;
+      Duration step = retryBackoff;
+      for (int attempt = 1; attempt < maxAttempts; attempt++) {
+        total = total.plus(step.compareTo(maxRetryBackoff) < 0 ? step : maxRetryBackoff);
+        step =
+            step.multipliedBy(2).compareTo(maxRetryBackoff) < 0
+                ? step.multipliedBy(2)
+                : maxRetryBackoff;
+      }
+      return total.plus(total.dividedBy(5)); // the 20% jitter
     }
 
     private static void range(List<String> problems, String name, long value, long min, long max) {

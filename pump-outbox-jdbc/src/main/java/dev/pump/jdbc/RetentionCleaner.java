@@ -1,0 +1,94 @@
+package dev.pump.jdbc;
+
+import dev.pump.core.PumpConfigurationException;
+import java.time.Duration;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Purges what the audit window no longer needs: dispatched outbox rows and inbox rows older than
+ * their retention, in bounded batches, so no statement holds locks or bloats the tables for long.
+ * Parked outbox rows are never purged: they wait for an operator.
+ *
+ * <p>Any number of instances may run it at once: each batch takes its rows with {@code FOR UPDATE
+ * SKIP LOCKED}, so two cleaners never wait on each other or delete the same row twice. The {@link
+ * OutboxDispatcher} runs one on its own thread every {@link
+ * OutboxDispatcher.Builder#cleanupInterval}; {@link #purge()} runs one pass on demand. Thread-safe.
+ */
+public final class RetentionCleaner {
+  private static final Logger log = LoggerFactory.getLogger(RetentionCleaner.class);
+
+  /** Rows deleted per statement: {@value}. */
+  public static final int DEFAULT_BATCH_SIZE = 1_000;
+
+  private final Jdbi jdbi;
+  private final String purgeOutbox;
+  private final String purgeInbox;
+  private final int batchSize;
+  private final Duration outboxRetention;
+  private final Duration inboxRetention;
+
+  RetentionCleaner(JdbcStorage storage, int batchSize) {
+    if (batchSize < 1 || batchSize > 100_000) {
+      throw new PumpConfigurationException(
+          "cleanup.batchSize must be between 1 and 100000, was " + batchSize);
+    }
+    this.jdbi = storage.jdbi();
+    this.batchSize = batchSize;
+    String outbox = storage.schema().table("outbox");
+    String inbox = storage.schema().table("inbox");
+    this.purgeOutbox =
+        "DELETE FROM "
+            + outbox
+            + " WHERE id IN (SELECT id FROM "
+            + outbox
+            + " WHERE dispatched_at < now() - :retentionMs * interval '1 millisecond'"
+            + " ORDER BY dispatched_at LIMIT :batch FOR UPDATE SKIP LOCKED)";
+    this.purgeInbox =
+        "DELETE FROM "
+            + inbox
+            + " WHERE (endpoint, message_id) IN (SELECT endpoint, message_id FROM "
+            + inbox
+            + " WHERE processed_at < now() - :retentionMs * interval '1 millisecond'"
+            + " ORDER BY processed_at LIMIT :batch FOR UPDATE SKIP LOCKED)";
+    this.outboxRetention = storage.outboxRetention();
+    this.inboxRetention = storage.inboxRetention();
+  }
+
+  /**
+   * Purges until nothing older than the windows is left, one batch per statement and transaction.
+   *
+   * @return how many rows were deleted
+   */
+  public long purge() {
+    long outbox = purgeAll(purgeOutbox, outboxRetention);
+    long inbox = purgeAll(purgeInbox, inboxRetention);
+    if (outbox + inbox > 0) {
+      log.info(
+          "Retention purged {} dispatched outbox rows older than {} and {} inbox rows older than {}",
+          outbox,
+          outboxRetention,
+          inbox,
+          inboxRetention);
+    }
+    return outbox + inbox;
+  }
+
+  private long purgeAll(String sql, Duration retention) {
+    long total = 0;
+    while (!Thread.currentThread().isInterrupted()) {
+      int deleted =
+          jdbi.withHandle(h ->
+              h.createUpdate(sql)
+                  .bind("retentionMs", retention.toMillis())
+                  .bind("batch", batchSize)
+                  .execute());
+      total += deleted;
+      if (deleted < batchSize) {
+        break;
+      }
+    }
+    return total;
+  }
+}

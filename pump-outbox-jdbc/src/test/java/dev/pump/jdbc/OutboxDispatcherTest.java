@@ -1,0 +1,311 @@
+package dev.pump.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.pump.core.PumpConfigurationException;
+import dev.pump.jdbc.internal.outbox.OutboxRow;
+import dev.pump.testkit.PostgresExtension;
+import dev.pump.testkit.TestDatabase;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.jdbi.v3.core.statement.SqlLogger;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The dispatcher on a real outbox, sending to a scripted transport. */
+@ExtendWith(PostgresExtension.class)
+class OutboxDispatcherTest {
+  static JdbcStorage storage;
+  static final List<String> statements = new CopyOnWriteArrayList<>();
+  ScriptedTransport transport;
+  final List<OutboxDispatcher> dispatchers = new ArrayList<>();
+
+  @BeforeAll
+  static void createStorage(TestDatabase db) {
+    storage = JdbcStorage.builder().dataSource(db.dataSource()).build();
+    storage
+        .jdbi()
+        .setSqlLogger(
+            new SqlLogger() {
+              @Override
+              public void logAfterExecution(StatementContext context) {
+                statements.add(context.getRawSql());
+              }
+            });
+  }
+
+  @BeforeEach
+  void empty() {
+    storage.jdbi().useHandle(h -> h.execute("TRUNCATE pump.outbox, pump.inbox"));
+    transport = new ScriptedTransport();
+    statements.clear();
+  }
+
+  @AfterEach
+  void stop() {
+    dispatchers.forEach(d -> d.stop(Duration.ofSeconds(5)));
+  }
+
+  private OutboxDispatcher start(OutboxDispatcher.Builder builder) {
+    OutboxDispatcher dispatcher = builder.build();
+    dispatchers.add(dispatcher);
+    dispatcher.start();
+    return dispatcher;
+  }
+
+  private OutboxDispatcher.Builder dispatcher() {
+    return OutboxDispatcher.builder()
+        .storage(storage)
+        .transport(transport)
+        .pollInterval(Duration.ofMillis(50))
+        .retryBackoff(Duration.ofMillis(20))
+        .maxRetryBackoff(Duration.ofMillis(100));
+  }
+
+  @Test
+  void rowsAreSentInBatchesOfAtMostTheMessageLimitPerDestination() {
+    write("a", 250, 10);
+    write("b", 30, 10);
+    start(dispatcher());
+
+    await().until(() -> transport.sentIds().size() == 280);
+    assertThat(transport.shapes("a")).containsExactly(100, 100, 50);
+    assertThat(transport.shapes("b")).containsExactly(30);
+  }
+
+  @Test
+  void batchesStayWithinTheByteLimitAndAnOversizedMessageGoesAlone() {
+    write("bytes", 5, 100 * 1024); // 100 KiB each: two fit in 256 KiB, three do not
+    write("big", 1, 10);
+    write("big", 1, 300 * 1024);
+    write("big", 1, 10);
+    start(dispatcher());
+
+    await().until(() -> transport.sentIds().size() == 8);
+    assertThat(transport.shapes("bytes")).containsExactly(2, 2, 1);
+    assertThat(transport.shapes("big")).containsExactly(1, 1, 1);
+  }
+
+  @Test
+  void everySentRowIsMarkedWithOneStatementPerCycle() {
+    write("a", 300, 10);
+    write("b", 300, 10);
+    write("c", 300, 10);
+    OutboxDispatcher dispatcher = start(dispatcher());
+
+    await().until(() -> pending() == 0);
+    // all 900 rows fit one claim: nine batches, one marking statement
+    long marks = statements.stream().filter(s -> s.contains("SET dispatched_at = now()")).count();
+    assertThat(marks).isEqualTo(1);
+    assertThat(dispatcher.counters().rowsDispatched()).isEqualTo(900);
+    assertThat(dispatcher.counters().batchesSent()).isEqualTo(9);
+    assertThat(dispatcher.counters().operationsSaved()).isEqualTo(891);
+  }
+
+  @Test
+  void aFailingDestinationBacksOffAloneWhileTheOthersAreDeliveredInFull() {
+    transport.failing.add("bad");
+    write("bad", 50, 10);
+    write("good1", 500, 10);
+    write("good2", 500, 10);
+    start(dispatcher().maxAttempts(1000).circuitBreakerThreshold(3));
+
+    await().until(() -> transport.shapes("good1").stream().mapToInt(i -> i).sum() == 500);
+    await().until(() -> transport.shapes("good2").stream().mapToInt(i -> i).sum() == 500);
+    await()
+        .until(() -> count("SELECT min(attempts) FROM pump.outbox WHERE destination = 'bad'") >= 1);
+    assertThat(
+            count(
+                "SELECT count(*) FROM pump.outbox WHERE destination = 'bad'"
+                    + " AND last_error LIKE '%bad is unreachable%' AND dispatched_at IS NULL"))
+        .isEqualTo(50);
+  }
+
+  @Test
+  void aRowThatFailsItsLastAttemptIsParkedWithItsErrorAndCanBeRequeued() {
+    transport.failing.add("flaky");
+    write("flaky", 3, 10);
+    write("other", 2, 10);
+    OutboxDispatcher dispatcher = start(dispatcher().maxAttempts(2).circuitBreakerThreshold(100));
+
+    await().until(() -> count("SELECT count(*) FROM pump.outbox WHERE parked_at IS NOT NULL") == 3);
+    List<ParkedMessages.Parked> parked = storage.parkedMessages().list(10);
+    assertThat(parked).hasSize(3);
+    assertThat(parked)
+        .allSatisfy(p -> {
+          assertThat(p.destination()).isEqualTo("flaky");
+          assertThat(p.attempts()).isEqualTo(2);
+          assertThat(p.lastError()).contains("flaky is unreachable");
+        });
+    assertThat(dispatcher.counters().rowsParked()).isEqualTo(3);
+    assertThat(transport.shapes("flaky")).isEmpty();
+
+    transport.failing.clear();
+    assertThat(storage.parkedMessages().requeue(parked.getFirst().id())).isEqualTo(1);
+    await().until(() -> transport.shapes("flaky").stream().mapToInt(i -> i).sum() == 1);
+    assertThat(storage.parkedMessages().requeueDestination("flaky")).isEqualTo(2);
+    await().until(() -> transport.shapes("flaky").stream().mapToInt(i -> i).sum() == 3);
+    assertThat(storage.parkedMessages().requeueAll()).isZero();
+  }
+
+  @Test
+  void twoDispatchersOnOneOutboxSendEachOfTwentyThousandRowsOnce() {
+    for (String destination : List.of("d1", "d2", "d3", "d4")) {
+      write(destination, 5_000, 10);
+    }
+    start(dispatcher().claimSize(500));
+    start(dispatcher().claimSize(500));
+
+    await().atMost(Duration.ofMinutes(2)).until(() -> pending() == 0);
+    List<String> sent = transport.sentIds();
+    assertThat(sent).hasSize(20_000);
+    assertThat(new HashSet<>(sent)).hasSize(20_000);
+    assertThat(dispatchers.get(0).counters().rowsDispatched()).isPositive();
+    assertThat(dispatchers.get(1).counters().rowsDispatched()).isPositive();
+  }
+
+  @Test
+  void aDelayedRowIsSentOnlyOnceItIsDue() {
+    storage
+        .jdbi()
+        .useTransaction(h ->
+            storage
+                .outbox()
+                .insert(
+                    h,
+                    "tests",
+                    null,
+                    List.of(
+                        new OutboxRow(
+                            "later",
+                            null,
+                            "m-later",
+                            Map.of(),
+                            new byte[1],
+                            Duration.ofMillis(700),
+                            null))));
+    start(dispatcher());
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> transport.sentIds().contains("m-later"));
+    java.time.Instant due =
+        storage
+            .jdbi()
+            .withHandle(h ->
+                h.createQuery("SELECT due_at FROM pump.outbox WHERE message_id = 'm-later'")
+                    .mapTo(java.time.OffsetDateTime.class)
+                    .one())
+            .toInstant();
+    assertThat(transport.batches.getFirst().at()).isAfterOrEqualTo(due);
+  }
+
+  @Test
+  void aRetryHorizonLongerThanTheInboxRetentionIsRefused() {
+    assertThatThrownBy(() ->
+            OutboxDispatcher.builder()
+                .storage(storage)
+                .transport(transport)
+                .maxAttempts(100)
+                .maxRetryBackoff(Duration.ofDays(1))
+                .build())
+        .isInstanceOf(PumpConfigurationException.class)
+        .hasMessageContaining("longer than storage.inboxRetention PT168H");
+  }
+
+  @Test
+  void invalidSettingsAreAllNamedAtOnce() {
+    assertThatThrownBy(() ->
+            OutboxDispatcher.builder()
+                .maxBatchMessages(0)
+                .maxBatchBytes(10)
+                .pollInterval(Duration.ZERO)
+                .build())
+        .isInstanceOf(PumpConfigurationException.class)
+        .hasMessageContaining("dispatcher.storage must be set")
+        .hasMessageContaining("dispatcher.transport must be set")
+        .hasMessageContaining("dispatcher.maxBatchMessages must be between 1 and 10000, was 0")
+        .hasMessageContaining("dispatcher.maxBatchBytes must be between 1024 and 67108864, was 10")
+        .hasMessageContaining("dispatcher.pollInterval");
+  }
+
+  @Test
+  void theCleanerPurgesOnlyRowsOlderThanTheirWindowAndNeverParkedOnes() {
+    write("old", 3, 10);
+    write("recent", 2, 10);
+    write("parked", 1, 10);
+    storage
+        .jdbi()
+        .useHandle(h -> {
+          h.execute(
+              "UPDATE pump.outbox SET dispatched_at = now() - interval '8 days' WHERE destination = 'old'");
+          h.execute(
+              "UPDATE pump.outbox SET dispatched_at = now() - interval '1 day' WHERE destination = 'recent'");
+          h.execute(
+              "UPDATE pump.outbox SET parked_at = now() - interval '30 days' WHERE destination = 'parked'");
+          h.execute(
+              "INSERT INTO pump.inbox (endpoint, message_id, processed_at) VALUES ('e', 'old', now() - interval '8 days'), ('e', 'new', now())");
+        });
+
+    long purged = storage.retentionCleaner().purge();
+
+    assertThat(purged).isEqualTo(4);
+    assertThat(count("SELECT count(*) FROM pump.outbox WHERE destination = 'old'")).isZero();
+    assertThat(count("SELECT count(*) FROM pump.outbox WHERE destination IN ('recent', 'parked')"))
+        .isEqualTo(3);
+    assertThat(count("SELECT count(*) FROM pump.inbox")).isEqualTo(1);
+  }
+
+  @Test
+  void theBacklogShowsPendingRowsAndTheOldestAgePerDestination() {
+    write("x", 3, 10);
+    storage
+        .jdbi()
+        .useHandle(h -> h.execute("UPDATE pump.outbox SET created_at = now() - interval '1 hour'"));
+    write("y", 1, 10);
+
+    List<JdbcStorage.Backlog> backlog = storage.outboxBacklog();
+
+    assertThat(backlog).extracting(JdbcStorage.Backlog::destination).containsExactly("x", "y");
+    assertThat(backlog.get(0).pending()).isEqualTo(3);
+    assertThat(backlog.get(0).oldestAge()).isGreaterThanOrEqualTo(Duration.ofMinutes(59));
+    assertThat(backlog.get(1).pending()).isEqualTo(1);
+  }
+
+  private static int sequence;
+
+  /** Commits {@code n} rows to {@code destination}, {@code bytes} of body each. */
+  private static void write(String destination, int n, int bytes) {
+    List<OutboxRow> rows = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      rows.add(
+          new OutboxRow(
+              destination,
+              null,
+              destination + "-" + sequence++,
+              Map.of(),
+              new byte[bytes],
+              Duration.ZERO,
+              null));
+    }
+    storage.jdbi().useTransaction(h -> storage.outbox().insert(h, "tests", null, rows));
+  }
+
+  private static long pending() {
+    return count(
+        "SELECT count(*) FROM pump.outbox WHERE dispatched_at IS NULL AND parked_at IS NULL");
+  }
+
+  private static long count(String sql) {
+    Long value = storage.jdbi().withHandle(h -> h.createQuery(sql).mapTo(Long.class).one());
+    return value == null ? 0 : value;
+  }
+}

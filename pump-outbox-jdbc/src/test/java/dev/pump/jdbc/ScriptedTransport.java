@@ -1,0 +1,78 @@
+package dev.pump.jdbc;
+
+import dev.pump.core.transport.OutgoingMessage;
+import dev.pump.core.transport.ReceivedMessage;
+import dev.pump.core.transport.Transport;
+import dev.pump.core.transport.TransportCapabilities;
+import dev.pump.core.transport.TransportException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * A transport for dispatcher tests: records every batch it is handed, fails the destinations it is
+ * told to, and can run a hook inside a send. Receives nothing.
+ */
+final class ScriptedTransport implements Transport {
+  /** One send or publish call. */
+  record Batch(String destination, List<String> messageIds, Instant at) {}
+
+  final List<Batch> batches = new CopyOnWriteArrayList<>();
+  final Set<String> failing = ConcurrentHashMap.newKeySet();
+  volatile Consumer<String> duringSend = destination -> {};
+
+  @Override
+  public TransportCapabilities capabilities() {
+    return new TransportCapabilities(false, true, true, 64L * 1024 * 1024);
+  }
+
+  @Override
+  public Optional<ReceivedMessage> receive(String queue, Duration maxWait) {
+    return Optional.empty();
+  }
+
+  @Override
+  public void send(String queue, List<OutgoingMessage> batch) {
+    handle(queue, batch);
+  }
+
+  @Override
+  public void publish(List<String> topics, List<OutgoingMessage> batch) {
+    handle(topics.getFirst(), batch);
+  }
+
+  private void handle(String destination, List<OutgoingMessage> batch) {
+    duringSend.accept(destination);
+    if (failing.contains(destination)) {
+      throw new TransportException(destination + " is unreachable");
+    }
+    batches.add(
+        new Batch(
+            destination, batch.stream().map(OutgoingMessage::messageId).toList(), Instant.now()));
+  }
+
+  List<Integer> shapes(String destination) {
+    return batches.stream()
+        .filter(b -> b.destination().equals(destination))
+        .map(b -> b.messageIds().size())
+        .toList();
+  }
+
+  List<String> sentIds() {
+    return batches.stream().flatMap(b -> b.messageIds().stream()).toList();
+  }
+
+  @Override
+  public void subscribe(String topic, String queue) {}
+
+  @Override
+  public void unsubscribe(String topic, String queue) {}
+
+  @Override
+  public void close() {}
+}

@@ -4,12 +4,13 @@ import java.time.Instant;
 
 /**
  * Something the endpoint cannot fix by itself, reported through {@code
- * EndpointBuilder.onCriticalError}: so far, receiving from the transport failing over and over. The
- * endpoint keeps trying with back-off; the callback decides whether to alert, or to stop.
+ * EndpointBuilder.onCriticalError}: receiving from the transport failing over and over, or settling
+ * received messages (acknowledging, giving back, moving to a retry or the error queue) failing over
+ * and over. The endpoint keeps trying; the callback decides whether to alert, or to stop.
  *
  * @param endpoint the endpoint's name
  * @param description what is wrong, in words
- * @param consecutiveFailures how many receives in a row failed
+ * @param consecutiveFailures how many receives, or settles, in a row failed
  * @param time when the error was reported
  * @param cause the last failure
  */

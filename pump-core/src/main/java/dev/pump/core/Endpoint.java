@@ -53,14 +53,16 @@ public interface Endpoint extends MessageSender, AutoCloseable {
   /**
    * Stops the endpoint, in order: stop receiving; wait up to {@code grace} for messages in flight
    * to finish; then signal cancellation to those still running (their context's {@link
-   * Cancellation} and a thread interrupt) and wait a short bounded time more ({@code
+   * Cancellation}, and a thread interrupt unless the message is already being settled: an interrupt
+   * would close the connection it settles on) and wait a short bounded time more ({@code
    * EndpointBuilder.cancellationGrace}). Cancelled messages are not acknowledged, so they are
    * received again later; nothing is lost. A message received after stop began is given back
    * without being started.
    *
    * <p>Returns within {@code grace} plus the cancellation grace. Idempotent: later calls, and calls
-   * on an endpoint never started, return at once. Called from one of the endpoint's own handlers,
-   * it starts the stop and returns without waiting (the handler would otherwise wait for itself).
+   * on an endpoint never started, return at once. A stop while {@link #start()} is still running
+   * waits for the start to finish, then stops. Called from one of the endpoint's own handlers, it
+   * starts the stop and returns without waiting (the handler would otherwise wait for itself).
    */
   void stop(Duration grace);
 
@@ -83,6 +85,11 @@ public interface Endpoint extends MessageSender, AutoCloseable {
   enum State {
     /** Built, not started. */
     CREATED,
+    /**
+     * {@link #start()} is creating queues and subscriptions; a stop now waits for the start to
+     * finish, then stops.
+     */
+    STARTING,
     /** Receiving and processing. */
     RUNNING,
     /** Stop began: no more receives; in-flight messages are finishing or being cancelled. */

@@ -7,6 +7,7 @@ import dev.pump.core.internal.endpoint.DefaultEndpoint;
 import dev.pump.core.internal.endpoint.EndpointSettings;
 import dev.pump.core.internal.pipeline.PipelineLayout;
 import dev.pump.core.internal.routing.HandlerRegistration;
+import dev.pump.core.internal.routing.MessageTypes;
 import dev.pump.core.pipeline.PipelineBuilder;
 import dev.pump.core.recoverability.Recoverability;
 import dev.pump.core.serialization.JsonSerializer;
@@ -212,8 +213,9 @@ public final class EndpointBuilder {
   }
 
   /**
-   * Failed receives in a row that trip the circuit breaker, 1 to 1000000. Default: {@link
-   * #DEFAULT_CIRCUIT_BREAKER_THRESHOLD}.
+   * Failed receives in a row that trip the circuit breaker, 1 to 1000000; the same number of failed
+   * settles in a row (complete, abandon, or sending a retry or error-queue copy) trips it too.
+   * Default: {@link #DEFAULT_CIRCUIT_BREAKER_THRESHOLD}.
    */
   public EndpointBuilder circuitBreakerThreshold(int threshold) {
     this.circuitBreakerThreshold = threshold;
@@ -221,8 +223,8 @@ public final class EndpointBuilder {
   }
 
   /**
-   * Called, on its own thread, when the circuit breaker trips; it may alert, or stop the endpoint.
-   * Default: logs the error.
+   * Called, on its own thread, when the circuit breaker trips (receives or settles failing again
+   * and again); it may alert, or stop the endpoint. Default: logs the error.
    */
   public EndpointBuilder onCriticalError(Consumer<CriticalError> onCriticalError) {
     this.onCriticalError = onCriticalError;
@@ -257,27 +259,48 @@ public final class EndpointBuilder {
    * Registers a handler instance shared by every message of {@code type} or its subtypes; it must
    * be thread-safe. Several handlers may be registered for one type; they run in registration
    * order.
+   *
+   * <p>{@code type} must be one of the application's own types: {@link #build()} refuses JDK types
+   * ({@code Object}, {@code Record}, {@code Serializable}, {@code String}, anything in {@code
+   * java.*} or {@code javax.*}), arrays and primitives. The sender names the class to instantiate
+   * in a header, and a handler for {@code Object} would let it pick any class on the class path.
+   * For a catch-all, give your messages a common interface and handle that.
    */
   public <T> EndpointBuilder handler(Class<T> type, Handler<? super T> handler) {
     if (type == null || handler == null) {
       problems.add("endpoint.handler needs a type and a handler, was " + type + ", " + handler);
-    } else {
+    } else if (!handlerTypeProblem("endpoint.handler", type)) {
       handlers.add(HandlerRegistration.instance(type, handler));
     }
     return this;
   }
 
+  // Records a problem and returns true if type is a JDK type.
+  private boolean handlerTypeProblem(String property, Class<?> type) {
+    if (!MessageTypes.isJdk(type)) {
+      return false;
+    }
+    problems.add(
+        property
+            + " must be for one of the application's own message types, was "
+            + type.getName()
+            + ": a JDK type would let a sender pick any class on the class path through "
+            + Headers.ENCLOSED_TYPES
+            + "; handle a common interface of your messages instead");
+    return true;
+  }
+
   /**
    * Registers a factory that makes a new handler for every message of {@code type} or its subtypes,
    * e.g. from a dependency-injection scope; a handler that is {@link AutoCloseable} is closed after
-   * its message.
+   * its message. {@code type} must be one of the application's own types, as for {@link #handler}.
    */
   public <T> EndpointBuilder handlerFactory(
       Class<T> type, Supplier<? extends Handler<? super T>> factory) {
     if (type == null || factory == null) {
       problems.add(
           "endpoint.handlerFactory needs a type and a factory, was " + type + ", " + factory);
-    } else {
+    } else if (!handlerTypeProblem("endpoint.handlerFactory", type)) {
       handlers.add(HandlerRegistration.factory(type, factory));
     }
     return this;
@@ -303,11 +326,15 @@ public final class EndpointBuilder {
    * goes straight to the transport after they succeed.
    */
   public EndpointBuilder storage(Storage storage) {
+    if (storage == null) {
+      problems.add("endpoint.storage must not be null; leave it unset for no storage");
+      return this;
+    }
     if (this.storage != null) {
       problems.add("endpoint.storage is set twice");
       return this;
     }
-    this.storage = Objects.requireNonNull(storage, "storage");
+    this.storage = storage;
     try {
       storage.install(pipeline);
     } catch (PumpConfigurationException e) {

@@ -7,7 +7,8 @@ package dev.pump.core;
  * #CONVERSATION_ID}, {@link #REPLY_TO}, {@link #TIME_SENT}, {@link #CONTENT_TYPE} and {@link
  * #ENCLOSED_TYPES}; a message sent while handling another also carries {@link #CAUSATION_ID}, and
  * inherits the incoming correlation id, conversation id and W3C trace context. The {@code
- * pump.failure.*} headers are added when a message is moved to the error queue.
+ * pump.failure.*} headers are added when a message is moved to the error queue. Every {@code
+ * pump.*} header is reserved to Pump ({@link #isReserved}).
  */
 public final class Headers {
   /** The message's id; kept across retries and the error queue, so receivers can deduplicate. */
@@ -55,13 +56,19 @@ public final class Headers {
   /** The queue the message failed in, where a retry from the error queue sends it back. */
   public static final String FAILED_QUEUE = FAILURE_PREFIX + "queue";
 
-  /** Why the message was moved: {@code unrecoverable} or {@code retries-exhausted}. */
+  /**
+   * Why the message was moved: {@code unrecoverable}, {@code retries-exhausted}, {@code
+   * too-many-deliveries}, or a custom policy's reason.
+   */
   public static final String FAILURE_REASON = FAILURE_PREFIX + "reason";
 
   /** The class name of the exception that failed the message. */
   public static final String EXCEPTION_TYPE = FAILURE_PREFIX + "exception-type";
 
-  /** The message of the exception that failed the message. */
+  /**
+   * The message of the exception that failed the message, cut to {@link
+   * #MAX_EXCEPTION_MESSAGE_CHARS}.
+   */
   public static final String EXCEPTION_MESSAGE = FAILURE_PREFIX + "exception-message";
 
   /** The exception's stack trace, truncated to {@link #MAX_STACK_TRACE_CHARS}. */
@@ -78,6 +85,20 @@ public final class Headers {
 
   /** The largest stack trace kept in {@link #STACK_TRACE}, in characters (16 KiB). */
   public static final int MAX_STACK_TRACE_CHARS = 16 * 1024;
+
+  /** The largest exception message kept in {@link #EXCEPTION_MESSAGE}, in characters (4 KiB). */
+  public static final int MAX_EXCEPTION_MESSAGE_CHARS = 4 * 1024;
+
+  /**
+   * The prefix of every header Pump sets itself. It is reserved: {@link SendOptions} refuses
+   * headers with it, so a sender cannot forge retry counts or failure records.
+   */
+  public static final String RESERVED_PREFIX = "pump.";
+
+  /** Whether {@code name} is a header only Pump may set: it starts with {@code pump.}, any case. */
+  public static boolean isReserved(String name) {
+    return name.regionMatches(true, 0, RESERVED_PREFIX, 0, RESERVED_PREFIX.length());
+  }
 
   private Headers() {}
 }

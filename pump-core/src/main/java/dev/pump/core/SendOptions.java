@@ -9,13 +9,19 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * How one message is sent: a delay, an explicit message id, extra headers, and whether it is
- * dispatched immediately. Immutable and thread-safe; {@link #DEFAULT} sends at once, with a fresh
- * id, batched with the rest of the handler's sends.
+ * How one message is sent: a delay, an explicit message id, a correlation id, extra headers, and
+ * whether it is dispatched immediately. Immutable and thread-safe; {@link #DEFAULT} sends at once,
+ * with a generated id, batched with the rest of the handler's sends.
+ *
+ * <p><b>Generated ids.</b> A send from a handler gets an id derived from the endpoint, the incoming
+ * message's id and the send's position among the attempt's sends, so a retry that sends the same
+ * things in the same order sends them with the same ids and receivers deduplicate them. A send from
+ * outside a handler gets a new time-ordered UUID.
  *
  * <p><b>Immediate dispatch</b> hands the message to the transport during the send call, outside the
  * handler's transaction: it goes out even if the handler fails afterwards, and a retry sends it
- * again. Use it for messages that must leave regardless, such as an audit trail of attempts.
+ * again (with the same generated id, if sent in the same order). Use it for messages that must
+ * leave regardless, such as an audit trail of attempts.
  */
 public final class SendOptions {
   /** Send without delay, with a new message id, batched until the handler succeeded. */
@@ -23,12 +29,14 @@ public final class SendOptions {
 
   private final Duration delay;
   private final String messageId;
+  private final String correlationId;
   private final Map<String, String> headers;
   private final boolean immediateDispatch;
 
   private SendOptions(Builder b) {
     this.delay = b.delay;
     this.messageId = b.messageId;
+    this.correlationId = b.correlationId;
     this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(b.headers));
     this.immediateDispatch = b.immediateDispatch;
   }
@@ -58,7 +66,14 @@ public final class SendOptions {
     return Optional.ofNullable(messageId);
   }
 
-  /** Extra headers, applied over the ones Pump sets; empty by default. */
+  /**
+   * The explicit correlation id, if one was given; otherwise it flows from the incoming message.
+   */
+  public Optional<String> correlationId() {
+    return Optional.ofNullable(correlationId);
+  }
+
+  /** Extra headers, added to the ones Pump sets; empty by default. */
   public Map<String, String> headers() {
     return headers;
   }
@@ -72,6 +87,7 @@ public final class SendOptions {
   public static final class Builder {
     private Duration delay = Duration.ZERO;
     private String messageId;
+    private String correlationId;
     private final Map<String, String> headers = new LinkedHashMap<>();
     private boolean immediateDispatch;
 
@@ -85,8 +101,9 @@ public final class SendOptions {
 
     /**
      * Uses {@code messageId} instead of a generated id, e.g. derived from business data so that a
-     * repeated send is recognised as a duplicate. Must be a valid {@link Names name}. Default: a
-     * new time-ordered UUID.
+     * repeated send is recognised as a duplicate. Must be a valid {@link Names name}. Default: from
+     * a handler, an id derived from the incoming message and the send's position; otherwise a new
+     * time-ordered UUID.
      */
     public Builder messageId(String messageId) {
       this.messageId = messageId;
@@ -94,8 +111,20 @@ public final class SendOptions {
     }
 
     /**
-     * Adds a header, applied over the ones Pump sets (so it may override, say, the correlation id).
-     * Default: none. The message id is set with {@link #messageId(String)} instead.
+     * Sets the correlation id ({@link Headers#CORRELATION_ID}), e.g. to tie the message to an
+     * external request. Must be a valid {@link Names name}. Default: the incoming message's
+     * correlation id from a handler, else the message's own id.
+     */
+    public Builder correlationId(String correlationId) {
+      this.correlationId = correlationId;
+      return this;
+    }
+
+    /**
+     * Adds a header. Default: none. Names starting with {@code pump.} are reserved ({@link
+     * Headers#isReserved}): Pump sets them itself, and reads some of them back (retry counts,
+     * failure records), so {@link #build()} refuses them. The message id and correlation id have
+     * their own options.
      */
     public Builder header(String name, String value) {
       headers.put(name, value);
@@ -127,6 +156,12 @@ public final class SendOptions {
           problems.add(problem);
         }
       }
+      if (correlationId != null) {
+        String problem = Names.problem("sendOptions.correlationId", correlationId);
+        if (problem != null) {
+          problems.add(problem);
+        }
+      }
       for (Map.Entry<String, String> header : headers.entrySet()) {
         if (header.getKey() == null || header.getKey().isBlank() || header.getValue() == null) {
           problems.add(
@@ -134,9 +169,13 @@ public final class SendOptions {
                   + header.getKey()
                   + "="
                   + header.getValue());
-        } else if (header.getKey().equals(Headers.MESSAGE_ID)) {
+        } else if (Headers.isReserved(header.getKey())) {
           problems.add(
-              "sendOptions.headers must not set " + Headers.MESSAGE_ID + ", use messageId(...)");
+              "sendOptions.headers must not set "
+                  + header.getKey()
+                  + ": headers starting with "
+                  + Headers.RESERVED_PREFIX
+                  + " are reserved to Pump (use messageId(...) or correlationId(...))");
         }
       }
       if (!problems.isEmpty()) {

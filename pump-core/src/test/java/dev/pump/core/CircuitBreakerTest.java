@@ -3,10 +3,12 @@ package dev.pump.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.pump.core.testing.ForwardingMessage;
 import dev.pump.core.testing.TestMessages.Ping;
 import dev.pump.core.transport.TransportException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -43,16 +45,49 @@ class CircuitBreakerTest extends EndpointTestSupport {
   @Test
   void theCriticalErrorCallbackMayStopTheEndpoint() {
     transport.failReceives(true);
-    Endpoint[] self = new Endpoint[1];
+    // the callback may run before start() returns: it waits for the endpoint to be known
+    CompletableFuture<Endpoint> self = new CompletableFuture<>();
 
-    self[0] =
+    Endpoint endpoint =
         start(
             endpoint("give-up")
                 .receiveBackoff(Duration.ofMillis(1), Duration.ofMillis(5))
                 .circuitBreakerThreshold(3)
-                .onCriticalError(error -> self[0].stop(Duration.ofSeconds(5)))
+                .onCriticalError(error -> self.join().stop(Duration.ofSeconds(5)))
                 .handler(Ping.class, (ping, context) -> {}));
 
-    await().until(() -> self[0].state() == Endpoint.State.STOPPED);
+    self.complete(endpoint);
+
+    await().until(() -> endpoint.state() == Endpoint.State.STOPPED);
+  }
+
+  @Test
+  void repeatedSettleFailuresTripTheBreakerAndReportACriticalError() {
+    List<CriticalError> reported = new CopyOnWriteArrayList<>();
+    transport.onReceived(message ->
+        new ForwardingMessage(message) {
+          @Override
+          public void complete() {
+            throw new TransportException("cannot acknowledge: channel closed");
+          }
+        });
+    Endpoint sender = endpoint("x").build();
+    for (int i = 0; i < 5; i++) {
+      sender.send("unacknowledged", new Ping(i));
+    }
+
+    start(
+        endpoint("unacknowledged")
+            .circuitBreakerThreshold(3)
+            .onCriticalError(reported::add)
+            .handler(Ping.class, (ping, context) -> {}));
+
+    await().until(() -> reported.size() == 1);
+    CriticalError error = reported.getFirst();
+    assertThat(error.description()).contains("settling messages from unacknowledged");
+    assertThat(error.consecutiveFailures()).isEqualTo(3);
+    assertThat(error.cause()).hasMessageContaining("cannot acknowledge");
+    await().until(() -> memory.queueStats("unacknowledged").inFlight() == 5);
+    assertThat(reported).hasSize(1);
   }
 }

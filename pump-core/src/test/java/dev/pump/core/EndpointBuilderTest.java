@@ -124,4 +124,51 @@ class EndpointBuilderTest {
         .hasMessageContaining("sendOptions.messageId")
         .hasMessageContaining("sendOptions.delay must be zero or positive, was PT-1S");
   }
+
+  @Test
+  void aHandlerForObjectOrAnotherJdkTypeIsRefusedAtBuild() {
+    assertThatThrownBy(() ->
+            Endpoint.builder()
+                .name("broad")
+                .transport(transport)
+                .handler(Object.class, (any, context) -> {})
+                .handler(java.io.Serializable.class, (any, context) -> {})
+                .handlerFactory(Record.class, () -> (any, context) -> {})
+                .build())
+        .isInstanceOf(PumpConfigurationException.class)
+        .hasMessageContaining("endpoint.handler must be for one of the application's own")
+        .hasMessageContaining("java.lang.Object")
+        .hasMessageContaining("java.io.Serializable")
+        .hasMessageContaining("endpoint.handlerFactory")
+        .hasMessageContaining("java.lang.Record");
+  }
+
+  @Test
+  void sendOptionsRefuseHeadersReservedToPump() {
+    assertThatThrownBy(() ->
+            SendOptions.builder()
+                .header(Headers.DELAYED_RETRIES, "1000")
+                .header(Headers.FAILED_QUEUE, "admin")
+                .header("Pump.Correlation-Id", "spoofed")
+                .build())
+        .isInstanceOf(PumpConfigurationException.class)
+        .hasMessageContaining("sendOptions.headers must not set pump.retries.delayed")
+        .hasMessageContaining("pump.failure.queue")
+        .hasMessageContaining("Pump.Correlation-Id");
+    assertThat(
+            SendOptions.builder()
+                .header("tenant", "acme")
+                .correlationId("order-42")
+                .build()
+                .correlationId())
+        .contains("order-42");
+  }
+
+  @Test
+  void aNullStorageIsReportedByBuildLikeAnyOtherBadSetting() {
+    assertThatThrownBy(
+            () -> Endpoint.builder().name("orders").transport(transport).storage(null).build())
+        .isInstanceOf(PumpConfigurationException.class)
+        .hasMessageContaining("endpoint.storage must not be null");
+  }
 }

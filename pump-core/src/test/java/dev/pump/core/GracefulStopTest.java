@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -227,19 +228,22 @@ class GracefulStopTest extends EndpointTestSupport {
   @Test
   void stopCalledFromAHandlerStopsTheEndpointWithoutWaitingForItself() throws Exception {
     AtomicInteger handled = new AtomicInteger();
+    // the handler may run before start() returns: it waits for the endpoint to be known
+    CompletableFuture<Endpoint> self = new CompletableFuture<>();
     sendPings("self-stop", 1);
-    Endpoint[] self = new Endpoint[1];
-    self[0] =
+    Endpoint endpoint =
         start(
             endpoint("self-stop")
                 .handler(
                     Ping.class,
                     (ping, context) -> {
-                      self[0].stop(Duration.ofSeconds(30));
+                      self.join().stop(Duration.ofSeconds(30));
                       handled.incrementAndGet();
                     }));
 
-    await().until(() -> self[0].state() == Endpoint.State.STOPPED);
+    self.complete(endpoint);
+
+    await().until(() -> endpoint.state() == Endpoint.State.STOPPED);
     assertThat(handled.get()).isEqualTo(1);
     assertThat(memory.queueStats("self-stop").total()).isZero();
   }
@@ -261,5 +265,39 @@ class GracefulStopTest extends EndpointTestSupport {
     endpoint.close();
 
     assertThat(endpoint.state()).isEqualTo(Endpoint.State.STOPPED);
+  }
+
+  @Test
+  void aStopWhileTheEndpointIsStartingWaitsForTheStartAndThenStopsIt() throws Exception {
+    CountDownLatch creatingQueues = new CountDownLatch(1);
+    CountDownLatch mayCreateQueues = new CountDownLatch(1);
+    transport.beforeCreateQueue(() -> {
+      creatingQueues.countDown();
+      try {
+        mayCreateQueues.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    Endpoint endpoint = endpoint("slow-start").handler(Ping.class, (p, c) -> {}).build();
+    // own threads, not the common pool: a blocked start must not starve other tests
+    Executor ownThread = task -> Thread.ofPlatform().daemon().start(task);
+    CompletableFuture<Void> starting = CompletableFuture.runAsync(endpoint::start, ownThread);
+    CompletableFuture<Void> stopping;
+    try {
+      creatingQueues.await();
+      assertThat(endpoint.state()).isEqualTo(Endpoint.State.STARTING);
+
+      stopping = CompletableFuture.runAsync(() -> endpoint.stop(Duration.ofSeconds(30)), ownThread);
+      await().until(() -> endpoint.state() == Endpoint.State.STOPPING);
+    } finally {
+      mayCreateQueues.countDown();
+    }
+
+    starting.get(STOP_RETURNS_WITHIN_SECONDS, TimeUnit.SECONDS);
+    stopping.get(STOP_RETURNS_WITHIN_SECONDS, TimeUnit.SECONDS);
+    assertThat(endpoint.state()).isEqualTo(Endpoint.State.STOPPED);
+    sendPings("slow-start", 1);
+    assertThat(memory.queueStats("slow-start").ready()).isEqualTo(1);
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.pump.core.testing.ForwardingMessage;
 import dev.pump.core.testing.Queues;
 import dev.pump.core.testing.TestMessages.OrderCancelled;
 import dev.pump.core.testing.TestMessages.OrderEvent;
@@ -24,16 +25,16 @@ class HandlersAndRoutingTest extends EndpointTestSupport {
   @Test
   void severalHandlersForOneTypeAllRunInRegistrationOrder() {
     List<String> calls = new CopyOnWriteArrayList<>();
-    endpoint("x").build().send("multi", new Ping(1));
+    endpoint("x").build().send("multi", new OrderPlaced("o-1"));
 
     start(
         endpoint("multi")
-            .handler(Ping.class, (ping, context) -> calls.add("first"))
-            .handler(Object.class, (any, context) -> calls.add("catch-all"))
-            .handler(Ping.class, (ping, context) -> calls.add("second")));
+            .handler(OrderPlaced.class, (placed, context) -> calls.add("first"))
+            .handler(OrderEvent.class, (any, context) -> calls.add("every order event"))
+            .handler(OrderPlaced.class, (placed, context) -> calls.add("second")));
 
     await().until(() -> calls.size() == 3);
-    assertThat(calls).containsExactly("first", "catch-all", "second");
+    assertThat(calls).containsExactly("first", "every order event", "second");
   }
 
   @Test
@@ -202,7 +203,7 @@ class HandlersAndRoutingTest extends EndpointTestSupport {
     Attributes.Key<StringBuilder> transaction = Attributes.Key.of("tx", StringBuilder.class);
     Map<String, String> seenByHandler = new ConcurrentHashMap<>();
     transport.onReceived(message ->
-        new PumpConcurrencyTest.ForwardingMessage(message) {
+        new ForwardingMessage(message) {
           @Override
           public void contributeAttributes(Attributes attributes) {
             attributes.put(transaction, new StringBuilder("tx-for-" + messageId()));
@@ -223,5 +224,24 @@ class HandlersAndRoutingTest extends EndpointTestSupport {
 
     await().until(() -> seenByHandler.size() == 1);
     assertThat(seenByHandler).containsEntry("m1", "tx-for-m1");
+  }
+
+  @Test
+  void anExplicitCorrelationIdReplacesTheOneThatWouldFlow() {
+    start(
+        endpoint("correlating")
+            .handler(
+                Ping.class,
+                (ping, context) ->
+                    context.send(
+                        "sink",
+                        new Ping(2),
+                        SendOptions.builder().correlationId("order-42").build())));
+
+    endpoint("x").build().send("correlating", new Ping(1));
+
+    await().until(() -> memory.queueStats("sink").ready() == 1);
+    assertThat(Queues.drain(memory, "sink").getFirst().headers())
+        .containsEntry(Headers.CORRELATION_ID, "order-42");
   }
 }

@@ -3,13 +3,17 @@ package dev.pump.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.pump.core.pipeline.Middleware;
 import dev.pump.core.recoverability.Recoverability;
+import dev.pump.core.testing.Queues;
 import dev.pump.core.testing.RecordingTransport.Call;
 import dev.pump.core.testing.TestMessages.Ping;
 import dev.pump.core.testing.TestMessages.PlaceOrder;
+import dev.pump.core.transport.ReceivedMessage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -198,5 +202,88 @@ class OutgoingDispatchTest extends EndpointTestSupport {
     assertThat(memory.queueStats("later").ready()).isZero();
     clock.advance(Duration.ofMinutes(1));
     assertThat(memory.queueStats("later").ready()).isEqualTo(1);
+  }
+
+  @Test
+  void aSendAfterDispatchOutgoingDrainedTheBufferFailsTheMessageInsteadOfBeingLost() {
+    endpoint("x").build().send("late", new Ping(1));
+
+    start(
+        endpoint("late")
+            .recoverability(Recoverability.defaults())
+            .middleware(p ->
+                p.addBefore(
+                    Middleware.DESERIALIZE,
+                    "sends-too-late",
+                    (context, next) -> {
+                      next.proceed();
+                      context.send("notifications", new Ping(2)); // after the buffer was drained
+                    }))
+            .handler(Ping.class, (ping, context) -> context.send("downstream", new Ping(3))));
+
+    await().until(() -> memory.queueStats("error").ready() == 1);
+    ReceivedMessage parked = Queues.drain(memory, "error").getFirst();
+    assertThat(parked.headers())
+        .containsEntry(Headers.FAILURE_REASON, Recoverability.REASON_UNRECOVERABLE)
+        .containsEntry(Headers.EXCEPTION_TYPE, PumpConfigurationException.class.getName());
+    assertThat(parked.headers().get(Headers.EXCEPTION_MESSAGE))
+        .contains("queue notifications")
+        .contains("after the outgoing buffer was drained");
+    assertThat(memory.queueStats("notifications").total()).isZero();
+  }
+
+  @Test
+  void aRetriedAttemptSendsItsMessagesWithTheSameIdsAsTheFailedOne() {
+    AtomicInteger attempts = new AtomicInteger();
+    endpoint("x").build().send("idempotent", new Ping(1));
+
+    start(
+        endpoint("idempotent")
+            .recoverability(Recoverability.builder().immediateRetries(1).delayedRetries(0).build())
+            .handler(
+                Ping.class,
+                (ping, context) -> {
+                  // immediate sends leave on every attempt, like a partly dispatched batch
+                  context.send("audit-trail", new Ping(10), SendOptions.immediate());
+                  context.send("audit-trail", new Ping(11), SendOptions.immediate());
+                  if (attempts.incrementAndGet() == 1) {
+                    throw new IllegalStateException("fails once");
+                  }
+                }));
+
+    await().until(() -> memory.queueStats("audit-trail").ready() == 4);
+    List<String> ids =
+        Queues.drain(memory, "audit-trail").stream().map(ReceivedMessage::messageId).toList();
+    assertThat(ids.get(2)).isEqualTo(ids.get(0));
+    assertThat(ids.get(3)).isEqualTo(ids.get(1));
+    assertThat(ids.get(0)).isNotEqualTo(ids.get(1));
+  }
+
+  @Test
+  void sendsFromHandlersOfDifferentMessagesOrOutsideAHandlerGetDifferentIds() {
+    Endpoint outside = endpoint("x").build();
+    outside.send("fan", new Ping(1), SendOptions.builder().messageId("in-1").build());
+    outside.send("fan", new Ping(2), SendOptions.builder().messageId("in-2").build());
+    outside.send("fan-out", new Ping(3));
+    outside.send("fan-out", new Ping(4));
+
+    start(
+        endpoint("fan")
+            .handler(
+                Ping.class,
+                (ping, context) -> {
+                  context.send("fan-out", new Ping(ping.number() * 10));
+                  context.send(
+                      "fan-out",
+                      new Ping(ping.number() * 100),
+                      SendOptions.builder().messageId("explicit-" + ping.number()).build());
+                }));
+
+    await().until(() -> memory.queueStats("fan-out").ready() == 6);
+    List<String> ids =
+        Queues.drain(memory, "fan-out").stream().map(ReceivedMessage::messageId).toList();
+    assertThat(ids).doesNotHaveDuplicates().contains("explicit-1", "explicit-2");
+    assertThat(ids.subList(0, 2))
+        .allSatisfy(id -> assertThat(UUID.fromString(id).version()).isEqualTo(7));
   }
 }

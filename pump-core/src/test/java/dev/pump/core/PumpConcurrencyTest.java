@@ -4,14 +4,17 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.pump.core.testing.ForwardingMessage;
 import dev.pump.core.testing.TestMessages.Ping;
-import dev.pump.core.transport.ReceivedMessage;
 import dev.pump.core.transport.TransportException;
 import java.time.Duration;
-import java.util.Map;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -55,30 +58,55 @@ class PumpConcurrencyTest extends EndpointTestSupport {
 
   @Test
   void aPermitIsTakenBeforeEachReceiveSoNoMoreMessagesAreTakenThanCanRun() throws Exception {
+    int limit = 2;
     CountDownLatch release = new CountDownLatch(1);
-    AtomicInteger started = new AtomicInteger();
+    AtomicInteger running = new AtomicInteger();
+    AtomicInteger handled = new AtomicInteger();
+    List<String> violations = new CopyOnWriteArrayList<>();
     Endpoint sender = endpoint("permits-sender").build();
     for (int i = 0; i < 10; i++) {
       sender.send("permits", new Ping(i));
     }
+    // Every running handler holds a permit until its message is settled, so a receive that starts
+    // while `limit` handlers run was started without a permit.
+    transport.beforeReceive(() -> {
+      if (running.get() >= limit) {
+        violations.add("a receive started while " + running.get() + " handlers held the permits");
+      }
+    });
 
     start(
         endpoint("permits")
-            .concurrency(2)
+            .concurrency(limit)
             .handler(
                 Ping.class,
                 (ping, context) -> {
-                  started.incrementAndGet();
-                  release.await();
+                  running.incrementAndGet();
+                  try {
+                    release.await();
+                  } finally {
+                    running.decrementAndGet();
+                  }
+                  handled.incrementAndGet();
                 }));
 
-    await().until(() -> started.get() == 2);
-    // the receiver is waiting for a permit, not holding a third message it cannot run
-    await().until(() -> transport.receiveAttempts() >= 2);
-    assertThat(memory.queueStats("permits").inFlight()).isEqualTo(2);
-    assertThat(memory.queueStats("permits").ready()).isEqualTo(8);
+    await().until(() -> running.get() == limit);
+    // the receiver is parked waiting for a permit, not in a receive for a message it cannot run
+    await().until(() -> receiverIsWaitingForAPermit("permits"));
+    assertThat(memory.queueStats("permits").inFlight()).isEqualTo(limit);
+    assertThat(memory.queueStats("permits").ready()).isEqualTo(10 - limit);
     release.countDown();
-    await().until(() -> memory.queueStats("permits").total() == 0);
+    await().until(() -> handled.get() == 10 && memory.queueStats("permits").total() == 0);
+    assertThat(violations).isEmpty();
+  }
+
+  private static boolean receiverIsWaitingForAPermit(String endpoint) {
+    return Thread.getAllStackTraces().entrySet().stream()
+        .filter(e -> e.getKey().getName().equals("pump-" + endpoint + "-receiver"))
+        .anyMatch(e ->
+            e.getKey().getState() == Thread.State.WAITING
+                && Arrays.stream(e.getValue())
+                    .anyMatch(frame -> frame.getClassName().equals(Semaphore.class.getName())));
   }
 
   @Test
@@ -122,58 +150,11 @@ class PumpConcurrencyTest extends EndpointTestSupport {
     await().until(() -> handled.size() == 16);
     // the four poisoned messages are parked, none is lost
     await().until(() -> memory.queueStats("error").ready() == 4);
-    // the message whose complete failed was given back with a delay, and comes back after it
-    await().until(() -> memory.queueStats("survivor").delayed() == 1);
-    clock.advance(Duration.ofSeconds(1));
+    // the message whose complete failed is not abandoned after it (the first settle call wins):
+    // it stays leased until the transport's lease runs out, then comes back and completes
+    await().until(() -> memory.queueStats("survivor").inFlight() == 1);
+    assertThat(memory.queueStats("survivor").total()).isEqualTo(1);
+    clock.advance(Duration.ofDays(1));
     await().until(() -> memory.queueStats("survivor").total() == 0);
-  }
-
-  /** Delegates everything; tests override what they want to break. */
-  static class ForwardingMessage implements ReceivedMessage {
-    private final ReceivedMessage delegate;
-
-    ForwardingMessage(ReceivedMessage delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public String messageId() {
-      return delegate.messageId();
-    }
-
-    @Override
-    public String queue() {
-      return delegate.queue();
-    }
-
-    @Override
-    public Map<String, String> headers() {
-      return delegate.headers();
-    }
-
-    @Override
-    public byte[] body() {
-      return delegate.body();
-    }
-
-    @Override
-    public int deliveryCount() {
-      return delegate.deliveryCount();
-    }
-
-    @Override
-    public void contributeAttributes(Attributes attributes) {
-      delegate.contributeAttributes(attributes);
-    }
-
-    @Override
-    public void complete() {
-      delegate.complete();
-    }
-
-    @Override
-    public void abandon(Duration visibilityDelay) {
-      delegate.abandon(visibilityDelay);
-    }
   }
 }

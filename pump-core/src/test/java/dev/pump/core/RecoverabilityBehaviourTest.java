@@ -7,6 +7,7 @@ import dev.pump.core.recoverability.Recoverability;
 import dev.pump.core.recoverability.RecoverabilityPolicy;
 import dev.pump.core.recoverability.RecoveryDecision;
 import dev.pump.core.serialization.MessageDeserializationException;
+import dev.pump.core.serialization.MessageSerializationException;
 import dev.pump.core.testing.Queues;
 import dev.pump.core.testing.TestMessages.Orphan;
 import dev.pump.core.testing.TestMessages.Ping;
@@ -275,5 +276,117 @@ class RecoverabilityBehaviourTest extends EndpointTestSupport {
     ReceivedMessage parked = awaitErrorQueueMessage();
     assertThat(attempts.get()).isEqualTo(3);
     assertThat(parked.headers()).containsEntry(Headers.FAILURE_REASON, "custom-verdict");
+  }
+
+  @Test
+  void aHugeExceptionMessageIsCutToTheLimitInTheErrorQueueHeaders() {
+    String huge = "x".repeat(100_000);
+    sender().send("verbose", new Ping(1));
+
+    start(
+        endpoint("verbose")
+            .handler(
+                Ping.class,
+                (ping, context) -> {
+                  throw new IllegalStateException(huge);
+                }));
+
+    ReceivedMessage parked = awaitErrorQueueMessage();
+    assertThat(parked.headers().get(Headers.EXCEPTION_MESSAGE))
+        .hasSize(Headers.MAX_EXCEPTION_MESSAGE_CHARS)
+        .startsWith("xxxx")
+        .endsWith("(truncated)");
+    int failureHeaderChars =
+        parked.headers().entrySet().stream()
+            .filter(h -> h.getKey().startsWith(Headers.FAILURE_PREFIX))
+            .mapToInt(h -> h.getKey().length() + h.getValue().length())
+            .sum();
+    assertThat(failureHeaderChars).isLessThan(24 * 1024);
+  }
+
+  @Test
+  void aMessageDeliveredMoreOftenThanMaxDeliveriesIsParkedWithoutRunningTheHandlers()
+      throws Exception {
+    AtomicInteger handled = new AtomicInteger();
+    sender().send("crashing", new Ping(1), SendOptions.builder().messageId("crasher").build());
+    // two earlier deliveries that never settled, as if each crashed the process
+    for (int i = 0; i < 2; i++) {
+      memory.receive("crashing", Duration.ZERO).orElseThrow().abandon(Duration.ZERO);
+    }
+
+    start(
+        endpoint("crashing")
+            .recoverability(Recoverability.builder().maxDeliveries(2).build())
+            .handler(Ping.class, (ping, context) -> handled.incrementAndGet()));
+
+    ReceivedMessage parked = awaitErrorQueueMessage();
+    assertThat(parked.messageId()).isEqualTo("crasher");
+    assertThat(parked.headers())
+        .containsEntry(Headers.FAILURE_REASON, Recoverability.REASON_TOO_MANY_DELIVERIES)
+        .containsEntry(Headers.FAILED_QUEUE, "crashing");
+    assertThat(parked.headers().get(Headers.EXCEPTION_MESSAGE))
+        .contains("crasher")
+        .contains("delivered 3 times")
+        .contains("maxDeliveries (2)");
+    assertThat(handled.get()).isZero();
+    assertThat(memory.queueStats("crashing").total()).isZero();
+  }
+
+  @Test
+  void aHandlerSendingACommandWithoutARouteIsParkedWithoutRetries() {
+    AtomicInteger attempts = new AtomicInteger();
+    sender().send("misrouted", new Ping(1));
+
+    start(
+        endpoint("misrouted")
+            .recoverability(Recoverability.defaults())
+            .handler(
+                Ping.class,
+                (ping, context) -> {
+                  attempts.incrementAndGet();
+                  context.send(new Orphan("no route for me"));
+                }));
+
+    ReceivedMessage parked = awaitErrorQueueMessage();
+    assertThat(attempts.get()).isEqualTo(1);
+    assertThat(parked.headers())
+        .containsEntry(Headers.FAILURE_REASON, Recoverability.REASON_UNRECOVERABLE)
+        .containsEntry(Headers.EXCEPTION_TYPE, PumpConfigurationException.class.getName());
+  }
+
+  /** A message Jackson cannot write: its accessor throws. */
+  public record Unwritable(int number) {
+    @Override
+    public int number() {
+      throw new IllegalStateException("cannot read the number");
+    }
+  }
+
+  @Test
+  void aHandlerSendingAMessageThatCannotBeSerializedIsParkedWithoutRetriesNamingTheMessageId() {
+    AtomicInteger attempts = new AtomicInteger();
+    sender().send("unwritable", new Ping(1));
+
+    start(
+        endpoint("unwritable")
+            .recoverability(Recoverability.defaults())
+            .handler(
+                Ping.class,
+                (ping, context) -> {
+                  attempts.incrementAndGet();
+                  context.send(
+                      "elsewhere",
+                      new Unwritable(1),
+                      SendOptions.builder().messageId("unwritable-1").build());
+                }));
+
+    ReceivedMessage parked = awaitErrorQueueMessage();
+    assertThat(attempts.get()).isEqualTo(1);
+    assertThat(parked.headers())
+        .containsEntry(Headers.FAILURE_REASON, Recoverability.REASON_UNRECOVERABLE)
+        .containsEntry(Headers.EXCEPTION_TYPE, MessageSerializationException.class.getName());
+    assertThat(parked.headers().get(Headers.EXCEPTION_MESSAGE))
+        .contains("unwritable-1")
+        .contains(Unwritable.class.getName());
   }
 }

@@ -9,10 +9,10 @@ import dev.pump.core.pipeline.Middleware;
 import dev.pump.core.pipeline.PendingMessage;
 import dev.pump.core.pipeline.PipelineBuilder;
 import dev.pump.core.recoverability.Recoverability;
+import dev.pump.core.testing.ForwardingMessage;
 import dev.pump.core.testing.TestMessages.Ping;
 import dev.pump.core.transport.Destination;
 import dev.pump.core.transport.OutgoingMessage;
-import dev.pump.core.transport.ReceivedMessage;
 import dev.pump.core.transport.TransportCapabilities;
 import java.time.Duration;
 import java.util.List;
@@ -120,7 +120,7 @@ class StorageSeamTest extends EndpointTestSupport {
   void aTransportThatMovesAtomicallyTakesTheErrorQueueCopyInsteadOfASeparateSend() {
     List<String> atomicMoves = new CopyOnWriteArrayList<>();
     transport.onReceived(received ->
-        new ForwardingReceived(received) {
+        new ForwardingMessage(received) {
           @Override
           public boolean completeAndSend(String queue, OutgoingMessage copy) {
             atomicMoves.add(queue + ":" + copy.messageId());
@@ -159,49 +159,5 @@ class StorageSeamTest extends EndpointTestSupport {
         .containsKeys(Headers.MESSAGE_ID, Headers.ENCLOSED_TYPES, Headers.CONTENT_TYPE);
     assertThat(session.outgoing().size()).isZero();
     assertThat(transport.calls()).isEmpty();
-  }
-
-  /** Delegates everything; tests override what they observe. */
-  abstract static class ForwardingReceived implements ReceivedMessage {
-    private final ReceivedMessage delegate;
-
-    ForwardingReceived(ReceivedMessage delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public String messageId() {
-      return delegate.messageId();
-    }
-
-    @Override
-    public String queue() {
-      return delegate.queue();
-    }
-
-    @Override
-    public java.util.Map<String, String> headers() {
-      return delegate.headers();
-    }
-
-    @Override
-    public byte[] body() {
-      return delegate.body();
-    }
-
-    @Override
-    public int deliveryCount() {
-      return delegate.deliveryCount();
-    }
-
-    @Override
-    public void complete() {
-      delegate.complete();
-    }
-
-    @Override
-    public void abandon(Duration visibilityDelay) {
-      delegate.abandon(visibilityDelay);
-    }
   }
 }

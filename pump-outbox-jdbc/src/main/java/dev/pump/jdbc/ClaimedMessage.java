@@ -1,7 +1,6 @@
 package dev.pump.jdbc;
 
 import dev.pump.core.Attributes;
-import dev.pump.core.Headers;
 import dev.pump.core.Names;
 import dev.pump.core.UnrecoverableMessageException;
 import dev.pump.core.transport.OutgoingMessage;
@@ -26,7 +25,7 @@ final class ClaimedMessage implements ReceivedMessage {
   private static final Logger log = LoggerFactory.getLogger(ClaimedMessage.class);
 
   /** Header carrying stored headers that could not be read, so nothing of the message is lost. */
-  static final String UNREADABLE_HEADERS = Headers.FAILURE_PREFIX + "unreadable-headers";
+  static final String UNREADABLE_HEADERS = "pump.unreadable-headers";
 
   private final QueueRow row;
   private final UnitOfWork unit;

@@ -16,6 +16,7 @@ import dev.pump.jdbc.internal.outbox.OutboxRows;
 import dev.pump.jdbc.internal.outbox.OutboxStore;
 import dev.pump.jdbc.internal.queue.QueueStore;
 import dev.pump.jdbc.internal.queue.Wakeups;
+import dev.pump.jdbc.internal.sql.Transactions;
 import dev.pump.jdbc.internal.uow.InboxLink;
 import dev.pump.jdbc.internal.uow.OutboxLink;
 import dev.pump.jdbc.internal.uow.UnitOfWorkLink;
@@ -176,8 +177,7 @@ public final class JdbcStorage implements Storage, AutoCloseable {
     Objects.requireNonNull(endpoint, "endpoint");
     Objects.requireNonNull(work, "work");
     try (Handle handle = jdbi.open()) {
-      handle.begin();
-      handle.setTransactionIsolationLevel(isolation);
+      Transactions.begin(handle, isolation);
       try {
         BufferedSender sender = endpoint.bufferedSender();
         R result = work.run(handle, sender);

@@ -13,6 +13,7 @@ import dev.pump.jdbc.internal.queue.QueueStore;
 import dev.pump.jdbc.internal.queue.Wakeups;
 import dev.pump.jdbc.internal.sql.Channels;
 import dev.pump.jdbc.internal.sql.DedicatedConnections;
+import dev.pump.jdbc.internal.sql.Transactions;
 import dev.pump.jdbc.internal.uow.UnitOfWork;
 import java.time.Duration;
 import java.util.List;
@@ -107,8 +108,7 @@ public final class PostgresTransport implements Transport {
       throw new TransportException("cannot connect to PostgreSQL to receive from " + queue, e);
     }
     try {
-      handle.begin();
-      handle.setTransactionIsolationLevel(storage.isolation());
+      Transactions.begin(handle, storage.isolation());
       Optional<QueueRow> row = queues.claim(handle, queue);
       if (row.isEmpty()) {
         handle.rollback();

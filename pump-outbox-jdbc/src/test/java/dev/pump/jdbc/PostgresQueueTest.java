@@ -146,7 +146,7 @@ class PostgresQueueTest {
             .withHandle(h ->
                 h.createQuery(
                         "SELECT message_id, headers->>'pump.failure.exception-message' AS reason,"
-                            + " headers->>'pump.failure.unreadable-headers' AS raw, body"
+                            + " headers->>'pump.unreadable-headers' AS raw, body"
                             + " FROM pump.queue_message WHERE queue = 'error'")
                     .mapToMap()
                     .one());

@@ -2,10 +2,17 @@ package dev.pump.rabbitmq;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.GetResponse;
+import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A test's own connection to the broker, outside the transport under test: it hands out unique
@@ -16,6 +23,7 @@ final class BrokerAdmin implements AutoCloseable {
   private final Connection connection;
   private final Set<String> queues = ConcurrentHashMap.newKeySet();
   private final Set<String> exchanges = ConcurrentHashMap.newKeySet();
+  private final Set<String> sharedExchanges = ConcurrentHashMap.newKeySet();
 
   BrokerAdmin() throws Exception {
     this.connection = RabbitMqBroker.connect("pump-test-admin");
@@ -45,10 +53,52 @@ final class BrokerAdmin implements AutoCloseable {
     queues.add(name);
   }
 
+  /**
+   * Deletes {@code name} at close, after this admin's queues, unless it is still the source of a
+   * binding: for exchanges named after message types, which every run of a test shares. An exchange
+   * another run's queues are still bound to stays.
+   */
+  void deleteSharedExchangeLater(String name) {
+    sharedExchanges.add(name);
+  }
+
+  /**
+   * Takes a broker-wide lock: an exclusive queue named {@code name} on this admin's connection,
+   * which the broker deletes when the connection closes (at {@link #close()}, or when the JVM
+   * dies). Another connection declaring it fails with RESOURCE_LOCKED.
+   *
+   * @return whether the lock is now held by this admin
+   */
+  boolean tryLock(String name) {
+    try {
+      Channel channel = connection.createChannel();
+      channel.queueDeclare(name, false, true, true, null);
+      channel.close();
+      return true;
+    } catch (IOException | TimeoutException | ShutdownSignalException e) {
+      return false; // held by another connection: the broker closed the channel
+    }
+  }
+
   /** Messages ready in {@code queue}, not counting those delivered and unacknowledged. */
   long readyMessages(String queue) throws Exception {
     try (Channel channel = connection.createChannel()) {
       return channel.queueDeclarePassive(queue).getMessageCount();
+    }
+  }
+
+  /** Takes (and acknowledges) every message ready in {@code queue}; returns their message ids. */
+  List<String> takeMessageIds(String queue) {
+    List<String> ids = new ArrayList<>();
+    try (Channel channel = connection.createChannel()) {
+      for (GetResponse got = channel.basicGet(queue, true);
+          got != null;
+          got = channel.basicGet(queue, true)) {
+        ids.add(got.getProps().getMessageId());
+      }
+      return ids;
+    } catch (IOException | TimeoutException e) {
+      throw new UncheckedIOException(new IOException("cannot take the messages of " + queue, e));
     }
   }
 
@@ -72,6 +122,33 @@ final class BrokerAdmin implements AutoCloseable {
     }
   }
 
+  // if-unused refuses while the exchange is the source of a binding, so an exchange bound to a
+  // supertype's goes only after that one did: repeat while something went
+  private void deleteUnused(Set<String> names) {
+    Set<String> left = new HashSet<>(names);
+    boolean progress = true;
+    while (progress && !left.isEmpty()) {
+      progress = false;
+      for (String exchange : List.copyOf(left)) {
+        if (deleteIfUnused(exchange)) {
+          left.remove(exchange);
+          progress = true;
+        }
+      }
+    }
+  }
+
+  private boolean deleteIfUnused(String exchange) {
+    try {
+      Channel channel = connection.createChannel();
+      channel.exchangeDelete(exchange, true);
+      channel.abort();
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false; // still the source of a binding: in use (a missing exchange deletes fine)
+    }
+  }
+
   @Override
   public void close() throws IOException {
     try {
@@ -81,6 +158,7 @@ final class BrokerAdmin implements AutoCloseable {
       for (String exchange : exchanges) {
         delete(channel -> channel.exchangeDelete(exchange));
       }
+      deleteUnused(sharedExchanges);
     } finally {
       connection.close();
     }

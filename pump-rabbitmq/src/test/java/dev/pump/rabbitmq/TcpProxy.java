@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A TCP relay between the transport under test and the broker, which a test can cut: every relayed
@@ -22,6 +23,7 @@ final class TcpProxy implements AutoCloseable {
   private final int targetPort;
   private final ServerSocket server;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+  private final AtomicLong refused = new AtomicLong();
   private volatile boolean cut;
 
   TcpProxy(String targetHost, int targetPort) throws IOException {
@@ -51,6 +53,14 @@ final class TcpProxy implements AutoCloseable {
     open.forEach(TcpProxy::closeQuietly);
   }
 
+  /**
+   * Connections refused while cut so far: a client's reconnection attempts, which show it noticed
+   * the outage and is recovering.
+   */
+  long refusedConnections() {
+    return refused.get();
+  }
+
   /** Relays new connections again. */
   void restore() {
     cut = false;
@@ -68,6 +78,7 @@ final class TcpProxy implements AutoCloseable {
         Socket client = server.accept();
         if (cut) {
           client.close();
+          refused.incrementAndGet();
           continue;
         }
         Socket broker = new Socket(targetHost, targetPort);

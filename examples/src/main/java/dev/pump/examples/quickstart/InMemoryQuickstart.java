@@ -1,13 +1,19 @@
 package dev.pump.examples.quickstart;
 
 import dev.pump.core.Endpoint;
+import dev.pump.core.Headers;
 import dev.pump.core.SendOptions;
 import dev.pump.core.recoverability.Recoverability;
+import dev.pump.core.transport.ReceivedMessage;
+import dev.pump.core.transport.Transport;
 import dev.pump.core.transport.memory.InMemoryTransport;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
@@ -37,8 +43,10 @@ public final class InMemoryQuickstart {
    * @param maxConcurrent the most handlers that ran at once
    * @param concurrencyLimit the endpoint's concurrency
    * @param chargeAttempts attempts the ChargeCard message needed
-   * @param poisonParked whether the poison message reached the error queue
-   * @param poisonShippedAfterFix whether it succeeded when retried after the fix
+   * @param poisonParked whether the error queue held the poison message, with the queue it failed
+   *     in recorded
+   * @param poisonShippedAfterFix whether, retried from the error queue after the fix, order 7 was
+   *     shipped exactly once
    * @param stoppedCleanly whether stop let the in-flight message finish and left nothing behind
    */
   public record Summary(
@@ -52,7 +60,7 @@ public final class InMemoryQuickstart {
     /** Whether every phase did what it shows. */
     public boolean succeeded() {
       return reserved == ORDERS
-          && maxConcurrent <= concurrencyLimit
+          && maxConcurrent == concurrencyLimit
           && chargeAttempts == 3
           && poisonParked
           && poisonShippedAfterFix
@@ -80,7 +88,10 @@ public final class InMemoryQuickstart {
     AtomicInteger reserved = new AtomicInteger();
     AtomicInteger chargeAttempts = new AtomicInteger();
     AtomicInteger shipped = new AtomicInteger();
+    AtomicInteger order7Shipments = new AtomicInteger();
     AtomicInteger poisonAttempts = new AtomicInteger();
+    // the first handlers wait until the limit is reached, so the output shows it is reached
+    CountDownLatch limitReached = new CountDownLatch(CONCURRENCY);
     Set<String> knownCities = ConcurrentHashMap.newKeySet();
     knownCities.add("Bern");
 
@@ -101,6 +112,8 @@ public final class InMemoryQuickstart {
                   (reserve, context) -> {
                     maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
                     try {
+                      limitReached.countDown();
+                      limitReached.await(10, TimeUnit.SECONDS);
                       Thread.sleep(20); // stands for a call to the stock service
                     } finally {
                       running.decrementAndGet();
@@ -126,6 +139,9 @@ public final class InMemoryQuickstart {
                     if (ship.orderNumber() == 999) {
                       Thread.sleep(300); // a slow shipment, in flight when stop begins
                     }
+                    if (ship.orderNumber() == 7) {
+                      order7Shipments.incrementAndGet();
+                    }
                     shipped.incrementAndGet();
                   })
               .build();
@@ -149,17 +165,21 @@ public final class InMemoryQuickstart {
       shop.send(
           "shop", new ShipOrder(7, "Atlantis"), SendOptions.builder().messageId("ship-7").build());
       waitUntil(() -> transport.queueStats("error").ready() == 1);
+      boolean parked = inErrorQueue(transport, "ship-7", "shop");
       out.printf(
           "3. Poison message: shipping order 7 to Atlantis failed %d times (a first attempt and"
-              + " 2 immediate retries, then all that again after a delay); it was parked in the"
-              + " error queue.%n",
-          poisonAttempts.get());
+              + " 2 immediate retries, then all that again after a delay); it %s.%n",
+          poisonAttempts.get(),
+          parked
+              ? "was parked in the error queue, which records that it failed in queue shop"
+              : "is NOT in the error queue");
       knownCities.add("Atlantis");
       boolean retried = shop.failedMessages().retry("ship-7");
       waitUntil(() -> shipped.get() == 1);
       out.printf(
           "4. Fix and retry: Atlantis added to the address book; order 7 retried from the error"
-              + " queue and shipped.%n");
+              + " queue and shipped %s.%n",
+          order7Shipments.get() == 1 ? "once" : order7Shipments.get() + " times");
 
       shop.send("shop", new ShipOrder(999, "Bern"));
       waitUntil(() -> transport.queueStats("shop").inFlight() == 1);
@@ -177,9 +197,26 @@ public final class InMemoryQuickstart {
           maxRunning.get(),
           CONCURRENCY,
           chargeAttempts.get(),
-          retried,
-          shipped.get() >= 1,
+          parked,
+          retried && order7Shipments.get() == 1,
           clean);
+    }
+  }
+
+  // Looks at the error queue itself: receives its message, reads the failure record, and gives
+  // the message back untouched.
+  private static boolean inErrorQueue(Transport transport, String messageId, String failedIn) {
+    try {
+      Optional<ReceivedMessage> parked = transport.receive("error", Duration.ZERO);
+      if (parked.isEmpty()) {
+        return false;
+      }
+      parked.get().abandon(Duration.ZERO);
+      return parked.get().messageId().equals(messageId)
+          && failedIn.equals(parked.get().headers().get(Headers.FAILED_QUEUE));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
     }
   }
 

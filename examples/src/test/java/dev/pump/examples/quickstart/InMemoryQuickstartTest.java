@@ -16,12 +16,21 @@ class InMemoryQuickstartTest {
         InMemoryQuickstart.run(new PrintStream(printed, true, StandardCharsets.UTF_8));
 
     assertThat(summary.succeeded()).as(summary.toString()).isTrue();
-    assertThat(summary.maxConcurrent()).isLessThanOrEqualTo(summary.concurrencyLimit());
+    assertThat(summary.reserved()).isEqualTo(30);
+    // the limit was reached, and never exceeded
+    assertThat(summary.maxConcurrent()).isEqualTo(summary.concurrencyLimit());
+    assertThat(summary.chargeAttempts()).isEqualTo(3);
+    // checked on the error queue itself
+    assertThat(summary.poisonParked()).isTrue();
+    // exactly one shipment of order 7, after the fix
+    assertThat(summary.poisonShippedAfterFix()).isTrue();
+    assertThat(summary.stoppedCleanly()).isTrue();
     assertThat(printed.toString(StandardCharsets.UTF_8))
         .contains("1. Bounded concurrency")
         .contains("2. Retry then success")
         .contains("3. Poison message")
         .contains("4. Fix and retry")
+        .contains("shipped once")
         .contains("5. Graceful stop");
   }
 }

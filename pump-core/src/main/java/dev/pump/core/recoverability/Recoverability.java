@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -20,7 +19,14 @@ import java.util.Set;
  * #DEFAULT_DELAYED_RETRIES} delayed rounds at {@link #DEFAULT_DELAYED_RETRY_INCREMENT} × round
  * capped at {@link #DEFAULT_MAX_DELAY}, error queue {@value #DEFAULT_ERROR_QUEUE}: a message gets
  * 24 attempts over about a minute before it is parked. {@link UnrecoverableMessageException} and
- * its subclasses (deserialization failures, no handler) are always unrecoverable.
+ * its subclasses (deserialization and serialization failures, no handler) and {@link
+ * PumpConfigurationException} (no route for a send, a delay the transport cannot honour, a message
+ * sent after the buffer was drained) are always unrecoverable: retrying cannot fix them.
+ *
+ * <p>A message the transport delivered more than {@value #DEFAULT_MAX_DELIVERIES} times ({@link
+ * Builder#maxDeliveries}) is parked without running its handlers, with reason {@value
+ * #REASON_TOO_MANY_DELIVERIES}: immediate retries do not count as deliveries, so a count that high
+ * means the message crashed the process, or could not be settled, again and again.
  */
 public final class Recoverability {
   /** Immediate retries per round: 5. */
@@ -44,13 +50,23 @@ public final class Recoverability {
   /** The failure reason of a message that failed every retry. */
   public static final String REASON_RETRIES_EXHAUSTED = "retries-exhausted";
 
-  private static final int MAX_RETRIES = 1000;
+  /** The failure reason of a message delivered more often than {@link #maxDeliveries()}. */
+  public static final String REASON_TOO_MANY_DELIVERIES = "too-many-deliveries";
+
+  /** Deliveries of one message after which it is parked unhandled: 50. */
+  public static final int DEFAULT_MAX_DELIVERIES = 50;
+
+  /** The most immediate retries, and delayed rounds, a configuration may ask for: 1000. */
+  public static final int MAX_RETRIES = 1000;
+
+  private static final int MAX_MAX_DELIVERIES = 100_000;
 
   private final int immediateRetries;
   private final int delayedRetries;
   private final Duration delayedRetryIncrement;
   private final Duration maxDelay;
   private final String errorQueue;
+  private final int maxDeliveries;
   private final Set<Class<? extends Throwable>> unrecoverable;
   private final RecoverabilityPolicy policy;
 
@@ -60,6 +76,7 @@ public final class Recoverability {
     this.delayedRetryIncrement = b.delayedRetryIncrement;
     this.maxDelay = b.maxDelay;
     this.errorQueue = b.errorQueue;
+    this.maxDeliveries = b.maxDeliveries;
     this.unrecoverable = Set.copyOf(b.unrecoverable);
     this.policy =
         b.policy != null
@@ -91,8 +108,17 @@ public final class Recoverability {
     if (isUnrecoverable(failure.exception())) {
       return RecoveryDecision.moveToErrorQueue(REASON_UNRECOVERABLE);
     }
-    return Objects.requireNonNull(
-        policy.decide(failure, attempts), "recoverability policy returned null");
+    RecoveryDecision decision = policy.decide(failure, attempts);
+    if (decision == null) {
+      throw new NullPointerException(
+          "the recoverability policy returned null for message "
+              + failure.messageId()
+              + " from "
+              + failure.queue()
+              + " after "
+              + attempts);
+    }
+    return decision;
   }
 
   /**
@@ -102,7 +128,7 @@ public final class Recoverability {
   public boolean isUnrecoverable(Throwable exception) {
     Set<Throwable> seen = new HashSet<>();
     for (Throwable t = exception; t != null && seen.add(t); t = t.getCause()) {
-      if (t instanceof UnrecoverableMessageException) {
+      if (t instanceof UnrecoverableMessageException || t instanceof PumpConfigurationException) {
         return true;
       }
       for (Class<? extends Throwable> type : unrecoverable) {
@@ -139,6 +165,11 @@ public final class Recoverability {
     return errorQueue;
   }
 
+  /** Deliveries of one message after which it is parked without running its handlers. */
+  public int maxDeliveries() {
+    return maxDeliveries;
+  }
+
   /**
    * Whether this configuration may ever ask for a delayed retry, which needs a transport with
    * delayed delivery. A custom policy is assumed to.
@@ -154,6 +185,7 @@ public final class Recoverability {
     private Duration delayedRetryIncrement = DEFAULT_DELAYED_RETRY_INCREMENT;
     private Duration maxDelay = DEFAULT_MAX_DELAY;
     private String errorQueue = DEFAULT_ERROR_QUEUE;
+    private int maxDeliveries = DEFAULT_MAX_DELIVERIES;
     private final Set<Class<? extends Throwable>> unrecoverable = new LinkedHashSet<>();
     private RecoverabilityPolicy policy;
 
@@ -195,8 +227,22 @@ public final class Recoverability {
     }
 
     /**
+     * How many times the transport may deliver one message before it is parked, unhandled, with
+     * reason {@value #REASON_TOO_MANY_DELIVERIES}; 1 to 100000, default {@value
+     * #DEFAULT_MAX_DELIVERIES}. Immediate retries run in place and are not deliveries; a delivery
+     * is counted each time the message comes back after a crash, a stop, an expired lease or a
+     * failed acknowledgement. There is no "unlimited": a message that kills the process must not
+     * kill it forever.
+     */
+    public Builder maxDeliveries(int maxDeliveries) {
+      this.maxDeliveries = maxDeliveries;
+      return this;
+    }
+
+    /**
      * Adds exception types that skip every retry (matched against the exception and its causes).
-     * Default: only {@link UnrecoverableMessageException}, which is always included.
+     * Default: only {@link UnrecoverableMessageException} and {@link PumpConfigurationException},
+     * which are always included.
      */
     @SafeVarargs
     public final Builder unrecoverable(Class<? extends Throwable>... types) {
@@ -246,6 +292,13 @@ public final class Recoverability {
       }
       if (maxDelay == null || maxDelay.isNegative() || maxDelay.isZero()) {
         problems.add("recoverability.maxDelay must be positive, was " + maxDelay);
+      }
+      if (maxDeliveries < 1 || maxDeliveries > MAX_MAX_DELIVERIES) {
+        problems.add(
+            "recoverability.maxDeliveries must be between 1 and "
+                + MAX_MAX_DELIVERIES
+                + ", was "
+                + maxDeliveries);
       }
       String queueProblem = Names.problem("recoverability.errorQueue", errorQueue);
       if (queueProblem != null) {

@@ -1,6 +1,5 @@
 package dev.pump.core.serialization;
 
-import dev.pump.core.PumpException;
 import java.util.Objects;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
@@ -39,7 +38,7 @@ public final class JsonSerializer implements Serializer {
     try {
       return mapper.writeValueAsBytes(message);
     } catch (JacksonException e) {
-      throw new PumpException(
+      throw new MessageSerializationException(
           "cannot serialize " + message.getClass().getName() + " as JSON: " + e.getMessage(), e);
     }
   }

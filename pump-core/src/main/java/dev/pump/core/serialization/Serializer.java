@@ -12,7 +12,8 @@ public interface Serializer {
   /**
    * Serializes a message.
    *
-   * @throws dev.pump.core.PumpException if the message cannot be serialized
+   * @throws MessageSerializationException if the message cannot be serialized; the pump treats any
+   *     exception thrown here as one, so a handler whose send cannot be serialized is not retried
    */
   byte[] serialize(Object message);
 

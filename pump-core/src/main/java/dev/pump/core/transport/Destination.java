@@ -27,7 +27,12 @@ public sealed interface Destination {
    *
    * @param name the queue's name
    */
-  record Queue(String name) implements Destination {}
+  record Queue(String name) implements Destination {
+    @Override
+    public String toString() {
+      return "queue " + name;
+    }
+  }
 
   /**
    * A published message type: {@link Transport#publish} delivers to every queue subscribed to any
@@ -35,5 +40,10 @@ public sealed interface Destination {
    *
    * @param topics the message type's topic, then its supertypes' and interfaces'
    */
-  record Topics(List<String> topics) implements Destination {}
+  record Topics(List<String> topics) implements Destination {
+    @Override
+    public String toString() {
+      return "topics " + topics;
+    }
+  }
 }

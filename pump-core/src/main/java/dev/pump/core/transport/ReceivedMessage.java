@@ -5,9 +5,18 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * One message taken from a queue and not yet settled. The pump settles each exactly once: {@link
- * #complete()} after success (or after moving it to a retry or the error queue), {@link
- * #abandon(Duration)} when it was cancelled or its failure could not be recorded.
+ * One message taken from a queue and not yet settled. The pump settles each at most once: {@link
+ * #complete()} after success, {@link #completeAndSend} (or a send, then {@code complete()}) to move
+ * it to a retry or the error queue, {@link #abandon(Duration)} when it was cancelled or its failure
+ * could not be recorded before anything was settled.
+ *
+ * <p><b>A message is settled at most once; the first settle call wins.</b> A later call to {@code
+ * complete}, {@code abandon} or {@code completeAndSend} changes nothing: it returns normally
+ * (ignored) or throws {@link IllegalStateException}; it never redelivers a completed message, never
+ * removes the redelivery of an abandoned one, and never breaks the connection. If the first settle
+ * call fails, the pump does not try another: the message comes back when the transport's lease,
+ * connection or transaction ends. The pump calls the settle methods with its thread's interrupt
+ * flag cleared, and never interrupts a thread while it settles.
  *
  * <p><b>Storage seam.</b> A transport that claims messages inside a database transaction (the
  * PostgreSQL queue transport) keeps that transaction open while the message is processed: before

@@ -3,8 +3,11 @@ package dev.pump.core.recoverability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pump.core.PumpConfigurationException;
 import dev.pump.core.serialization.MessageDeserializationException;
+import dev.pump.core.serialization.MessageSerializationException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -85,5 +88,39 @@ class RecoverabilitySettingsTest {
         .hasMessageContaining("recoverability.delayedRetryIncrement must be positive, was PT0S")
         .hasMessageContaining("recoverability.errorQueue")
         .hasMessageContaining("error queue");
+  }
+
+  @Test
+  void configurationAndSerializationFailuresAreAlwaysUnrecoverable() {
+    Recoverability custom =
+        Recoverability.builder().policy((f, a) -> RecoveryDecision.retryImmediately()).build();
+
+    for (RuntimeException e :
+        List.of(
+            new PumpConfigurationException("no route for message type Orphan"),
+            new MessageSerializationException("cannot serialize message m-1"))) {
+      assertThat(custom.decide(new Failure("m-1", "orders", Map.of(), e), new Attempts(0, 0)))
+          .isEqualTo(RecoveryDecision.moveToErrorQueue(Recoverability.REASON_UNRECOVERABLE));
+    }
+  }
+
+  @Test
+  void maxDeliveriesDefaultsToFiftyAndMustBeBetweenOneAndOneHundredThousand() {
+    assertThat(Recoverability.defaults().maxDeliveries())
+        .isEqualTo(Recoverability.DEFAULT_MAX_DELIVERIES)
+        .isEqualTo(50);
+    assertThat(Recoverability.builder().maxDeliveries(1).build().maxDeliveries()).isEqualTo(1);
+    assertThatThrownBy(() -> Recoverability.builder().maxDeliveries(0).build())
+        .hasMessageContaining("recoverability.maxDeliveries must be between 1 and 100000, was 0");
+  }
+
+  @Test
+  void aPolicyThatReturnsNullIsReportedWithTheMessageId() {
+    Recoverability broken = Recoverability.builder().policy((f, a) -> null).build();
+
+    assertThatThrownBy(() -> broken.decide(FAILURE, new Attempts(2, 1)))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("returned null for message " + FAILURE.messageId())
+        .hasMessageContaining(FAILURE.queue());
   }
 }

@@ -15,7 +15,7 @@ import java.util.function.Function;
 /**
  * Wraps a transport and records what the pump does with it: every send and publish call with its
  * batch size, how many sends overlap, how many receives were attempted; it can also fail receives
- * on demand, or run a hook before each receive.
+ * on demand, or run a hook before each receive, send or queue creation.
  */
 public final class RecordingTransport implements Transport {
   /** One call to send or publish. */
@@ -30,6 +30,7 @@ public final class RecordingTransport implements Transport {
   private volatile Function<ReceivedMessage, ReceivedMessage> onReceived = m -> m;
   private volatile Runnable beforeSend = () -> {};
   private volatile Runnable beforeReceive = () -> {};
+  private volatile Runnable beforeCreateQueue = () -> {};
   private volatile TransportCapabilities capabilities;
 
   public RecordingTransport(Transport delegate) {
@@ -64,6 +65,10 @@ public final class RecordingTransport implements Transport {
     this.beforeReceive = hook;
   }
 
+  public void beforeCreateQueue(Runnable hook) {
+    this.beforeCreateQueue = hook;
+  }
+
   public void onReceived(Function<ReceivedMessage, ReceivedMessage> decorator) {
     this.onReceived = decorator;
   }
@@ -82,6 +87,7 @@ public final class RecordingTransport implements Transport {
 
   @Override
   public void createQueue(String queue) {
+    beforeCreateQueue.run();
     delegate.createQueue(queue);
   }
 

@@ -1,16 +1,30 @@
 package dev.pump.core.internal.dispatch;
 
+import dev.pump.core.PumpException;
 import dev.pump.core.pipeline.OutgoingBuffer;
 import dev.pump.core.pipeline.PendingMessage;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The outgoing buffer of one attempt; handlers may send from several threads. */
+/**
+ * The outgoing buffer of one attempt; handlers may send from several threads. Once the attempt's
+ * chain returned, the pump {@linkplain #seal seals} it: later sends fail loudly instead of waiting
+ * in a buffer nobody drains again.
+ */
 public final class DefaultOutgoingBuffer implements OutgoingBuffer {
   private final List<PendingMessage> pending = new ArrayList<>();
+  private String sealedBecause; // guarded by this
 
-  /** Buffers one message. */
+  /**
+   * Buffers one message.
+   *
+   * @throws PumpException if the buffer was sealed
+   */
   public synchronized void add(PendingMessage message) {
+    if (sealedBecause != null) {
+      throw new PumpException(
+          "cannot send " + message.message().messageId() + ": " + sealedBecause);
+    }
     pending.add(message);
   }
 
@@ -24,5 +38,14 @@ public final class DefaultOutgoingBuffer implements OutgoingBuffer {
   @Override
   public synchronized int size() {
     return pending.size();
+  }
+
+  /**
+   * Refuses every later send, with {@code reason} in the exception, and returns what is still
+   * buffered (which then never leaves). Idempotent.
+   */
+  public synchronized List<PendingMessage> seal(String reason) {
+    sealedBecause = reason;
+    return drain();
   }
 }

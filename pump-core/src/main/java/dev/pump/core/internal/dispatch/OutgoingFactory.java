@@ -6,6 +6,7 @@ import dev.pump.core.SendOptions;
 import dev.pump.core.internal.routing.MessageTypes;
 import dev.pump.core.pipeline.IncomingMessage;
 import dev.pump.core.pipeline.PendingMessage;
+import dev.pump.core.serialization.MessageSerializationException;
 import dev.pump.core.serialization.Serializer;
 import dev.pump.core.transport.Destination;
 import dev.pump.core.transport.OutgoingMessage;
@@ -44,9 +45,17 @@ public final class OutgoingFactory {
    * Creates the pending message.
    *
    * @param cause the message being handled, or {@code null} for a send from outside a handler
+   * @param ordinal which send of the attempt this is, from 0; with a cause and no explicit id, it
+   *     makes the id {@linkplain MessageIds#derived deterministic}, so a retry re-sends with the
+   *     same ids
+   * @throws MessageSerializationException if the serializer fails, naming the message id
    */
   public PendingMessage create(
-      Destination destination, Object message, SendOptions options, IncomingMessage cause) {
+      Destination destination,
+      Object message,
+      SendOptions options,
+      IncomingMessage cause,
+      int ordinal) {
     Objects.requireNonNull(message, "message");
     Objects.requireNonNull(options, "options");
     if (!options.delay().isZero() && !delayedDelivery) {
@@ -57,7 +66,13 @@ public final class OutgoingFactory {
               + options.delay()
               + ": the transport has no delayed delivery");
     }
-    String id = options.messageId().orElseGet(() -> MessageIds.next(clock));
+    String id =
+        options
+            .messageId()
+            .orElseGet(() ->
+                cause == null
+                    ? MessageIds.next(clock)
+                    : MessageIds.derived(endpointName, cause.messageId(), ordinal));
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put(Headers.MESSAGE_ID, id);
     if (cause == null) {
@@ -80,8 +95,31 @@ public final class OutgoingFactory {
     headers.put(Headers.CONTENT_TYPE, serializer.contentType());
     headers.put(Headers.ENCLOSED_TYPES, MessageTypes.enclosedTypes(message.getClass()));
     headers.putAll(options.headers());
-    byte[] body = serializer.serialize(message);
+    options.correlationId().ifPresent(c -> headers.put(Headers.CORRELATION_ID, c));
+    byte[] body = serialize(message, id, destination);
     return new PendingMessage(destination, new OutgoingMessage(id, headers, body, options.delay()));
+  }
+
+  private byte[] serialize(Object message, String id, Destination destination) {
+    try {
+      return serializer.serialize(message);
+    } catch (MessageSerializationException e) {
+      throw new MessageSerializationException(
+          "message " + id + " to " + destination + ": " + e.getMessage(), e.getCause());
+    } catch (RuntimeException e) {
+      throw new MessageSerializationException(
+          "cannot serialize message "
+              + id
+              + " of type "
+              + message.getClass().getName()
+              + " to "
+              + destination
+              + " with "
+              + serializer.getClass().getSimpleName()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
   }
 
   private static void copy(Map<String, String> from, Map<String, String> to, String header) {

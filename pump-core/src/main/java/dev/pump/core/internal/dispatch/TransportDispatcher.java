@@ -4,6 +4,7 @@ import dev.pump.core.pipeline.PendingMessage;
 import dev.pump.core.transport.Destination;
 import dev.pump.core.transport.OutgoingMessage;
 import dev.pump.core.transport.Transport;
+import dev.pump.core.transport.TransportException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +17,8 @@ import java.util.Map;
  * handlers, retries and endpoint-level sends alike. Thread-safe.
  */
 public final class TransportDispatcher {
+  private static final int FIRST_IDS = 3;
+
   private final Transport transport;
   private final int maxBatchMessages;
   private final long maxBatchBytes;
@@ -27,20 +30,55 @@ public final class TransportDispatcher {
     this.maxBatchBytes = maxBatchBytes;
   }
 
-  /** Sends every pending message; on failure, some batches may have left and some not. */
+  /**
+   * Sends every pending message; on failure, some batches may have left and some not.
+   *
+   * @throws TransportException naming the destination, the batch's size, its first message ids and
+   *     which batch failed; the transport's exception is the cause
+   */
   public void dispatch(List<PendingMessage> pending) {
     Map<Destination, List<OutgoingMessage>> byDestination = new LinkedHashMap<>();
     for (PendingMessage p : pending) {
       byDestination.computeIfAbsent(p.destination(), d -> new ArrayList<>()).add(p.message());
     }
     byDestination.forEach((destination, messages) -> {
-      for (List<OutgoingMessage> batch : Batches.split(messages, maxBatchMessages, maxBatchBytes)) {
-        switch (destination) {
-          case Destination.Queue queue -> transport.send(queue.name(), batch);
-          case Destination.Topics topics -> transport.publish(topics.topics(), batch);
+      List<List<OutgoingMessage>> batches =
+          Batches.split(messages, maxBatchMessages, maxBatchBytes);
+      for (int i = 0; i < batches.size(); i++) {
+        List<OutgoingMessage> batch = batches.get(i);
+        try {
+          switch (destination) {
+            case Destination.Queue queue -> transport.send(queue.name(), batch);
+            case Destination.Topics topics -> transport.publish(topics.topics(), batch);
+          }
+        } catch (RuntimeException e) {
+          throw new TransportException(failure(destination, batch, i, batches.size(), e), e);
         }
       }
     });
+  }
+
+  // Says what to look for: where, how many, which ids, and how much of the destination had left.
+  private static String failure(
+      Destination destination,
+      List<OutgoingMessage> batch,
+      int index,
+      int batches,
+      RuntimeException cause) {
+    List<String> ids = batch.stream().limit(FIRST_IDS).map(OutgoingMessage::messageId).toList();
+    return "sending a batch of "
+        + batch.size()
+        + " message(s) to "
+        + destination
+        + " failed (ids "
+        + String.join(", ", ids)
+        + (batch.size() > FIRST_IDS ? ", ..." : "")
+        + "; batch "
+        + (index + 1)
+        + " of "
+        + batches
+        + " to this destination, the earlier ones were sent): "
+        + cause.getMessage();
   }
 
   /** The transport dispatched to. */

@@ -33,7 +33,14 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The endpoint: wires settings into a pump, a pipeline and a sender, and runs its lifecycle. */
+/**
+ * The endpoint: wires settings into a pump, a pipeline and a sender, and runs its lifecycle.
+ *
+ * <p>The lifecycle is one atomic state: CREATED, STARTING, RUNNING, STOPPING, STOPPED. A stop that
+ * arrives while start is still creating queues marks the endpoint STOPPING and waits; start, when
+ * it finds it can no longer move STARTING to RUNNING, stops the pump it just started with the grace
+ * that stop asked for. So the pump is always assigned before anyone but start touches it.
+ */
 public final class DefaultEndpoint implements Endpoint {
   private static final Logger log = LoggerFactory.getLogger(DefaultEndpoint.class);
 
@@ -44,6 +51,8 @@ public final class DefaultEndpoint implements Endpoint {
   private final TransportDispatcher dispatcher;
   private final AtomicReference<State> state = new AtomicReference<>(State.CREATED);
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+  // the grace of a stop that arrived while starting; start applies it
+  private volatile Duration graceRequestedWhileStarting;
   private volatile ComputePool computePool;
   private volatile MessagePump pump;
 
@@ -86,10 +95,11 @@ public final class DefaultEndpoint implements Endpoint {
 
   @Override
   public void start() {
-    if (!state.compareAndSet(State.CREATED, State.RUNNING)) {
+    if (!state.compareAndSet(State.CREATED, State.STARTING)) {
       throw new IllegalStateException(
           "endpoint " + name() + " is " + state.get() + "; an endpoint starts once");
     }
+    MessagePump started;
     try {
       var transport = settings.transport();
       transport.createQueue(settings.inputQueue());
@@ -100,8 +110,9 @@ public final class DefaultEndpoint implements Endpoint {
         }
       }
       computePool = new ComputePool(name(), settings.computeThreads());
-      pump = newPump();
-      pump.start();
+      started = newPump();
+      pump = started;
+      started.start();
     } catch (RuntimeException | Error e) {
       state.set(State.STOPPED);
       stopped.complete(null);
@@ -109,6 +120,12 @@ public final class DefaultEndpoint implements Endpoint {
         computePool.shutdownNow();
       }
       throw e;
+    }
+    if (!state.compareAndSet(State.STARTING, State.RUNNING)) {
+      // stop() was called while starting: it set STOPPING and waits for us to finish the job
+      log.info("Endpoint {} was stopped while starting", name());
+      stopNow(started, graceRequestedWhileStarting);
+      return;
     }
     log.info(
         "Endpoint {} started on {} with concurrency {}",
@@ -118,6 +135,15 @@ public final class DefaultEndpoint implements Endpoint {
   }
 
   private MessagePump newPump() {
+    ReceiveCircuitBreaker breaker =
+        new ReceiveCircuitBreaker(
+            name(),
+            settings.inputQueue(),
+            settings.receiveBackoff(),
+            settings.maxReceiveBackoff(),
+            settings.circuitBreakerThreshold(),
+            settings.clock(),
+            settings.onCriticalError());
     ContextServices services =
         new ContextServices(
             name(),
@@ -149,16 +175,8 @@ public final class DefaultEndpoint implements Endpoint {
                 settings.transport(),
                 settings.storage(),
                 settings.recoverability().errorQueue(),
-                settings.clock()));
-    ReceiveCircuitBreaker breaker =
-        new ReceiveCircuitBreaker(
-            name(),
-            settings.inputQueue(),
-            settings.receiveBackoff(),
-            settings.maxReceiveBackoff(),
-            settings.circuitBreakerThreshold(),
-            settings.clock(),
-            settings.onCriticalError());
+                settings.clock()),
+            breaker);
     return new MessagePump(
         name(),
         settings.inputQueue(),
@@ -174,6 +192,11 @@ public final class DefaultEndpoint implements Endpoint {
     Objects.requireNonNull(grace, "grace");
     if (state.compareAndSet(State.CREATED, State.STOPPED)) {
       stopped.complete(null);
+      return;
+    }
+    graceRequestedWhileStarting = grace; // read by start only if the next line succeeds
+    if (state.compareAndSet(State.STARTING, State.STOPPING)) {
+      awaitStopped(grace);
       return;
     }
     if (!state.compareAndSet(State.RUNNING, State.STOPPING)) {
@@ -210,8 +233,13 @@ public final class DefaultEndpoint implements Endpoint {
     }
   }
 
-  // A concurrent second caller waits for the first one's stop, bounded like its own would be.
+  // A concurrent second caller waits for the first one's stop, bounded like its own would be;
+  // one of the endpoint's own handlers does not wait, since the stop waits for it.
   private void awaitStopped(Duration grace) {
+    MessagePump running = pump;
+    if (running != null && running.isMessageThread(Thread.currentThread())) {
+      return;
+    }
     try {
       stopped.get(
           grace.plus(settings.cancellationGrace()).toNanos(),
@@ -249,12 +277,13 @@ public final class DefaultEndpoint implements Endpoint {
     if (state.get() == State.STOPPED) {
       throw new PumpException("endpoint " + name() + " is stopped; it sends no more");
     }
-    dispatcher.dispatch(List.of(factory.create(destination, message, options, null)));
+    dispatcher.dispatch(List.of(factory.create(destination, message, options, null, 0)));
   }
 
   @Override
   public FailedMessages failedMessages() {
-    return FailedMessages.of(settings.transport(), settings.recoverability().errorQueue());
+    return FailedMessages.of(
+        settings.transport(), settings.recoverability().errorQueue(), settings.clock());
   }
 
   @Override
@@ -264,18 +293,18 @@ public final class DefaultEndpoint implements Endpoint {
       @Override
       public void send(Object message, SendOptions options) {
         Objects.requireNonNull(message, "message");
-        buffer.add(factory.create(router.routeFor(message.getClass()), message, options, null));
+        buffer.add(factory.create(router.routeFor(message.getClass()), message, options, null, 0));
       }
 
       @Override
       public void send(String destination, Object message, SendOptions options) {
-        buffer.add(factory.create(Destination.queue(destination), message, options, null));
+        buffer.add(factory.create(Destination.queue(destination), message, options, null, 0));
       }
 
       @Override
       public void publish(Object event, SendOptions options) {
         Objects.requireNonNull(event, "event");
-        buffer.add(factory.create(router.topicsFor(event.getClass()), event, options, null));
+        buffer.add(factory.create(router.topicsFor(event.getClass()), event, options, null, 0));
       }
 
       @Override

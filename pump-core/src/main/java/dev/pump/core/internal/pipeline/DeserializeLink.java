@@ -14,9 +14,14 @@ import java.lang.reflect.Modifier;
 /**
  * The built-in {@value Middleware#DESERIALIZE} link. It picks the first enclosed type that is
  * concrete and has a handler, so a receiver that knows only an interface still receives its
- * implementations. Types are loaded only to check them against the registered handlers (and without
- * running their static initializers), so a header cannot make the endpoint deserialize into an
- * arbitrary class.
+ * implementations.
+ *
+ * <p>The enclosed-types header comes from the sender, so it is untrusted. A named class is loaded
+ * without running its static initializers, and instantiated only if it is a registered handler type
+ * or a subtype of one. Handler types cannot be JDK types ({@code EndpointBuilder.build()} refuses
+ * {@code Object}, {@code Record}, {@code Serializable} and every other {@code java.*} or {@code
+ * javax.*} type), so a header can only choose among the application's own message types and their
+ * subtypes, never an arbitrary class on the class path.
  */
 public final class DeserializeLink implements Middleware {
   private final Serializer serializer;
@@ -68,6 +73,10 @@ public final class DeserializeLink implements Middleware {
         } catch (MessageDeserializationException e) {
           throw new MessageDeserializationException(
               "message " + id + ": " + e.getMessage(), e.getCause());
+        } catch (RuntimeException e) {
+          // a custom serializer's own exception: the same bytes fail the same way every time
+          throw new MessageDeserializationException(
+              "message " + id + ": cannot read " + type.getName() + ": " + e.getMessage(), e);
         }
       }
     }

@@ -20,6 +20,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** The context of one processing attempt of one message. */
 public final class MessageContext implements PipelineContext {
@@ -31,6 +32,8 @@ public final class MessageContext implements PipelineContext {
   // Bounds concurrent immediate sends, for handlers that fan out on many threads: the seeds'
   // lesson that unbounded concurrency floods whatever is downstream.
   private final Semaphore immediateSends;
+  // numbers the sends of this attempt, so their ids repeat when a retry sends the same again
+  private final AtomicInteger sends = new AtomicInteger();
   private volatile Object message;
   private volatile boolean active = true;
 
@@ -41,6 +44,17 @@ public final class MessageContext implements PipelineContext {
     this.incoming = incoming;
     this.cancellation = cancellation;
     this.immediateSends = new Semaphore(services.immediateDispatchConcurrency());
+  }
+
+  /**
+   * Seals the outgoing buffer once the chain returned: later sends fail. Returns what was still
+   * buffered, which was sent after the buffer's last drain and would never leave.
+   */
+  public List<PendingMessage> sealOutgoing() {
+    return outgoing.seal(
+        "the outgoing messages of message "
+            + incoming.messageId()
+            + " were already dispatched; send from the handler, before it returns");
   }
 
   /** Ends the attempt: later sends through this context fail. */
@@ -97,7 +111,8 @@ public final class MessageContext implements PipelineContext {
               + incoming.messageId()
               + " is no longer active: send from the handler, before it returns");
     }
-    PendingMessage pending = services.factory().create(destination, message, options, incoming);
+    PendingMessage pending =
+        services.factory().create(destination, message, options, incoming, sends.getAndIncrement());
     if (!options.immediateDispatch()) {
       outgoing.add(pending);
       return;

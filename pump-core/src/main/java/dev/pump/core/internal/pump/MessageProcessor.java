@@ -1,41 +1,60 @@
 package dev.pump.core.internal.pump;
 
 import dev.pump.core.Headers;
+import dev.pump.core.PumpConfigurationException;
+import dev.pump.core.PumpException;
 import dev.pump.core.internal.concurrent.CancellationSource;
 import dev.pump.core.internal.pipeline.Chain;
 import dev.pump.core.internal.pipeline.ContextServices;
 import dev.pump.core.internal.pipeline.MessageContext;
 import dev.pump.core.internal.recoverability.RecoveryActions;
 import dev.pump.core.pipeline.IncomingMessage;
+import dev.pump.core.pipeline.PendingMessage;
 import dev.pump.core.recoverability.Attempts;
 import dev.pump.core.recoverability.Failure;
 import dev.pump.core.recoverability.Recoverability;
 import dev.pump.core.recoverability.RecoveryDecision;
 import dev.pump.core.transport.ReceivedMessage;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Processes one received message to the end: runs the pipeline, applies recoverability around it
  * (immediate retries in place, each with a fresh context; delayed retries and the error queue
- * through the transport), and settles the message exactly once. Nothing escapes unobserved: every
+ * through the transport), and settles the message at most once. Nothing escapes unobserved: every
  * failure is logged with the message id and decided on.
+ *
+ * <p>Settling follows one rule: the first settle call wins. If {@code complete()} or an atomic move
+ * fails, the message is not abandoned afterwards (that would be a nack after a possible ack, or a
+ * second live copy); the transport's lease or connection gives it back. Only when nothing was
+ * settled yet (the copy for a retry or the error queue could not be sent) is it abandoned, with a
+ * delay. Every settle outcome feeds the circuit breaker.
  */
 public final class MessageProcessor {
   private static final Logger log = LoggerFactory.getLogger(MessageProcessor.class);
 
   /**
-   * When recording a failure fails too (the transport is down), the message is abandoned with this
-   * delay, so it comes back later instead of spinning through the pipeline.
+   * When recording a failure fails too (the transport is down) before anything was settled, the
+   * message is abandoned with this delay, so it comes back later instead of spinning.
    */
   static final Duration RECOVERY_FAILURE_DELAY = Duration.ofSeconds(1);
+
+  /**
+   * A virtual machine error other than a stack overflow (out of memory, an internal error) gives
+   * the message back with this delay and is rethrown: the process may be unable to go on, and an
+   * immediate redelivery would only meet the same state.
+   */
+  static final Duration FATAL_ERROR_DELAY = Duration.ofSeconds(5);
 
   private final String endpoint;
   private final Chain chain;
   private final ContextServices services;
   private final Recoverability recoverability;
   private final RecoveryActions actions;
+  private final ReceiveCircuitBreaker breaker;
 
   /** Creates it; see the class comment. */
   public MessageProcessor(
@@ -43,15 +62,19 @@ public final class MessageProcessor {
       Chain chain,
       ContextServices services,
       Recoverability recoverability,
-      RecoveryActions actions) {
+      RecoveryActions actions,
+      ReceiveCircuitBreaker breaker) {
     this.endpoint = endpoint;
     this.chain = chain;
     this.services = services;
     this.recoverability = recoverability;
     this.actions = actions;
+    this.breaker = breaker;
   }
 
-  void process(ReceivedMessage received, CancellationSource cancellation) {
+  void process(ReceivedMessage delivered, InFlight inFlight) {
+    SettlingMessage received = new SettlingMessage(delivered, inFlight);
+    CancellationSource cancellation = inFlight.cancellation();
     IncomingMessage incoming =
         new IncomingMessage(
             received.messageId(),
@@ -59,12 +82,16 @@ public final class MessageProcessor {
             received.headers(),
             received.body(),
             received.deliveryCount());
-    int delayedRetries = delayedRetriesMade(received);
+    int delayedRetries = delayedRetriesMade(received.headers());
+    if (received.deliveryCount() > recoverability.maxDeliveries()) {
+      parkUnhandled(received, inFlight, new Attempts(0, delayedRetries));
+      return;
+    }
     int immediateRetries = 0;
     while (true) {
       Throwable failure = attempt(received, incoming, cancellation);
       if (failure == null) {
-        settle(received, "complete", received::complete);
+        settle(received, inFlight, "complete", received::complete);
         return;
       }
       if (cancellation.isCancelled()) {
@@ -72,11 +99,19 @@ public final class MessageProcessor {
             "Endpoint {} cancelled message {} while stopping; it will be received again",
             endpoint,
             received.messageId());
-        abandon(received, Duration.ZERO);
+        abandon(received, inFlight, Duration.ZERO);
         return;
       }
-      if (failure instanceof VirtualMachineError error) {
-        abandon(received, Duration.ZERO);
+      if (failure instanceof VirtualMachineError error
+          && !(failure instanceof StackOverflowError)) {
+        // A stack overflow is the handler's own recursion: an ordinary failure, decided below.
+        log.error(
+            "Endpoint {}: message {} failed with a virtual machine error; giving it back for {}",
+            endpoint,
+            received.messageId(),
+            FATAL_ERROR_DELAY,
+            error);
+        abandon(received, inFlight, FATAL_ERROR_DELAY);
         throw error;
       }
       Thread.interrupted(); // a stray interrupt must not fail the next attempt
@@ -103,6 +138,7 @@ public final class MessageProcessor {
           int made = delayedRetries;
           settle(
               received,
+              inFlight,
               "schedule a delayed retry of",
               () -> actions.retryLater(received, retry.delay(), made));
           return;
@@ -117,12 +153,38 @@ public final class MessageProcessor {
               failure);
           settle(
               received,
+              inFlight,
               "move to the error queue",
               () -> actions.moveToErrorQueue(received, failure, park.reason(), attempts));
           return;
         }
       }
     }
+  }
+
+  // A message delivered too often crashed a process, or could not be settled, that many times:
+  // it is parked without running the handlers again.
+  private void parkUnhandled(SettlingMessage received, InFlight inFlight, Attempts attempts) {
+    PumpException failure =
+        new PumpException(
+            "message "
+                + received.messageId()
+                + " from "
+                + received.queue()
+                + " was delivered "
+                + received.deliveryCount()
+                + " times, more than recoverability.maxDeliveries ("
+                + recoverability.maxDeliveries()
+                + "); it was not handled again, since it may crash the process or fail to settle");
+    log.error(
+        "Endpoint {}: {}; moving it to {}", endpoint, failure.getMessage(), actions.errorQueue());
+    settle(
+        received,
+        inFlight,
+        "move to the error queue",
+        () ->
+            actions.moveToErrorQueue(
+                received, failure, Recoverability.REASON_TOO_MANY_DELIVERIES, attempts));
   }
 
   private Throwable attempt(
@@ -132,12 +194,35 @@ public final class MessageProcessor {
       cancellation.throwIfCancelled();
       received.contributeAttributes(context.attributes());
       chain.invoke(context);
+      // Sealed once the whole chain returned: whatever is still buffered was sent after
+      // dispatch-outgoing (or the outbox) drained the buffer, and would silently never leave.
+      List<PendingMessage> late = context.sealOutgoing();
+      if (!late.isEmpty()) {
+        return lateSends(incoming, late);
+      }
       return null;
     } catch (Throwable t) {
       return t;
     } finally {
       context.deactivate();
     }
+  }
+
+  private static PumpConfigurationException lateSends(
+      IncomingMessage incoming, List<PendingMessage> late) {
+    PendingMessage first = late.getFirst();
+    return new PumpConfigurationException(
+        "while handling message "
+            + incoming.messageId()
+            + ", "
+            + late.size()
+            + " message(s) (the first "
+            + first.message().messageId()
+            + " to "
+            + first.destination()
+            + ") were sent after the outgoing buffer was drained, so they would never leave;"
+            + " a middleware must send before next.proceed() returns, or sit inside "
+            + "dispatch-outgoing, and a handler must not send from threads that outlive it");
   }
 
   private RecoveryDecision decide(ReceivedMessage received, Throwable failure, Attempts attempts) {
@@ -155,24 +240,48 @@ public final class MessageProcessor {
     }
   }
 
-  private void settle(ReceivedMessage received, String what, Runnable action) {
+  private void settle(SettlingMessage received, InFlight inFlight, String what, Runnable action) {
+    // Sending a retry or error-queue copy is settling too: the same connection may carry it.
+    inFlight.beginSettling();
+    boolean interrupted = Thread.interrupted();
     try {
       action.run();
+      breaker.settled();
     } catch (RuntimeException e) {
-      log.error(
-          "Endpoint {} could not {} message {}; it will be received again",
-          endpoint,
-          what,
-          received.messageId(),
-          e);
-      abandon(received, RECOVERY_FAILURE_DELAY);
+      breaker.settleFailed(e);
+      if (received.settleCalled()) {
+        log.error(
+            "Endpoint {} could not {} message {}; it is not settled again (the first settle call"
+                + " wins): the transport gives it back when its lease or connection ends",
+            endpoint,
+            what,
+            received.messageId(),
+            e);
+      } else {
+        log.error(
+            "Endpoint {} could not {} message {} before anything was settled; giving it back"
+                + " for {}",
+            endpoint,
+            what,
+            received.messageId(),
+            RECOVERY_FAILURE_DELAY,
+            e);
+        abandon(received, inFlight, RECOVERY_FAILURE_DELAY);
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
-  private void abandon(ReceivedMessage received, Duration delay) {
+  private void abandon(SettlingMessage received, InFlight inFlight, Duration delay) {
+    inFlight.beginSettling();
     try {
       received.abandon(delay);
+      breaker.settled();
     } catch (RuntimeException e) {
+      breaker.settleFailed(e);
       log.error(
           "Endpoint {} could not abandon message {}; the transport will redeliver it when its"
               + " lease expires",
@@ -182,15 +291,22 @@ public final class MessageProcessor {
     }
   }
 
-  private static int delayedRetriesMade(ReceivedMessage received) {
-    String value = received.headers().get(Headers.DELAYED_RETRIES);
+  /**
+   * The delayed retry rounds already made, from the {@link Headers#DELAYED_RETRIES} header, clamped
+   * to 0 to {@link Recoverability#MAX_RETRIES}: the header travels with the message, so a sender
+   * could forge it.
+   */
+  static int delayedRetriesMade(Map<String, String> headers) {
+    String value = headers.get(Headers.DELAYED_RETRIES);
     if (value == null) {
       return 0;
     }
+    String digits = value.strip();
     try {
-      return Math.max(0, Integer.parseInt(value));
+      return Math.clamp(Long.parseLong(digits), 0, Recoverability.MAX_RETRIES);
     } catch (NumberFormatException e) {
-      return 0;
+      // too many digits for a long is still "very many", not "none"
+      return digits.matches("[0-9]+") ? Recoverability.MAX_RETRIES : 0;
     }
   }
 }

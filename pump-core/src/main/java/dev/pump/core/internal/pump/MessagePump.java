@@ -1,9 +1,9 @@
 package dev.pump.core.internal.pump;
 
-import dev.pump.core.internal.concurrent.CancellationSource;
 import dev.pump.core.transport.ReceivedMessage;
 import dev.pump.core.transport.Transport;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,9 +26,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class MessagePump {
   private static final Logger log = LoggerFactory.getLogger(MessagePump.class);
-
-  /** One message in flight, with what stop needs to cancel it. */
-  private record InFlight(String messageId, CancellationSource cancellation) {}
 
   private final String endpoint;
   private final String queue;
@@ -119,13 +116,14 @@ public final class MessagePump {
   }
 
   private void startProcessing(ReceivedMessage message) {
-    CancellationSource cancellation = new CancellationSource("message " + message.messageId());
+    InFlight state = new InFlight(message.messageId());
     Thread thread =
         Thread.ofVirtual()
             .name("pump-" + endpoint + "-" + message.messageId())
-            .unstarted(() -> run(message, cancellation));
+            .unstarted(() -> run(message, state));
+    state.runsOn(thread);
     // registered before it starts, so stop can never miss it
-    inFlight.put(thread, new InFlight(message.messageId(), cancellation));
+    inFlight.put(thread, state);
     try {
       thread.start();
     } catch (RuntimeException | Error e) {
@@ -135,9 +133,9 @@ public final class MessagePump {
     }
   }
 
-  private void run(ReceivedMessage message, CancellationSource cancellation) {
+  private void run(ReceivedMessage message, InFlight state) {
     try {
-      processor.process(message, cancellation);
+      processor.process(message, state);
     } catch (Throwable t) {
       log.error(
           "Endpoint {}: processing message {} failed outside recoverability",
@@ -152,6 +150,8 @@ public final class MessagePump {
 
   // A message received after stop began is given back untouched, to be received again later.
   private void notStarted(ReceivedMessage message) {
+    // stop's interrupt must not reach the transport's socket while it takes the message back
+    boolean interrupted = Thread.interrupted();
     try {
       message.abandon(Duration.ZERO);
     } catch (RuntimeException e) {
@@ -160,12 +160,17 @@ public final class MessagePump {
           endpoint,
           message.messageId(),
           e);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
   /**
    * Stops in order: no more receives; wait for in-flight messages up to {@code grace}; then cancel
-   * the rest (their cancellation signal, then an interrupt) and wait up to {@code
+   * the rest (their cancellation signal, then an interrupt, but only for messages still in the
+   * pipeline: a thread that is settling its message is never interrupted) and wait up to {@code
    * cancellationGrace} more. Cancelled messages are abandoned by their threads and come back later.
    * Returns within {@code grace + cancellationGrace} (plus scheduling noise) even if a handler
    * ignores cancellation.
@@ -186,17 +191,13 @@ public final class MessagePump {
         concurrency, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
       return true;
     }
-    Map<Thread, InFlight> cancelled = Map.copyOf(inFlight);
+    List<InFlight> cancelled = List.copyOf(inFlight.values());
     log.warn(
         "Endpoint {}: grace of {} ran out with {} messages in flight; cancelling them",
         endpoint,
         grace,
         cancelled.size());
-    // the signal first, so a handler woken by the interrupt already sees it is cancelled
-    cancelled.forEach((thread, message) -> {
-      message.cancellation().cancel();
-      thread.interrupt();
-    });
+    cancelled.forEach(InFlight::cancel);
     if (permits.tryAcquire(concurrency, cancellationGrace.toNanos(), TimeUnit.NANOSECONDS)) {
       return true;
     }

@@ -3,6 +3,7 @@ package dev.pump.core.internal.pump;
 import dev.pump.core.CriticalError;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,8 +11,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps a failing receive loop from spinning hot: each consecutive failure waits twice as long as
  * the last (up to a cap), and after {@code threshold} failures in a row the breaker trips and
- * reports a critical error, once, until a receive succeeds again. Used by the receiver thread only,
- * so it needs no synchronization.
+ * reports a critical error, once, until a receive succeeds again.
+ *
+ * <p>Settling is watched too: a transport that still receives but can no longer acknowledge, give
+ * back or move messages (the database rejects commits, the broker channel is gone) would otherwise
+ * look healthy. After {@code threshold} settle failures in a row (complete, abandon, or the send of
+ * a delayed-retry or error-queue copy) it reports a critical error as well, once, until a settle
+ * succeeds again. Message threads do not back off: their messages stay leased, and the permits they
+ * hold throttle the pump.
+ *
+ * <p>The receive half is used by the receiver thread only; the settle half by every message thread,
+ * so it is atomic.
  */
 public final class ReceiveCircuitBreaker {
   private static final Logger log = LoggerFactory.getLogger(ReceiveCircuitBreaker.class);
@@ -24,6 +34,7 @@ public final class ReceiveCircuitBreaker {
   private final Clock clock;
   private final Consumer<CriticalError> onCriticalError;
   private int consecutiveFailures;
+  private final AtomicInteger consecutiveSettleFailures = new AtomicInteger();
 
   /** Creates it; see the class comment. */
   public ReceiveCircuitBreaker(
@@ -62,9 +73,37 @@ public final class ReceiveCircuitBreaker {
         backoff,
         failure.toString());
     if (consecutiveFailures == threshold) {
-      report(failure);
+      report(
+          "receiving from " + queue + " failed " + consecutiveFailures + " times in a row",
+          consecutiveFailures,
+          failure);
     }
     Thread.sleep(backoff);
+  }
+
+  /** Records that a message was settled; ends a run of settle failures. */
+  void settled() {
+    if (consecutiveSettleFailures.get() != 0) {
+      int before = consecutiveSettleFailures.getAndSet(0);
+      if (before >= threshold) {
+        log.info("Endpoint {} settles messages from {} again", endpoint, queue);
+      }
+    }
+  }
+
+  /** Records that settling a message failed; the threshold-th failure in a row reports it. */
+  void settleFailed(Throwable failure) {
+    int failures = consecutiveSettleFailures.incrementAndGet();
+    if (failures == threshold) {
+      report(
+          "settling messages from "
+              + queue
+              + " (complete, abandon, or sending a retry or error-queue copy) failed "
+              + failures
+              + " times in a row; the transport receives but cannot acknowledge",
+          failures,
+          failure);
+    }
   }
 
   /** The wait after {@code failures} failures in a row: doubling from {@code initial}, capped. */
@@ -75,14 +114,9 @@ public final class ReceiveCircuitBreaker {
   }
 
   // On its own thread: the callback may stop the endpoint, which waits for this receiver thread.
-  private void report(Throwable failure) {
+  private void report(String description, int failures, Throwable failure) {
     CriticalError error =
-        new CriticalError(
-            endpoint,
-            "receiving from " + queue + " failed " + consecutiveFailures + " times in a row",
-            consecutiveFailures,
-            clock.instant(),
-            failure);
+        new CriticalError(endpoint, description, failures, clock.instant(), failure);
     log.error("Endpoint {}: {}", endpoint, error.description(), failure);
     Thread.ofVirtual()
         .name("pump-" + endpoint + "-critical-error")

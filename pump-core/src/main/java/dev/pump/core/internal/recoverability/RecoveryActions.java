@@ -21,6 +21,12 @@ import java.util.Objects;
  * first and complete the original after, so a crash in between duplicates rather than loses.
  */
 public final class RecoveryActions {
+  /** Appended to a header value that was cut. */
+  static final String TRUNCATED = "\n... (truncated)";
+
+  /** The longest failure reason and exception type kept, in characters. */
+  static final int MAX_REASON_CHARS = 512;
+
   private final String endpoint;
   private final Transport transport;
   private final Storage storage;
@@ -62,10 +68,15 @@ public final class RecoveryActions {
   public void moveToErrorQueue(
       ReceivedMessage message, Throwable failure, String reason, Attempts attempts) {
     Map<String, String> headers = new LinkedHashMap<>(message.headers());
+    // whatever failure headers came in (forged, or left by a raw send) make way for ours, so the
+    // failure headers stay bounded: about 21 KiB in all
+    headers.keySet().removeIf(h -> h.startsWith(Headers.FAILURE_PREFIX));
     headers.put(Headers.FAILED_QUEUE, message.queue());
-    headers.put(Headers.FAILURE_REASON, reason);
-    headers.put(Headers.EXCEPTION_TYPE, failure.getClass().getName());
-    headers.put(Headers.EXCEPTION_MESSAGE, Objects.toString(failure.getMessage(), ""));
+    headers.put(Headers.FAILURE_REASON, cut(reason, MAX_REASON_CHARS));
+    headers.put(Headers.EXCEPTION_TYPE, cut(failure.getClass().getName(), MAX_REASON_CHARS));
+    headers.put(
+        Headers.EXCEPTION_MESSAGE,
+        cut(Objects.toString(failure.getMessage(), ""), Headers.MAX_EXCEPTION_MESSAGE_CHARS));
     headers.put(Headers.STACK_TRACE, stackTrace(failure));
     headers.put(Headers.TIME_OF_FAILURE, clock.instant().toString());
     headers.put(Headers.IMMEDIATE_RETRIES_MADE, Integer.toString(attempts.immediateRetries()));
@@ -91,11 +102,18 @@ public final class RecoveryActions {
   static String stackTrace(Throwable failure) {
     StringWriter out = new StringWriter();
     failure.printStackTrace(new PrintWriter(out));
-    String trace = out.toString();
-    if (trace.length() <= Headers.MAX_STACK_TRACE_CHARS) {
-      return trace;
+    return cut(out.toString(), Headers.MAX_STACK_TRACE_CHARS);
+  }
+
+  /** {@code text}, or its start with a marker if it is longer than {@code max} characters. */
+  static String cut(String text, int max) {
+    if (text.length() <= max) {
+      return text;
     }
-    String marker = "\n... (truncated)";
-    return trace.substring(0, Headers.MAX_STACK_TRACE_CHARS - marker.length()) + marker;
+    int end = max - TRUNCATED.length();
+    if (Character.isHighSurrogate(text.charAt(end - 1))) {
+      end--; // never split a surrogate pair
+    }
+    return text.substring(0, end) + TRUNCATED;
   }
 }

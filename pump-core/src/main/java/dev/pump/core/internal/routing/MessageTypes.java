@@ -79,12 +79,18 @@ public final class MessageTypes {
     return List.copyOf(new ArrayList<>(result));
   }
 
-  private static boolean isJdk(Class<?> type) {
+  /**
+   * Whether {@code type} belongs to the JDK ({@code java.*}, {@code javax.*}, {@code jdk.*}, {@code
+   * sun.*}, {@code com.sun.*}), is primitive or is an array: never an application's message type.
+   */
+  public static boolean isJdk(Class<?> type) {
     String name = type.getName();
     return type.isPrimitive()
+        || type.isArray()
         || name.startsWith("java.")
         || name.startsWith("javax.")
         || name.startsWith("jdk.")
-        || name.startsWith("sun.");
+        || name.startsWith("sun.")
+        || name.startsWith("com.sun.");
   }
 }

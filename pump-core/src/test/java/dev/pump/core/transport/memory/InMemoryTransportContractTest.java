@@ -33,6 +33,11 @@ class InMemoryTransportContractTest extends TransportContractTest {
   }
 
   @Override
+  protected void loseReceiver(ReceivedMessage received) {
+    clock.advance(Duration.ofMinutes(1)); // the lease runs out
+  }
+
+  @Override
   protected Duration delayedDeliveryDelay() {
     return Duration.ofHours(1); // on a movable clock, an hour costs nothing
   }

@@ -3,6 +3,7 @@ package dev.pump.jdbc.internal.uow;
 import dev.pump.core.pipeline.Middleware;
 import dev.pump.core.pipeline.Next;
 import dev.pump.core.pipeline.PipelineContext;
+import dev.pump.jdbc.internal.sql.Transactions;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
@@ -42,8 +43,7 @@ public final class UnitOfWorkLink implements Middleware {
     Handle handle = jdbi.open();
     UnitOfWork own = new UnitOfWork(handle, false);
     try {
-      handle.begin();
-      handle.setTransactionIsolationLevel(isolation);
+      Transactions.begin(handle, isolation);
       context.attributes().put(UnitOfWork.KEY, own);
       next.proceed();
       own.commit();

@@ -1,0 +1,113 @@
+package dev.pump.core.internal.pump;
+
+import dev.pump.core.Attributes;
+import dev.pump.core.transport.OutgoingMessage;
+import dev.pump.core.transport.ReceivedMessage;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The received message as the processor settles it. Every settle call first moves the message to
+ * its settling phase (so stop no longer interrupts its thread) and runs with the thread's interrupt
+ * flag cleared, restored afterwards: an interrupted virtual thread would close the socket the
+ * transport settles on. It also remembers whether a settle call was made at all, because once one
+ * was, the message must not be settled again: the first settle call wins.
+ */
+final class SettlingMessage implements ReceivedMessage {
+  private final ReceivedMessage delegate;
+  private final InFlight inFlight;
+  private volatile boolean settleCalled;
+
+  SettlingMessage(ReceivedMessage delegate, InFlight inFlight) {
+    this.delegate = delegate;
+    this.inFlight = inFlight;
+  }
+
+  /** Whether a settle call reached the transport, whatever its outcome. */
+  boolean settleCalled() {
+    return settleCalled;
+  }
+
+  @Override
+  public String messageId() {
+    return delegate.messageId();
+  }
+
+  @Override
+  public String queue() {
+    return delegate.queue();
+  }
+
+  @Override
+  public Map<String, String> headers() {
+    return delegate.headers();
+  }
+
+  @Override
+  public byte[] body() {
+    return delegate.body();
+  }
+
+  @Override
+  public int deliveryCount() {
+    return delegate.deliveryCount();
+  }
+
+  @Override
+  public void contributeAttributes(Attributes attributes) {
+    delegate.contributeAttributes(attributes);
+  }
+
+  @Override
+  public boolean completeAndSend(String queue, OutgoingMessage copy) {
+    boolean interrupted = beginSettling();
+    try {
+      settleCalled = true;
+      boolean done = delegate.completeAndSend(queue, copy);
+      // false means the transport did nothing: the caller sends and completes separately
+      settleCalled = done;
+      return done;
+    } finally {
+      restore(interrupted);
+    }
+  }
+
+  @Override
+  public void complete() {
+    boolean interrupted = beginSettling();
+    try {
+      settleCalled = true;
+      delegate.complete();
+    } finally {
+      restore(interrupted);
+    }
+  }
+
+  @Override
+  public void abandon(Duration visibilityDelay) {
+    boolean interrupted = beginSettling();
+    try {
+      settleCalled = true;
+      delegate.abandon(visibilityDelay);
+    } finally {
+      restore(interrupted);
+    }
+  }
+
+  /** Enters the settling phase and clears the interrupt flag; returns whether it was set. */
+  private boolean beginSettling() {
+    inFlight.beginSettling();
+    return Thread.interrupted();
+  }
+
+  private static void restore(boolean interrupted) {
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return delegate.toString();
+  }
+}

@@ -1,0 +1,239 @@
+package dev.pump.jdbc;
+
+import dev.pump.core.Endpoint;
+import dev.pump.core.testing.TestMessages.Ping;
+import dev.pump.core.transport.OutgoingMessage;
+import dev.pump.core.transport.ReceivedMessage;
+import dev.pump.core.transport.Transport;
+import dev.pump.core.transport.TransportCapabilities;
+import dev.pump.jdbc.internal.outbox.OutboxRow;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Not a test: first figures for the closing notes, on embedded PostgreSQL with durable commits and
+ * pg_stat_statements. Run with {@code ./mvnw -q -pl pump-outbox-jdbc exec:java
+ * -Dexec.classpathScope=test -Dexec.mainClass=dev.pump.jdbc.PathMeasurement}. The benchmarks module
+ * will replace it with side-by-side ratios.
+ */
+public final class PathMeasurement {
+  private PathMeasurement() {}
+
+  public static void main(String[] args) throws Exception {
+    try (EmbeddedPostgres postgres =
+        EmbeddedPostgres.builder()
+            .setServerConfig("shared_preload_libraries", "pg_stat_statements")
+            .setServerConfig("max_connections", "100")
+            .start()) {
+      JdbcStorage storage =
+          JdbcStorage.builder()
+              .jdbcUrl(postgres.getJdbcUrl("postgres", "postgres"), "postgres", "")
+              .build();
+      Jdbi jdbi = storage.jdbi();
+      jdbi.useHandle(h -> {
+        h.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+        h.execute("CREATE TABLE business (message_id text NOT NULL)");
+      });
+      System.out.println(
+          "PostgreSQL "
+              + jdbi.withHandle(h -> h.createQuery("SHOW server_version").mapTo(String.class).one())
+              + ", synchronous_commit "
+              + jdbi.withHandle(
+                  h -> h.createQuery("SHOW synchronous_commit").mapTo(String.class).one())
+              + ", "
+              + Runtime.getRuntime().availableProcessors()
+              + " CPUs");
+      handledPath(storage, 5_000);
+      drain(storage, 100_000, 10);
+      latency(storage, 300);
+      storage.close();
+    }
+  }
+
+  /** One handled message: claim, inbox, one business insert, one outbox row, commit. */
+  static void handledPath(JdbcStorage storage, int messages) throws Exception {
+    try (PostgresTransport transport = PostgresTransport.builder().storage(storage).build()) {
+      List<OutgoingMessage> batch = new ArrayList<>();
+      for (int i = 0; i < messages; i++) {
+        batch.add(OutgoingMessage.of("in-" + i, UnitOfWorkTest.headers(), UnitOfWorkTest.json(i)));
+      }
+      transport.send("work", batch);
+      resetStatements(storage);
+      Endpoint endpoint =
+          Endpoint.builder()
+              .name("work")
+              .transport(transport)
+              .storage(storage)
+              .concurrency(8)
+              .handler(
+                  Ping.class,
+                  (ping, context) -> {
+                    JdbcContext.handle(context)
+                        .execute("INSERT INTO business VALUES (?)", context.messageId());
+                    context.send("next", new Ping(ping.number()));
+                  })
+              .build();
+      long start = System.nanoTime();
+      endpoint.start();
+      while (count(storage, "SELECT count(*) FROM business") < messages) {
+        Thread.sleep(20);
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      endpoint.stop(Duration.ofSeconds(10));
+      System.out.printf(
+          "handled path: %d messages in %.2f s = %.0f messages/s (concurrency 8)%n",
+          messages, seconds, messages / seconds);
+      printStatements(storage, messages, "per handled message");
+    }
+  }
+
+  /** A backlog of pending rows drained to the PostgreSQL queue transport. */
+  static void drain(JdbcStorage storage, int rows, int destinations) throws Exception {
+    List<OutboxRow> batch = new ArrayList<>();
+    for (int i = 0; i < rows; i++) {
+      batch.add(
+          new OutboxRow(
+              "drain-" + (i % destinations),
+              null,
+              "d-" + i,
+              UnitOfWorkTest.headers(),
+              UnitOfWorkTest.json(i),
+              Duration.ZERO,
+              null));
+      if (batch.size() == 10_000) {
+        List<OutboxRow> chunk = batch;
+        storage.jdbi().useTransaction(h -> storage.outbox().insert(h, "bench", null, chunk));
+        batch = new ArrayList<>();
+      }
+    }
+    storage.jdbi().useHandle(h -> h.execute("VACUUM ANALYZE pump.outbox"));
+    try (PostgresTransport transport = PostgresTransport.builder().storage(storage).build()) {
+      resetStatements(storage);
+      OutboxDispatcher dispatcher =
+          OutboxDispatcher.builder().storage(storage).transport(transport).build();
+      long start = System.nanoTime();
+      dispatcher.start();
+      while (dispatcher.counters().rowsDispatched() < rows) {
+        Thread.sleep(20);
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      dispatcher.stop(Duration.ofSeconds(10));
+      System.out.printf(
+          "drain: %d rows to %d destinations in %.2f s = %.0f rows/s; %d transport operations"
+              + " (%.3f per row)%n",
+          rows,
+          destinations,
+          seconds,
+          rows / seconds,
+          dispatcher.counters().batchesSent(),
+          dispatcher.counters().batchesSent() / (double) rows);
+      printStatements(storage, rows, "per dispatched row (incl. the queue inserts)");
+    }
+  }
+
+  /** Commit-to-send latency at light load: one session commit every 20 ms. */
+  static void latency(JdbcStorage storage, int commits) throws Exception {
+    Map<String, Long> sentAt = new ConcurrentHashMap<>();
+    Transport timing = new Timing(sentAt);
+    OutboxDispatcher dispatcher =
+        OutboxDispatcher.builder().storage(storage).transport(timing).build();
+    dispatcher.start();
+    Endpoint web = Endpoint.builder().name("web").transport(timing).build();
+    long[] latencies = new long[commits];
+    Map<String, Long> committedAt = new ConcurrentHashMap<>();
+    for (int i = 0; i < commits; i++) {
+      String id = "lat-" + i;
+      storage.inTransaction(
+          web,
+          (h, sender) -> {
+            sender.send(
+                "latency", new Ping(1), dev.pump.core.SendOptions.builder().messageId(id).build());
+            return null;
+          });
+      committedAt.put(id, System.nanoTime());
+      Thread.sleep(20);
+    }
+    while (sentAt.size() < commits) {
+      Thread.sleep(10);
+    }
+    dispatcher.stop(Duration.ofSeconds(5));
+    for (int i = 0; i < commits; i++) {
+      latencies[i] = sentAt.get("lat-" + i) - committedAt.get("lat-" + i);
+    }
+    Arrays.sort(latencies);
+    System.out.printf(
+        "commit-to-send at light load (%d commits, 1 every 20 ms): p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+        commits,
+        latencies[commits / 2] / 1e6,
+        latencies[(int) (commits * 0.99)] / 1e6,
+        latencies[commits - 1] / 1e6);
+  }
+
+  private record Timing(Map<String, Long> sentAt) implements Transport {
+    @Override
+    public TransportCapabilities capabilities() {
+      return new TransportCapabilities(false, false, true, 1 << 20);
+    }
+
+    @Override
+    public Optional<ReceivedMessage> receive(String queue, Duration maxWait) {
+      return Optional.empty();
+    }
+
+    @Override
+    public void send(String queue, List<OutgoingMessage> batch) {
+      long now = System.nanoTime();
+      batch.forEach(m -> sentAt.put(m.messageId(), now));
+    }
+
+    @Override
+    public void publish(List<String> topics, List<OutgoingMessage> batch) {}
+
+    @Override
+    public void subscribe(String topic, String queue) {}
+
+    @Override
+    public void unsubscribe(String topic, String queue) {}
+
+    @Override
+    public void close() {}
+  }
+
+  private static void resetStatements(JdbcStorage storage) {
+    storage
+        .jdbi()
+        .useHandle(h -> h.createQuery("SELECT pg_stat_statements_reset()").mapToMap().list());
+  }
+
+  private static void printStatements(JdbcStorage storage, int units, String what) {
+    List<Map<String, Object>> rows =
+        storage
+            .jdbi()
+            .withHandle(h ->
+                h.createQuery(
+                        "SELECT calls, left(regexp_replace(query, '\\s+', ' ', 'g'), 90) AS query"
+                            + " FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%'"
+                            + " AND query NOT LIKE 'SELECT count(*) FROM business%'"
+                            + " ORDER BY calls DESC LIMIT 12")
+                    .mapToMap()
+                    .list());
+    long total = rows.stream().mapToLong(r -> ((Number) r.get("calls")).longValue()).sum();
+    System.out.printf("  statements %s: %.2f%n", what, total / (double) units);
+    for (Map<String, Object> row : rows) {
+      System.out.printf(
+          "    %8.3f  %s%n",
+          ((Number) row.get("calls")).longValue() / (double) units, row.get("query"));
+    }
+  }
+
+  private static long count(JdbcStorage storage, String sql) {
+    return storage.jdbi().withHandle(h -> h.createQuery(sql).mapTo(Long.class).one());
+  }
+}

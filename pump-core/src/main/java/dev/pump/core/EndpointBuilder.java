@@ -412,6 +412,13 @@ public final class EndpointBuilder {
               + " has no delayed delivery and no storage holds delayed messages;"
               + " set delayedRetries(0) or add an outbox with storage(...)");
     }
+    if (storage != null && recoverability != null && name != null) {
+      try {
+        storage.checkRetryHorizon(name, recoverability.retryHorizon());
+      } catch (PumpConfigurationException e) {
+        found.add(e.getMessage());
+      }
+    }
     if (!found.isEmpty()) {
       throw new PumpConfigurationException(String.join("; ", found));
     }

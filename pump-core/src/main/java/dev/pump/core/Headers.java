@@ -50,6 +50,9 @@ public final class Headers {
   /** How many delayed retry rounds the message has already had. */
   public static final String DELAYED_RETRIES = "pump.retries.delayed";
 
+  /** The ordering key of {@link SendOptions.Builder#orderingKey}, when one was given. */
+  public static final String ORDERING_KEY = "pump.ordering-key";
+
   /** Prefix of every header added when a message is moved to the error queue. */
   public static final String FAILURE_PREFIX = "pump.failure.";
 

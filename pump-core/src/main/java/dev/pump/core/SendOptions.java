@@ -32,6 +32,7 @@ public final class SendOptions {
   private final String correlationId;
   private final Map<String, String> headers;
   private final boolean immediateDispatch;
+  private final String orderingKey;
 
   private SendOptions(Builder b) {
     this.delay = b.delay;
@@ -39,6 +40,7 @@ public final class SendOptions {
     this.correlationId = b.correlationId;
     this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(b.headers));
     this.immediateDispatch = b.immediateDispatch;
+    this.orderingKey = b.orderingKey;
   }
 
   /** Returns a builder with every option at its default. */
@@ -78,6 +80,11 @@ public final class SendOptions {
     return headers;
   }
 
+  /** The ordering key, if one was given; none by default. */
+  public Optional<String> orderingKey() {
+    return Optional.ofNullable(orderingKey);
+  }
+
   /** Whether the message is dispatched during the send call; {@code false} by default. */
   public boolean immediateDispatch() {
     return immediateDispatch;
@@ -90,6 +97,7 @@ public final class SendOptions {
     private String correlationId;
     private final Map<String, String> headers = new LinkedHashMap<>();
     private boolean immediateDispatch;
+    private String orderingKey;
 
     private Builder() {}
 
@@ -132,6 +140,18 @@ public final class SendOptions {
     }
 
     /**
+     * Keeps messages with the same key in order: an outbox dispatches them one batch at a time
+     * across all dispatcher instances, in the order they were written, and holds later ones back
+     * while an earlier one is retrying. Use an aggregate or conversation id. Travels as the {@link
+     * Headers#ORDERING_KEY} header. Default: none (no ordering beyond each destination's). At most
+     * 200 characters, not blank.
+     */
+    public Builder orderingKey(String orderingKey) {
+      this.orderingKey = orderingKey;
+      return this;
+    }
+
+    /**
      * Dispatches the message during the send call instead of after the handler succeeded. Default:
      * off (batched). See the class comment for what this gives up.
      */
@@ -155,6 +175,12 @@ public final class SendOptions {
         if (problem != null) {
           problems.add(problem);
         }
+      }
+      if (orderingKey != null && (orderingKey.isBlank() || orderingKey.length() > 200)) {
+        problems.add(
+            "sendOptions.orderingKey must be 1 to 200 characters and not blank, was '"
+                + (orderingKey.length() > 40 ? orderingKey.substring(0, 40) + "..." : orderingKey)
+                + "'");
       }
       if (correlationId != null) {
         String problem = Names.problem("sendOptions.correlationId", correlationId);

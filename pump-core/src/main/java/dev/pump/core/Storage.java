@@ -33,4 +33,13 @@ public interface Storage {
    * @throws PumpException if it cannot be stored; the pump then gives the message back to its queue
    */
   void sendLater(String endpoint, String queue, OutgoingMessage message);
+
+  /**
+   * Checks that the storage remembers handled messages long enough for an endpoint whose delayed
+   * retries span {@code retryHorizon}: a duplicate arriving later would not be recognised. Called
+   * by {@link EndpointBuilder#build()}. The default accepts everything.
+   *
+   * @throws PumpConfigurationException naming both durations if the storage forgets too early
+   */
+  default void checkRetryHorizon(String endpoint, java.time.Duration retryHorizon) {}
 }

@@ -244,4 +244,27 @@ class HandlersAndRoutingTest extends EndpointTestSupport {
     assertThat(Queues.drain(memory, "sink").getFirst().headers())
         .containsEntry(Headers.CORRELATION_ID, "order-42");
   }
+
+  @Test
+  void anOrderingKeyTravelsAsAHeaderAndABlankOneIsRefused() {
+    start(
+        endpoint("keyed")
+            .handler(
+                Ping.class,
+                (ping, context) ->
+                    context.send(
+                        "sink",
+                        new Ping(2),
+                        SendOptions.builder().orderingKey("order-42").build())));
+
+    endpoint("x").build().send("keyed", new Ping(1));
+
+    await().until(() -> memory.queueStats("sink").ready() == 1);
+    assertThat(Queues.drain(memory, "sink").getFirst().headers())
+        .containsEntry(Headers.ORDERING_KEY, "order-42");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> SendOptions.builder().orderingKey(" ").build())
+        .isInstanceOf(PumpConfigurationException.class)
+        .hasMessageContaining("sendOptions.orderingKey");
+  }
 }

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class StorageSeamTest extends EndpointTestSupport {
 
   /** A storage that records what reaches it instead of writing to a database. */
-  static final class RecordingStorage implements Storage {
+  static class RecordingStorage implements Storage {
     final List<PendingMessage> outbox = new CopyOnWriteArrayList<>();
     final List<OutgoingMessage> scheduled = new CopyOnWriteArrayList<>();
 
@@ -102,6 +102,41 @@ class StorageSeamTest extends EndpointTestSupport {
     await().until(() -> memory.queueStats("delays").total() == 0);
     assertThat(attempts.get()).isEqualTo(1);
     assertThat(delayedSendsAccepted.get()).isEqualTo(1);
+  }
+
+  @Test
+  void aStorageThatForgetsHandledMessagesBeforeTheLastRetryIsRefusedAtBuild() {
+    RecordingStorage forgetful =
+        new RecordingStorage() {
+          @Override
+          public void checkRetryHorizon(String endpoint, Duration retryHorizon) {
+            throw new PumpConfigurationException(
+                "endpoint " + endpoint + " retries for " + retryHorizon + ", too long");
+          }
+        };
+
+    assertThatThrownBy(() ->
+            endpoint("forgetful")
+                .storage(forgetful)
+                .recoverability(Recoverability.defaults())
+                .build())
+        .isInstanceOf(PumpConfigurationException.class)
+        .hasMessageContaining("endpoint forgetful retries for PT1M, too long");
+  }
+
+  @Test
+  void theRetryHorizonIsTheSumOfTheDelayedRoundsEachCappedAtTheMaximumDelay() {
+    assertThat(Recoverability.defaults().retryHorizon())
+        .isEqualTo(Duration.ofSeconds(10 + 20 + 30));
+    assertThat(
+            Recoverability.builder()
+                .delayedRetries(3)
+                .delayedRetryIncrement(Duration.ofHours(10))
+                .maxDelay(Duration.ofHours(24))
+                .build()
+                .retryHorizon())
+        .isEqualTo(Duration.ofHours(10 + 20 + 24));
+    assertThat(Recoverability.noRetries().retryHorizon()).isZero();
   }
 
   @Test

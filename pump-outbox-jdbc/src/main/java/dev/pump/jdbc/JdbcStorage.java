@@ -223,6 +223,22 @@ public final class JdbcStorage implements Storage, AutoCloseable {
             new OutboxLink(outbox, () -> wakeups.signal(OUTBOX)));
   }
 
+  /** Refuses an endpoint whose delayed retries outlast the inbox retention. */
+  @Override
+  public void checkRetryHorizon(String endpoint, Duration retryHorizon) {
+    if (retryHorizon.compareTo(inboxRetention) > 0) {
+      throw new PumpConfigurationException(
+          "endpoint "
+              + endpoint
+              + " retries a message for up to "
+              + retryHorizon
+              + ", longer than storage.inboxRetention "
+              + inboxRetention
+              + ": a late copy would not be recognised as a duplicate;"
+              + " shorten the delayed retries or keep the inbox longer");
+    }
+  }
+
   /** True: delayed messages wait in the outbox until due. */
   @Override
   public boolean holdsDelayedMessages() {

@@ -175,6 +175,64 @@ class OutboxDispatcherTest {
   }
 
   @Test
+  void rowsOfOneOrderingKeyGoOutInOrderOneBatchAtATimeEvenAcrossDispatchersAndRetries() {
+    List<OutboxRow> rows = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      for (String key : List.of("k1", "k2", "k3")) {
+        rows.add(
+            new OutboxRow("keyed", null, key + "-" + i, Map.of(), new byte[1], Duration.ZERO, key));
+      }
+    }
+    storage.jdbi().useTransaction(h -> storage.outbox().insert(h, "tests", null, rows));
+    transport.failOnceIds.add("k1-5"); // k1's later rows must wait for its retry
+    Map<String, java.util.concurrent.atomic.AtomicInteger> inFlight =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    List<String> overlaps = new CopyOnWriteArrayList<>();
+    transport.duringSend =
+        destination -> {
+          // a slow network: gives a second dispatcher every chance to overlap
+          try {
+            Thread.sleep(2);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        };
+    transport.beforeEachBatch =
+        ids ->
+            ids.stream()
+                .map(id -> id.substring(0, 2))
+                .distinct()
+                .forEach(key -> {
+                  if (inFlight
+                          .computeIfAbsent(
+                              key, k -> new java.util.concurrent.atomic.AtomicInteger())
+                          .incrementAndGet()
+                      > 1) {
+                    overlaps.add(key);
+                  }
+                });
+    transport.afterEachBatch =
+        ids ->
+            ids.stream()
+                .map(id -> id.substring(0, 2))
+                .distinct()
+                .forEach(key -> inFlight.get(key).decrementAndGet());
+    start(dispatcher().claimSize(20).maxBatchMessages(5));
+    start(dispatcher().claimSize(20).maxBatchMessages(5));
+
+    await().atMost(Duration.ofMinutes(1)).until(() -> transport.sentIds().size() == 180);
+    assertThat(overlaps).isEmpty();
+    for (String key : List.of("k1", "k2", "k3")) {
+      List<String> expected = new ArrayList<>();
+      for (int i = 0; i < 60; i++) {
+        expected.add(key + "-" + i);
+      }
+      assertThat(transport.sentIds().stream().filter(id -> id.startsWith(key)).toList())
+          .containsExactlyElementsOf(expected);
+    }
+  }
+
+  @Test
   void aDelayedRowIsSentOnlyOnceItIsDue() {
     storage
         .jdbi()

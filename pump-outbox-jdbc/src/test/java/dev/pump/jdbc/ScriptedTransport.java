@@ -24,7 +24,10 @@ final class ScriptedTransport implements Transport {
 
   final List<Batch> batches = new CopyOnWriteArrayList<>();
   final Set<String> failing = ConcurrentHashMap.newKeySet();
+  final Set<String> failOnceIds = ConcurrentHashMap.newKeySet();
   volatile Consumer<String> duringSend = destination -> {};
+  volatile Consumer<List<String>> beforeEachBatch = ids -> {};
+  volatile Consumer<List<String>> afterEachBatch = ids -> {};
 
   @Override
   public TransportCapabilities capabilities() {
@@ -47,9 +50,24 @@ final class ScriptedTransport implements Transport {
   }
 
   private void handle(String destination, List<OutgoingMessage> batch) {
+    List<String> ids = batch.stream().map(OutgoingMessage::messageId).toList();
+    beforeEachBatch.accept(ids);
+    try {
+      attempt(destination, batch);
+    } finally {
+      afterEachBatch.accept(ids);
+    }
+  }
+
+  private void attempt(String destination, List<OutgoingMessage> batch) {
     duringSend.accept(destination);
     if (failing.contains(destination)) {
       throw new TransportException(destination + " is unreachable");
+    }
+    for (OutgoingMessage message : batch) {
+      if (failOnceIds.remove(message.messageId())) {
+        throw new TransportException("a hiccup on " + message.messageId());
+      }
     }
     batches.add(
         new Batch(

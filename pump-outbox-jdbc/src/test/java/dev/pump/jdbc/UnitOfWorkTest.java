@@ -200,6 +200,31 @@ class UnitOfWorkTest {
   }
 
   @Test
+  void anEndpointWhoseRetriesOutlastTheInboxRetentionIsRefused() {
+    JdbcStorage shortMemory =
+        JdbcStorage.builder()
+            .dataSource(pool)
+            .migrate(false)
+            .inboxRetention(Duration.ofHours(1))
+            .build();
+
+    assertThatThrownBy(() ->
+            Endpoint.builder()
+                .name("patient")
+                .transport(transport)
+                .storage(shortMemory)
+                .recoverability(
+                    Recoverability.builder()
+                        .delayedRetries(2)
+                        .delayedRetryIncrement(Duration.ofHours(1))
+                        .build())
+                .build())
+        .isInstanceOf(dev.pump.core.PumpConfigurationException.class)
+        .hasMessageContaining("endpoint patient retries a message for up to PT3H")
+        .hasMessageContaining("storage.inboxRetention PT1H");
+  }
+
+  @Test
   void theIsolationLevelIsConfigurable() {
     List<String> seen = new CopyOnWriteArrayList<>();
     start(

@@ -171,6 +171,24 @@ public final class Recoverability {
   }
 
   /**
+   * The longest time from a message's first failure to its last delayed retry: the sum of the
+   * delayed rounds' delays (each capped at {@link #maxDelay()}). A custom policy may delay any
+   * round up to the cap, so it counts every round at the cap. A duplicate of the message can arrive
+   * until then, so an inbox must remember it at least this long.
+   */
+  public Duration retryHorizon() {
+    Duration total = Duration.ZERO;
+    for (int round = 1; round <= delayedRetries; round++) {
+      Duration delay =
+          policy instanceof CustomPolicyMarker
+              ? maxDelay
+              : delayedRetryIncrement.multipliedBy(round);
+      total = total.plus(delay.compareTo(maxDelay) < 0 ? delay : maxDelay);
+    }
+    return total;
+  }
+
+  /**
    * Whether this configuration may ever ask for a delayed retry, which needs a transport with
    * delayed delivery. A custom policy is assumed to.
    */

@@ -96,6 +96,7 @@ public final class OutgoingFactory {
     headers.put(Headers.ENCLOSED_TYPES, MessageTypes.enclosedTypes(message.getClass()));
     headers.putAll(options.headers());
     options.correlationId().ifPresent(c -> headers.put(Headers.CORRELATION_ID, c));
+    options.orderingKey().ifPresent(k -> headers.put(Headers.ORDERING_KEY, k));
     byte[] body = serialize(message, id, destination);
     return new PendingMessage(destination, new OutgoingMessage(id, headers, body, options.delay()));
   }

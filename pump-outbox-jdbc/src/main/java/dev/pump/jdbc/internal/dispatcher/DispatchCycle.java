@@ -102,6 +102,8 @@ public final class DispatchCycle {
     }
     List<Long> sent = new ArrayList<>(rows.size());
     for (List<PendingRow> group : groups.values()) {
+      // creation order within a destination, whatever the retries did to the due times
+      group.sort(java.util.Comparator.comparingLong(PendingRow::id));
       String destination = group.getFirst().destination();
       if (!breakers.allow(destination)) {
         continue; // locked rows are released at commit and claimed after the pause

@@ -1,5 +1,6 @@
 package dev.pump.jdbc.internal.outbox;
 
+import dev.pump.core.Headers;
 import dev.pump.core.pipeline.PendingMessage;
 import dev.pump.core.transport.Destination;
 import dev.pump.core.transport.OutgoingMessage;
@@ -30,7 +31,7 @@ public final class OutboxRows {
               message.headers(),
               message.body(),
               message.delay(),
-              null);
+              message.headers().get(Headers.ORDERING_KEY));
       case Destination.Topics topics ->
           new OutboxRow(
               topics.topics().getFirst(),
@@ -39,7 +40,7 @@ public final class OutboxRows {
               message.headers(),
               message.body(),
               message.delay(),
-              null);
+              message.headers().get(Headers.ORDERING_KEY));
     };
   }
 }

@@ -39,11 +39,22 @@ public final class OutboxStore {
             + " SELECT (SELECT count(*) FROM inserted), pg_notify(:channel, '')";
     String table = schema.table("outbox");
     this.claim =
-        "SELECT id, destination, topics, message_id, headers::text AS headers, body, attempts"
+        "SELECT id, destination, topics, message_id, headers::text AS headers, body, attempts,"
+            + " ordering_key"
             + " FROM "
             + table
-            + " WHERE dispatched_at IS NULL AND parked_at IS NULL AND due_at <= now()"
+            + " AS o WHERE dispatched_at IS NULL AND parked_at IS NULL AND due_at <= now()"
             + " AND NOT (destination = ANY(:paused::text[]))"
+            // Keyed rows: one dispatcher per key at a time (a transaction-scoped advisory lock),
+            // and a row only if every earlier pending row of its key sorts before it in this
+            // claim (so it is claimed too, and sent first): an earlier row waiting out a retry
+            // back-off, or due later, holds the rest of its key back.
+            + " AND (ordering_key IS NULL OR (pg_try_advisory_xact_lock("
+            + lockSpace(schema)
+            + ", hashtext(ordering_key)) AND NOT EXISTS (SELECT 1 FROM "
+            + table
+            + " AS e WHERE e.ordering_key = o.ordering_key AND e.id < o.id"
+            + " AND e.dispatched_at IS NULL AND e.parked_at IS NULL AND e.due_at > o.due_at)))"
             + " ORDER BY due_at, id LIMIT :limit FOR UPDATE SKIP LOCKED";
     this.markDispatched =
         "UPDATE " + table + " SET dispatched_at = now() WHERE id = ANY(:ids::bigint[])";
@@ -76,9 +87,15 @@ public final class OutboxStore {
               rs.getString("message_id"),
               rs.getString("headers"),
               rs.getBytes("body"),
-              rs.getInt("attempts"));
+              rs.getInt("attempts"),
+              rs.getString("ordering_key"));
         })
         .list();
+  }
+
+  /** The advisory-lock space of this schema's ordering keys: a stable number from its name. */
+  private static int lockSpace(SchemaName schema) {
+    return ("pump.outbox." + schema.value()).hashCode();
   }
 
   /** Marks rows dispatched, in one statement. */

@@ -13,6 +13,7 @@ import java.util.List;
  * @param headersJson the headers as stored
  * @param body the body
  * @param attempts failed attempts so far
+ * @param orderingKey rows with one key are dispatched in order, one batch at a time; or null
  */
 public record PendingRow(
     long id,
@@ -22,7 +23,8 @@ public record PendingRow(
     String messageId,
     String headersJson,
     byte[] body,
-    int attempts) {
+    int attempts,
+    String orderingKey) {
 
   /** The bytes this row adds to a batch: body plus headers. */
   public long size() {

@@ -4,6 +4,8 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import java.net.URI;
 import org.junit.jupiter.api.Assumptions;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.rabbitmq.RabbitMQContainer;
 
 /**
  * Finds the RabbitMQ the tests run against, once per JVM, in this order:
@@ -11,7 +13,8 @@ import org.junit.jupiter.api.Assumptions;
  * <ol>
  *   <li>{@code PUMP_TEST_RABBITMQ_URI}, when set (not probed: if it does not answer, tests fail);
  *   <li>{@code amqp://guest:guest@127.0.0.1:5672}, if a broker answers there;
- *   <li>otherwise none. (Testcontainers is not wired in yet: set the URI instead.)
+ *   <li>a {@code rabbitmq} container (Testcontainers), when a Docker engine answers;
+ *   <li>otherwise none.
  * </ol>
  *
  * Without a broker the tests are skipped, with a message saying how to enable them, unless {@code
@@ -76,6 +79,14 @@ final class RabbitMqBroker {
       factory.newConnection("pump-test-probe").close();
       resolved = LOCAL_URI;
     } catch (Exception e) {
+      if (DockerClientFactory.instance().isDockerAvailable()) {
+        RabbitMQContainer container = new RabbitMQContainer("rabbitmq:4-management");
+        container.start();
+        Runtime.getRuntime()
+            .addShutdownHook(new Thread(container::stop, "rabbitmq-container-stop"));
+        resolved = container.getAmqpUrl().replace("amqp://", "amqp://guest:guest@");
+        return;
+      }
       problem =
           "no RabbitMQ: "
               + URI_VARIABLE
@@ -85,7 +96,8 @@ final class RabbitMqBroker {
               + e
               + "); set "
               + URI_VARIABLE
-              + "=amqp://user:password@host:5672/ or start RabbitMQ locally";
+              + "=amqp://user:password@host:5672/, start RabbitMQ locally, or run a Docker engine"
+              + " for Testcontainers";
     }
   }
 }

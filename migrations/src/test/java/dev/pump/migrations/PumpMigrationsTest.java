@@ -21,17 +21,28 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(PostgresExtension.class)
 class PumpMigrationsTest {
+  /** The newest schema version, and how many migrations lead to it. */
+  static final String LATEST_VERSION = "2";
+
+  static final int MIGRATIONS = 2;
 
   @Test
   void migratesAFreshDatabaseToTheLatestVersion(TestDatabase db) throws SQLException {
     MigrationReport report = PumpMigrations.migrate(db.dataSource(), "fresh");
 
     assertThat(report.schema()).isEqualTo(SchemaName.of("fresh"));
-    assertThat(report.version()).isEqualTo("1");
-    assertThat(report.migrationsApplied()).isEqualTo(1);
+    assertThat(report.version()).isEqualTo(LATEST_VERSION);
+    assertThat(report.migrationsApplied()).isEqualTo(MIGRATIONS);
     assertThat(tables(db, "fresh"))
         .containsExactlyInAnyOrder(
             "queue_message", "inbox", "outbox", "subscription", PumpMigrations.HISTORY_TABLE);
+    assertThat(views(db, "fresh"))
+        .containsExactlyInAnyOrder(
+            "audit_outbox",
+            "audit_outbox_pending",
+            "audit_outbox_failures",
+            "audit_error_queue",
+            "audit_inbox_duplicates");
   }
 
   @Test
@@ -100,6 +111,8 @@ class PumpMigrationsTest {
     // operators' list of parked rows, and the audit by causation id
     assertThat(indexes.get("outbox_parked_idx")).contains("(destination, parked_at)");
     assertThat(indexes.get("outbox_causation_idx")).contains("(causation_id)");
+    // keyed rows look for an earlier pending row of their key
+    assertThat(indexes.get("outbox_ordering_idx")).contains("(ordering_key, id)");
     // publish resolves subscribers by topic
     assertThat(indexes.get("subscription_pkey")).contains("UNIQUE").contains("(topic, queue)");
   }
@@ -114,7 +127,7 @@ class PumpMigrationsTest {
     MigrationReport second = PumpMigrations.migrate(db.dataSource(), "twice");
 
     assertThat(second.migrationsApplied()).isZero();
-    assertThat(second.version()).isEqualTo("1");
+    assertThat(second.version()).isEqualTo(LATEST_VERSION);
     assertThat(catalog(db, "twice")).isEqualTo(catalogBefore);
     assertThat(count(db, history)).isEqualTo(historyBefore);
   }
@@ -128,10 +141,10 @@ class PumpMigrationsTest {
       }
       int applied = 0;
       for (Future<MigrationReport> report : reports) {
-        assertThat(report.get().version()).isEqualTo("1");
+        assertThat(report.get().version()).isEqualTo(LATEST_VERSION);
         applied += report.get().migrationsApplied();
       }
-      assertThat(applied).isEqualTo(1);
+      assertThat(applied).isEqualTo(MIGRATIONS);
     }
   }
 
@@ -157,14 +170,16 @@ class PumpMigrationsTest {
 
     assertThat(tables(db, SchemaName.DEFAULT_SCHEMA)).contains(PumpMigrations.HISTORY_TABLE);
     assertThat(tables(db, "public")).isEmpty();
+    assertThat(views(db, "public")).isEmpty();
   }
 
   @Test
   void aValidNameThatIsAnSqlKeywordWorksBecauseSqlQuotesIt(TestDatabase db) throws SQLException {
     MigrationReport report = PumpMigrations.migrate(db.dataSource(), "user");
 
-    assertThat(report.migrationsApplied()).isEqualTo(1);
+    assertThat(report.migrationsApplied()).isEqualTo(MIGRATIONS);
     assertThat(tables(db, "user")).contains("outbox", "inbox");
+    assertThat(views(db, "user")).contains("audit_outbox");
   }
 
   @Test
@@ -190,10 +205,19 @@ class PumpMigrationsTest {
         .contains("queue_message_queue_length");
   }
 
+  /** The base tables of {@code schema}, views not included. */
   static List<String> tables(TestDatabase db, String schema) throws SQLException {
     return strings(
         db,
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = ? ORDER BY 1",
+        "SELECT table_name FROM information_schema.tables"
+            + " WHERE table_schema = ? AND table_type = 'BASE TABLE' ORDER BY 1",
+        schema);
+  }
+
+  static List<String> views(TestDatabase db, String schema) throws SQLException {
+    return strings(
+        db,
+        "SELECT table_name FROM information_schema.views WHERE table_schema = ? ORDER BY 1",
         schema);
   }
 

@@ -401,7 +401,9 @@ public final class EndpointBuilder {
     }
     routes.forEach((type, destination) ->
         nameProblem(found, "endpoint.route for " + type.getName(), destination));
+    // an endpoint without handlers only sends (e.g. from web requests): it never retries
     if (transport != null
+        && !handlers.isEmpty()
         && recoverability != null
         && recoverability.mayRetryDelayed()
         && !transport.capabilities().delayedDelivery()

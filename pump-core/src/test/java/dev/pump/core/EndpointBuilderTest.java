@@ -78,7 +78,12 @@ class EndpointBuilderTest {
         new RecordingTransport(transport)
             .claiming(new TransportCapabilities(false, false, false, 1024));
 
-    assertThatThrownBy(() -> Endpoint.builder().name("orders").transport(noDelays).build())
+    assertThatThrownBy(() ->
+            Endpoint.builder()
+                .name("orders")
+                .transport(noDelays)
+                .handler(Ping.class, (ping, context) -> {})
+                .build())
         .hasMessageContaining("delayed retries")
         .hasMessageContaining("delayedRetries(0)");
     assertThat(

@@ -140,12 +140,22 @@ class StorageSeamTest extends EndpointTestSupport {
   }
 
   @Test
+  void aSendOnlyEndpointNeedsNoDelayedDeliveryForRetriesItNeverMakes() {
+    transport.claiming(NO_DELAYS);
+
+    Endpoint web = endpoint("web").recoverability(Recoverability.defaults()).build();
+
+    assertThat(web.bufferedSender()).isNotNull();
+  }
+
+  @Test
   void withoutStorageATransportWithoutDelaysRefusesDelayedRetries() {
     transport.claiming(NO_DELAYS);
 
     assertThatThrownBy(() ->
             endpoint("nodelays")
                 .recoverability(Recoverability.builder().delayedRetries(1).build())
+                .handler(Ping.class, (ping, context) -> {})
                 .build())
         .isInstanceOf(PumpConfigurationException.class)
         .hasMessageContaining("endpoint.recoverability has delayed retries");

@@ -20,41 +20,71 @@ import org.jdbi.v3.core.Jdbi;
 /**
  * Not a test: first figures for the closing notes, on embedded PostgreSQL with durable commits and
  * pg_stat_statements. Run with {@code ./mvnw -q -pl pump-outbox-jdbc exec:java
- * -Dexec.classpathScope=test -Dexec.mainClass=dev.pump.jdbc.PathMeasurement}. The benchmarks module
- * will replace it with side-by-side ratios.
+ * -Dexec.classpathScope=test -Dexec.mainClass=dev.pump.jdbc.PathMeasurement [-Dexec.args="latency
+ * handled drain"]}. The benchmarks module will replace it with side-by-side ratios.
  */
 public final class PathMeasurement {
   private PathMeasurement() {}
 
   public static void main(String[] args) throws Exception {
+    List<String> phases = args.length == 0 ? List.of("handled", "drain", "latency") : List.of(args);
+    String url = System.getenv("PUMP_MEASURE_JDBC_URL");
+    if (url != null) {
+      // a real server, e.g. jdbc:postgresql://127.0.0.1:5432/test with pg_stat_statements loaded
+      run(
+          JdbcStorage.builder()
+              .jdbcUrl(url, System.getenv().getOrDefault("PUMP_MEASURE_JDBC_USER", "postgres"), "")
+              .schema("pump_measure")
+              .build(),
+          phases);
+      return;
+    }
     try (EmbeddedPostgres postgres =
         EmbeddedPostgres.builder()
             .setServerConfig("shared_preload_libraries", "pg_stat_statements")
             .setServerConfig("max_connections", "100")
             .start()) {
-      JdbcStorage storage =
+      run(
           JdbcStorage.builder()
               .jdbcUrl(postgres.getJdbcUrl("postgres", "postgres"), "postgres", "")
-              .build();
-      Jdbi jdbi = storage.jdbi();
-      jdbi.useHandle(h -> {
-        h.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
-        h.execute("CREATE TABLE business (message_id text NOT NULL)");
-      });
-      System.out.println(
-          "PostgreSQL "
-              + jdbi.withHandle(h -> h.createQuery("SHOW server_version").mapTo(String.class).one())
-              + ", synchronous_commit "
-              + jdbi.withHandle(
-                  h -> h.createQuery("SHOW synchronous_commit").mapTo(String.class).one())
-              + ", "
-              + Runtime.getRuntime().availableProcessors()
-              + " CPUs");
-      handledPath(storage, 5_000);
-      drain(storage, 100_000, 10);
-      latency(storage, 300);
-      storage.close();
+              .build(),
+          phases);
     }
+  }
+
+  private static void run(JdbcStorage storage, List<String> phases) throws Exception {
+    Jdbi jdbi = storage.jdbi();
+    jdbi.useHandle(h -> {
+      h.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+      h.execute("DROP TABLE IF EXISTS business");
+      h.execute("CREATE TABLE business (message_id text NOT NULL)");
+      h.execute(
+          "TRUNCATE "
+              + storage.schema().table("outbox")
+              + ", "
+              + storage.schema().table("inbox")
+              + ", "
+              + storage.schema().table("queue_message"));
+    });
+    System.out.println(
+        "PostgreSQL "
+            + jdbi.withHandle(h -> h.createQuery("SHOW server_version").mapTo(String.class).one())
+            + ", synchronous_commit "
+            + jdbi.withHandle(
+                h -> h.createQuery("SHOW synchronous_commit").mapTo(String.class).one())
+            + ", "
+            + Runtime.getRuntime().availableProcessors()
+            + " CPUs");
+    if (phases.contains("latency")) {
+      latency(storage, 300);
+    }
+    if (phases.contains("handled")) {
+      handledPath(storage, 5_000);
+    }
+    if (phases.contains("drain")) {
+      drain(storage, 100_000, 10);
+    }
+    storage.close();
   }
 
   /** One handled message: claim, inbox, one business insert, one outbox row, commit. */
@@ -113,7 +143,7 @@ public final class PathMeasurement {
         batch = new ArrayList<>();
       }
     }
-    storage.jdbi().useHandle(h -> h.execute("VACUUM ANALYZE pump.outbox"));
+    storage.jdbi().useHandle(h -> h.execute("VACUUM ANALYZE " + storage.schema().table("outbox")));
     try (PostgresTransport transport = PostgresTransport.builder().storage(storage).build()) {
       resetStatements(storage);
       OutboxDispatcher dispatcher =

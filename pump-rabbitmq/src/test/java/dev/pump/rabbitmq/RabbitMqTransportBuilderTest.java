@@ -72,7 +72,12 @@ class RabbitMqTransportBuilderTest {
       assertThat(transport.capabilities().delayedDelivery()).isFalse();
       assertThat(transport.capabilities().nativeTopics()).isTrue();
 
-      assertThatThrownBy(() -> Endpoint.builder().name("orders").transport(transport).build())
+      assertThatThrownBy(() ->
+              Endpoint.builder()
+                  .name("orders")
+                  .transport(transport)
+                  .handler(Order.class, (order, context) -> {})
+                  .build())
           .isInstanceOf(PumpConfigurationException.class)
           .hasMessageContaining("delayed");
       Endpoint endpoint =
@@ -80,8 +85,12 @@ class RabbitMqTransportBuilderTest {
               .name("orders")
               .transport(transport)
               .recoverability(Recoverability.builder().delayedRetries(0).build())
+              .handler(Order.class, (order, context) -> {})
               .build();
       assertThat(endpoint).isNotNull();
     }
   }
+
+  /** A message type of the application's own (JDK types are refused as handler types). */
+  record Order(String id) {}
 }

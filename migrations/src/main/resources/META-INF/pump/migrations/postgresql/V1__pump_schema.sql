@@ -93,6 +93,9 @@ CREATE INDEX outbox_dispatched_at_idx ON "${schema}".outbox (dispatched_at)
 -- Access path: operators list and re-queue parked rows by destination.
 CREATE INDEX outbox_parked_idx ON "${schema}".outbox (destination, parked_at)
     WHERE parked_at IS NOT NULL;
+-- Access path: keyed rows wait while an earlier row of their ordering key is pending.
+CREATE INDEX outbox_ordering_idx ON "${schema}".outbox (ordering_key, id)
+    WHERE ordering_key IS NOT NULL AND dispatched_at IS NULL AND parked_at IS NULL;
 -- Access path: audit, "what did this incoming message cause".
 CREATE INDEX outbox_causation_idx ON "${schema}".outbox (causation_id);
 

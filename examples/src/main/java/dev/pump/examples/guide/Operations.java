@@ -1,0 +1,65 @@
+package dev.pump.examples.guide;
+
+import dev.pump.core.Endpoint;
+import dev.pump.jdbc.DispatcherCounters;
+import dev.pump.jdbc.JdbcStorage;
+import dev.pump.jdbc.OutboxDispatcher;
+import dev.pump.jdbc.ParkedMessages;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The Java of docs/operations.md: monitoring and re-driving. */
+public final class Operations {
+  private static final Logger log = LoggerFactory.getLogger(Operations.class);
+
+  private Operations() {}
+
+  /** Reads what to monitor; call it from your metrics scraper. */
+  public static void report(JdbcStorage storage, OutboxDispatcher dispatcher) {
+    // docs:ops-monitor
+    for (JdbcStorage.Backlog backlog : storage.outboxBacklog()) { // one query, per destination
+      log.info(
+          "outbox {}: {} pending, {} due, oldest {}",
+          backlog.destination(),
+          backlog.pending(),
+          backlog.due(),
+          backlog.oldestAge());
+      if (backlog.oldestAge().compareTo(Duration.ofMinutes(5)) > 0) {
+        log.warn("outbox to {} is not draining", backlog.destination());
+      }
+    }
+    DispatcherCounters counters = dispatcher.counters(); // this process's dispatcher, since start
+    log.info(
+        "dispatched {} rows in {} batches ({} operations saved); {} batches failed, {} rows parked;"
+            + " failures by destination {}",
+        counters.rowsDispatched(),
+        counters.batchesSent(),
+        counters.operationsSaved(),
+        counters.batchesFailed(),
+        counters.rowsParked(),
+        counters.failuresByDestination());
+    log.info("duplicates skipped by the inbox: {}", storage.duplicatesSkipped()); // since start
+    // docs:end
+  }
+
+  /** Moves failed messages and parked rows back once the fault is fixed. */
+  public static void redrive(Endpoint shipping, JdbcStorage storage) {
+    // docs:ops-redrive
+    // messages a handler failed on, from the endpoint's error queue back to its input queue
+    boolean moved = shipping.failedMessages().retry("0193a1f4-7c1e-7b3a-9d2f-1c2b3a4d5e6f");
+    int all = shipping.failedMessages().retryAll(); // each visible message, at most once
+    // outbox rows the dispatcher gave up on (the destination was down too long)
+    ParkedMessages parked = storage.parkedMessages();
+    List<ParkedMessages.Parked> oldest = parked.list(50);
+    int requeued = parked.requeueDestination("billing"); // attempts restart, last_error stays
+    // docs:end
+    log.info(
+        "moved {}, {} retried, {} parked listed, {} re-queued",
+        moved,
+        all,
+        oldest.size(),
+        requeued);
+  }
+}

@@ -1,0 +1,160 @@
+package dev.pump.examples.shop;
+
+import dev.pump.core.Endpoint;
+import dev.pump.core.recoverability.Recoverability;
+import dev.pump.core.transport.Transport;
+import dev.pump.jdbc.JdbcContext;
+import dev.pump.jdbc.JdbcStorage;
+import dev.pump.jdbc.OutboxDispatcher;
+import java.time.Duration;
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * One instance of the shop: three endpoints and the dispatcher that relays their outbox, as one
+ * service process would run them.
+ *
+ * <pre>
+ * web ──PlaceOrder──► orders:   INSERT order, publish OrderPlaced
+ *                     billing:  on OrderPlaced, INSERT charge, reply ChargeCompleted ──► orders
+ *                     shipping: on OrderPlaced, INSERT shipment (if the city has a delivery zone)
+ *                     orders:   on ChargeCompleted, count the payment
+ * </pre>
+ *
+ * Every endpoint has the {@link JdbcStorage}: each message's business rows, its inbox row and what
+ * its handler sent commit in one transaction. The handlers are plain blocking code on virtual
+ * threads; the calls to {@link Observations} only let the example tell its story.
+ */
+final class Shop implements AutoCloseable {
+  /** Messages each endpoint handles at once; on PostgreSQL each holds a pooled connection. */
+  static final int CONCURRENCY = 4;
+
+  /** The order whose charge times out twice before the payment gateway answers. */
+  static final String FLAKY_CHARGE = "order-0013";
+
+  private final Endpoint orders;
+  private final Endpoint billing;
+  private final Endpoint shipping;
+  private final OutboxDispatcher dispatcher;
+
+  Shop(JdbcStorage storage, Transport transport, Observations seen) {
+    Recoverability recoverability =
+        Recoverability.builder()
+            .immediateRetries(2)
+            .delayedRetries(1)
+            .delayedRetryIncrement(Duration.ofMillis(500))
+            .build();
+    this.orders =
+        Endpoint.builder()
+            .name("orders")
+            .transport(transport)
+            .storage(storage)
+            .concurrency(CONCURRENCY)
+            .recoverability(recoverability)
+            .handler(
+                PlaceOrder.class,
+                (order, context) -> {
+                  Observations.Busy busy = seen.placing();
+                  try {
+                    Thread.sleep(20); // stands for a call to the pricing service
+                    JdbcContext.handle(context)
+                        .execute(
+                            "INSERT INTO shop.orders (order_id, customer, city, amount_cents)"
+                                + " VALUES (?, ?, ?, ?)",
+                            order.orderId(),
+                            order.customer(),
+                            order.city(),
+                            order.amountCents());
+                  } finally {
+                    busy.done();
+                  }
+                  context.publish(
+                      new OrderPlaced(order.orderId(), order.city(), order.amountCents()));
+                })
+            .handler(
+                ChargeCompleted.class,
+                (charged, context) ->
+                    JdbcContext.handle(context)
+                        .execute(
+                            "UPDATE shop.orders SET payments = payments + 1 WHERE order_id = ?",
+                            charged.orderId()))
+            .build();
+    this.billing =
+        Endpoint.builder()
+            .name("billing")
+            .transport(transport)
+            .storage(storage)
+            .concurrency(CONCURRENCY)
+            .recoverability(recoverability)
+            .handler(
+                OrderPlaced.class,
+                (placed, context) -> {
+                  if (placed.orderId().equals(FLAKY_CHARGE) && seen.chargeAttempt() < 3) {
+                    throw new IllegalStateException("payment gateway timed out");
+                  }
+                  JdbcContext.handle(context)
+                      .execute(
+                          "INSERT INTO shop.charge (order_id, amount_cents) VALUES (?, ?)",
+                          placed.orderId(),
+                          placed.amountCents());
+                  context.reply(new ChargeCompleted(placed.orderId(), placed.amountCents()));
+                })
+            .build();
+    this.shipping =
+        Endpoint.builder()
+            .name("shipping")
+            .transport(transport)
+            .storage(storage)
+            .concurrency(CONCURRENCY)
+            .recoverability(recoverability)
+            .handler(
+                OrderPlaced.class,
+                (placed, context) -> {
+                  Handle db = JdbcContext.handle(context);
+                  boolean delivered =
+                      db.createQuery("SELECT count(*) FROM shop.delivery_zone WHERE city = ?")
+                              .bind(0, placed.city())
+                              .mapTo(Integer.class)
+                              .one()
+                          > 0;
+                  if (!delivered) {
+                    seen.shippingFailed(context.messageId());
+                    throw new IllegalStateException("no delivery zone for " + placed.city());
+                  }
+                  db.execute(
+                      "INSERT INTO shop.shipment (order_id, city) VALUES (?, ?)",
+                      placed.orderId(),
+                      placed.city());
+                })
+            .build();
+    this.dispatcher = OutboxDispatcher.builder().storage(storage).transport(transport).build();
+  }
+
+  /** Starts the subscribers first, so no event is published before they listen. */
+  void start() {
+    billing.start();
+    shipping.start();
+    orders.start();
+    dispatcher.start();
+  }
+
+  Endpoint shipping() {
+    return shipping;
+  }
+
+  OutboxDispatcher dispatcher() {
+    return dispatcher;
+  }
+
+  /**
+   * Stops gracefully: each endpoint stops receiving, lets its in-flight messages finish and commit,
+   * and leaves the rest in its queue; then the dispatcher finishes its cycle.
+   */
+  @Override
+  public void close() {
+    for (Endpoint endpoint : List.of(orders, billing, shipping)) {
+      endpoint.stop(Duration.ofSeconds(10));
+    }
+    dispatcher.stop(Duration.ofSeconds(10));
+  }
+}

@@ -84,6 +84,9 @@ public final class PathMeasurement {
     if (phases.contains("drain")) {
       drain(storage, 100_000, 10);
     }
+    if (phases.contains("breaker")) {
+      breaker(storage, 50_000);
+    }
     storage.close();
   }
 
@@ -168,6 +171,53 @@ public final class PathMeasurement {
     }
   }
 
+  /**
+   * The circuit breaker's worth: healthy destinations drained alone, then again beside a
+   * destination that fails every send, side by side in one run.
+   */
+  static void breaker(JdbcStorage storage, int rows) throws Exception {
+    double alone = healthyRate(storage, rows, 0);
+    double besideAFailingOne = healthyRate(storage, rows, rows / 10);
+    System.out.printf(
+        "breaker: healthy destinations drain %.0f rows/s alone, %.0f rows/s beside a failing one"
+            + " (ratio %.2f)%n",
+        alone, besideAFailingOne, besideAFailingOne / alone);
+  }
+
+  private static double healthyRate(JdbcStorage storage, int rows, int failingRows)
+      throws Exception {
+    storage.jdbi().useHandle(h -> h.execute("TRUNCATE " + storage.schema().table("outbox")));
+    List<OutboxRow> batch = new ArrayList<>();
+    for (int i = 0; i < rows + failingRows; i++) {
+      String destination = i < failingRows ? "bad" : "good-" + (i % 2);
+      batch.add(
+          new OutboxRow(destination, null, "b-" + i, Map.of(), new byte[64], Duration.ZERO, null));
+    }
+    // the failing rows first: the worst case, they are claimed ahead of the healthy ones
+    storage.jdbi().useTransaction(h -> storage.outbox().insert(h, "bench", null, batch));
+    Map<String, Long> sentAt = new ConcurrentHashMap<>();
+    Transport failingBad =
+        new Timing(sentAt) {
+          @Override
+          public void send(String queue, List<OutgoingMessage> messages) {
+            if (queue.equals("bad")) {
+              throw new dev.pump.core.transport.TransportException("bad is down");
+            }
+            super.send(queue, messages);
+          }
+        };
+    OutboxDispatcher dispatcher =
+        OutboxDispatcher.builder().storage(storage).transport(failingBad).build();
+    long start = System.nanoTime();
+    dispatcher.start();
+    while (sentAt.size() < rows) {
+      Thread.sleep(10);
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    dispatcher.stop(Duration.ofSeconds(5));
+    return rows / seconds;
+  }
+
   /** Commit-to-send latency at light load: one session commit every 20 ms. */
   static void latency(JdbcStorage storage, int commits) throws Exception {
     Map<String, Long> sentAt = new ConcurrentHashMap<>();
@@ -206,7 +256,13 @@ public final class PathMeasurement {
         latencies[commits - 1] / 1e6);
   }
 
-  private record Timing(Map<String, Long> sentAt) implements Transport {
+  private static class Timing implements Transport {
+    private final Map<String, Long> sentAt;
+
+    Timing(Map<String, Long> sentAt) {
+      this.sentAt = sentAt;
+    }
+
     @Override
     public TransportCapabilities capabilities() {
       return new TransportCapabilities(false, false, true, 1 << 20);

@@ -84,6 +84,11 @@ public final class PathMeasurement {
     if (phases.contains("drain")) {
       drain(storage, 100_000, 10);
     }
+    if (phases.contains("window")) {
+      for (Duration window : List.of(Duration.ZERO, Duration.ofMillis(2), Duration.ofMillis(5))) {
+        window(storage, window);
+      }
+    }
     if (phases.contains("breaker")) {
       breaker(storage, 50_000);
     }
@@ -169,6 +174,61 @@ public final class PathMeasurement {
           dispatcher.counters().batchesSent() / (double) rows);
       printStatements(storage, rows, "per dispatched row (incl. the queue inserts)");
     }
+  }
+
+  /**
+   * Steady trickle: 8 threads committing one message each in a loop for 3 seconds; how many
+   * transport operations the dispatcher needs, with a batch window.
+   */
+  static void window(JdbcStorage storage, Duration window) throws Exception {
+    storage.jdbi().useHandle(h -> h.execute("TRUNCATE " + storage.schema().table("outbox")));
+    Map<String, Long> sentAt = new ConcurrentHashMap<>();
+    java.util.concurrent.atomic.AtomicLong operations =
+        new java.util.concurrent.atomic.AtomicLong();
+    Transport counting =
+        new Timing(sentAt) {
+          @Override
+          public void send(String queue, List<OutgoingMessage> messages) {
+            operations.incrementAndGet();
+            super.send(queue, messages);
+          }
+        };
+    OutboxDispatcher dispatcher =
+        OutboxDispatcher.builder().storage(storage).transport(counting).batchWindow(window).build();
+    dispatcher.start();
+    Endpoint web = Endpoint.builder().name("web").transport(counting).build();
+    java.util.concurrent.atomic.AtomicLong committed = new java.util.concurrent.atomic.AtomicLong();
+    long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+    List<Thread> writers = new ArrayList<>();
+    for (int t = 0; t < 8; t++) {
+      writers.add(
+          Thread.ofVirtual()
+              .start(() -> {
+                while (System.nanoTime() < end) {
+                  storage.inTransaction(
+                      web,
+                      (h, sender) -> {
+                        sender.send("steady", new Ping(1));
+                        return null;
+                      });
+                  committed.incrementAndGet();
+                }
+              }));
+    }
+    for (Thread writer : writers) {
+      writer.join();
+    }
+    while (sentAt.size() < committed.get()) {
+      Thread.sleep(10);
+    }
+    dispatcher.stop(Duration.ofSeconds(5));
+    System.out.printf(
+        "batch window %d ms: %d messages committed by 8 writers in 3 s, %d transport operations"
+            + " (%.1f messages per operation)%n",
+        window.toMillis(),
+        committed.get(),
+        operations.get(),
+        committed.get() / (double) operations.get());
   }
 
   /**

@@ -125,7 +125,7 @@ final class ClaimedMessage implements ReceivedMessage {
     } finally {
       unit.close();
     }
-    transport.wakeups().signal(queue);
+    transport.queued(queue);
     return true;
   }
 
@@ -133,11 +133,20 @@ final class ClaimedMessage implements ReceivedMessage {
   public void abandon(Duration visibilityDelay) {
     settle();
     try {
+      // the attempt's writes were undone to its savepoint; the claim's delete stays, and a copy
+      // with one more attempt goes back, invisible for the delay: one atomic commit
+      transport.queues().requeue(unit.handle(), row, visibilityDelay);
+      unit.commit();
+    } catch (RuntimeException e) {
+      // the transaction is broken (connection lost, aborted without a savepoint): roll back,
+      // which puts the row back as it was, and count the attempt separately
       rollbackQuietly();
+      recordFailedAttempt(visibilityDelay);
+      return;
     } finally {
       unit.close();
     }
-    recordFailedAttempt(visibilityDelay);
+    transport.queued(row.queue());
   }
 
   private void settle() {

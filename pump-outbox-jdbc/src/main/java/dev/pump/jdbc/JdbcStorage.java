@@ -1,3 +1,5 @@
+// Over 400 lines: the builder, the transactional session and the operator views (backlog,
+// parked rows, retention) are the public face of one object; the work is in internal packages.
 package dev.pump.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -14,8 +16,10 @@ import dev.pump.core.transport.OutgoingMessage;
 import dev.pump.jdbc.internal.inbox.InboxStore;
 import dev.pump.jdbc.internal.outbox.OutboxRows;
 import dev.pump.jdbc.internal.outbox.OutboxStore;
+import dev.pump.jdbc.internal.queue.Notifier;
 import dev.pump.jdbc.internal.queue.QueueStore;
 import dev.pump.jdbc.internal.queue.Wakeups;
+import dev.pump.jdbc.internal.sql.Channels;
 import dev.pump.jdbc.internal.sql.Transactions;
 import dev.pump.jdbc.internal.uow.InboxLink;
 import dev.pump.jdbc.internal.uow.OutboxLink;
@@ -69,6 +73,8 @@ public final class JdbcStorage implements Storage, AutoCloseable {
   private final OutboxStore outbox;
   private final QueueStore queues;
   private final Wakeups wakeups = new Wakeups();
+  private final Notifier notifier;
+  private final String outboxChannel;
   private final LongAdder duplicates = new LongAdder();
   private final Duration inboxRetention;
   private final Duration outboxRetention;
@@ -82,6 +88,8 @@ public final class JdbcStorage implements Storage, AutoCloseable {
     this.inbox = new InboxStore(schema);
     this.outbox = new OutboxStore(schema);
     this.queues = new QueueStore(schema);
+    this.notifier = new Notifier(jdbi);
+    this.outboxChannel = Channels.outbox(schema);
     this.inboxRetention = builder.inboxRetention;
     this.outboxRetention = builder.outboxRetention;
   }
@@ -183,7 +191,7 @@ public final class JdbcStorage implements Storage, AutoCloseable {
         R result = work.run(handle, sender);
         outbox.insert(handle, endpoint.name(), null, OutboxRows.of(sender.outgoing().drain()));
         handle.commit();
-        wakeups.signal(OUTBOX);
+        outboxCommitted();
         return result;
       } catch (RuntimeException | Error e) {
         rollbackQuietly(handle, e);
@@ -220,7 +228,7 @@ public final class JdbcStorage implements Storage, AutoCloseable {
         .addBefore(
             Middleware.INVOKE_HANDLERS,
             OutboxLink.NAME,
-            new OutboxLink(outbox, () -> wakeups.signal(OUTBOX)));
+            new OutboxLink(outbox, this::outboxCommitted));
   }
 
   /** Refuses an endpoint whose delayed retries outlast the inbox retention. */
@@ -250,12 +258,13 @@ public final class JdbcStorage implements Storage, AutoCloseable {
     jdbi.useTransaction(handle ->
         outbox.insert(
             handle, endpoint, null, List.of(OutboxRows.of(Destination.queue(queue), message))));
-    wakeups.signal(OUTBOX);
+    outboxCommitted();
   }
 
   /** Closes the connection pool if the storage built it from a JDBC URL. */
   @Override
   public void close() {
+    notifier.close();
     if (ownedPool != null) {
       ownedPool.close();
     }
@@ -268,6 +277,16 @@ public final class JdbcStorage implements Storage, AutoCloseable {
 
   /** Wake-up key of the outbox in {@link #wakeups()}. */
   static final String OUTBOX = "\u0000outbox";
+
+  /** Outbox rows were committed: wake this process's dispatchers now, other processes soon. */
+  void outboxCommitted() {
+    wakeups.signal(OUTBOX);
+    notifier.request(outboxChannel, "");
+  }
+
+  Notifier notifier() {
+    return notifier;
+  }
 
   Wakeups wakeups() {
     return wakeups;

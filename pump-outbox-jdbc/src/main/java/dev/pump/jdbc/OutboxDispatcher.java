@@ -1,3 +1,5 @@
+// Over 400 lines: the builder with its eleven validated, documented settings lives here, beside
+// the lifecycle it configures, as in JdbcStorage; the cycle itself is internal.DispatchCycle.
 package dev.pump.jdbc;
 
 import dev.pump.core.PumpConfigurationException;
@@ -15,9 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -125,7 +127,9 @@ public final class OutboxDispatcher implements AutoCloseable {
             new DestinationBreakers(
                 builder.circuitBreakerThreshold, builder.circuitBreakerPause, builder.clock),
             counters,
-            ThreadLocalRandom.current());
+            // used by the dispatcher thread only; seeded per dispatcher so processes do not
+            // back off in step
+            RandomGenerator.of("L64X128MixRandom"));
   }
 
   /** Returns a builder; {@link Builder#storage} and {@link Builder#transport} are required. */

@@ -77,7 +77,7 @@ public final class ParkedMessages {
             h.createUpdate(requeueSql("id = ANY(:ids::bigint[])"))
                 .bind("ids", SqlArrays.bigint(ids))
                 .execute());
-    storage.wakeups().signal(JdbcStorage.OUTBOX);
+    storage.outboxCommitted(); // re-queued rows are due now, here and in other processes
     return count;
   }
 
@@ -90,7 +90,7 @@ public final class ParkedMessages {
           }
           return update.execute();
         });
-    storage.wakeups().signal(JdbcStorage.OUTBOX);
+    storage.outboxCommitted(); // re-queued rows are due now, here and in other processes
     return count;
   }
 

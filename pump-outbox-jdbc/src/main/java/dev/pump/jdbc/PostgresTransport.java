@@ -8,6 +8,7 @@ import dev.pump.core.transport.Transport;
 import dev.pump.core.transport.TransportCapabilities;
 import dev.pump.core.transport.TransportException;
 import dev.pump.jdbc.internal.queue.NotificationListener;
+import dev.pump.jdbc.internal.queue.Notifier;
 import dev.pump.jdbc.internal.queue.QueueRow;
 import dev.pump.jdbc.internal.queue.QueueStore;
 import dev.pump.jdbc.internal.queue.Wakeups;
@@ -51,6 +52,8 @@ public final class PostgresTransport implements Transport {
   private final Duration pollInterval;
   private final long maxMessageBytes;
   private final NotificationListener listener;
+  private final Notifier notifier;
+  private final String channel;
 
   private PostgresTransport(Builder builder) {
     this.storage = builder.storage;
@@ -59,11 +62,13 @@ public final class PostgresTransport implements Transport {
     this.wakeups = storage.wakeups();
     this.pollInterval = builder.pollInterval;
     this.maxMessageBytes = builder.maxMessageBytes;
+    this.notifier = storage.notifier();
+    this.channel = Channels.queue(storage.schema());
     this.listener =
         new NotificationListener(
             DedicatedConnections.of(storage.dataSource()),
-            Channels.queue(storage.schema()),
-            wakeups::signal,
+            channel,
+            wakeups::signalIfWaited,
             wakeups::signalAll);
   }
 
@@ -115,7 +120,7 @@ public final class PostgresTransport implements Transport {
         handle.close();
         return Optional.empty();
       }
-      return Optional.of(new ClaimedMessage(row.get(), new UnitOfWork(handle, true), this));
+      return Optional.of(new ClaimedMessage(row.get(), new UnitOfWork(handle, true, jdbi), this));
     } catch (RuntimeException e) {
       closeQuietly(handle);
       throw new TransportException("receive from " + queue + " failed: " + e.getMessage(), e);
@@ -132,21 +137,22 @@ public final class PostgresTransport implements Transport {
       throw new TransportException(
           "send of " + batch.size() + " messages to " + queue + " failed: " + e.getMessage(), e);
     }
-    wakeups.signal(queue);
+    queued(queue);
   }
 
   @Override
   public void publish(List<String> topics, List<OutgoingMessage> batch) {
     topics.forEach(topic -> Names.require("topic", topic));
     checkSizes(topics.getFirst(), batch);
+    List<String> subscribers;
     try {
-      // receivers in this process and others wake on the NOTIFY the statement sends
-      jdbi.useTransaction(handle -> queues.publish(handle, topics, batch));
+      subscribers = jdbi.inTransaction(handle -> queues.publish(handle, topics, batch));
     } catch (RuntimeException e) {
       throw new TransportException(
           "publish of " + batch.size() + " messages to " + topics + " failed: " + e.getMessage(),
           e);
     }
+    subscribers.forEach(this::queued);
   }
 
   @Override
@@ -172,6 +178,12 @@ public final class PostgresTransport implements Transport {
   @Override
   public String toString() {
     return "PostgresTransport[schema " + storage.schema() + "]";
+  }
+
+  /** Messages were committed to {@code queue}: wake its receivers here now, elsewhere soon. */
+  void queued(String queue) {
+    wakeups.signal(queue);
+    notifier.request(channel, queue);
   }
 
   QueueStore queues() {

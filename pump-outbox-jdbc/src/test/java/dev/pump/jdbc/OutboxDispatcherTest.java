@@ -233,6 +233,32 @@ class OutboxDispatcherTest {
   }
 
   @Test
+  void aRowNoTransportCanTakeIsParkedAloneAndItsDestinationGoesOn() {
+    write("mixed", 3, 10);
+    write("mixed", 1, 2 * 1024 * 1024); // over the transport's 1 MiB maximum below
+    write("mixed", 3, 10);
+    storage
+        .jdbi()
+        .useHandle(h ->
+            h.execute(
+                "UPDATE pump.outbox SET headers = '{\"n\": 1}' WHERE message_id = (SELECT min(message_id) FROM pump.outbox)"));
+    transport.maxMessageBytes = 1024 * 1024;
+    start(dispatcher());
+
+    await().until(() -> transport.sentIds().size() == 5);
+    await().until(() -> count("SELECT count(*) FROM pump.outbox WHERE parked_at IS NOT NULL") == 2);
+    assertThat(
+            storage.parkedMessages().list(10).stream()
+                .map(ParkedMessages.Parked::lastError)
+                .toList())
+        .anySatisfy(e -> assertThat(e).contains("more than the transport's maximum"))
+        .anySatisfy(e -> assertThat(e).contains("unreadable headers"));
+    assertThat(
+            count("SELECT count(*) FROM pump.outbox WHERE parked_at IS NOT NULL AND attempts = 1"))
+        .isEqualTo(2);
+  }
+
+  @Test
   void aDelayedRowIsSentOnlyOnceItIsDue() {
     storage
         .jdbi()

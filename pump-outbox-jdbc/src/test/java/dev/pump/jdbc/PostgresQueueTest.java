@@ -25,10 +25,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(PostgresExtension.class)
 class PostgresQueueTest {
   static JdbcStorage storage;
+  static TestDatabase database;
   final List<AutoCloseable> running = new ArrayList<>();
 
   @BeforeAll
   static void createStorage(TestDatabase db) {
+    database = db;
     storage = JdbcStorage.builder().dataSource(db.dataSource()).build();
     storage.jdbi().useHandle(h -> h.execute("CREATE TABLE handled (message_id text NOT NULL)"));
   }
@@ -38,6 +40,20 @@ class PostgresQueueTest {
     for (AutoCloseable closeable : running.reversed()) {
       closeable.close();
     }
+  }
+
+  /**
+   * A transport of "another process": its own storage, so nothing in this JVM wakes the receiver
+   * directly and only a NOTIFY can.
+   */
+  private PostgresTransport otherProcess() {
+    JdbcStorage other =
+        JdbcStorage.builder().dataSource(database.dataSource()).migrate(false).build();
+    running.add(other);
+    PostgresTransport transport =
+        PostgresTransport.builder().storage(other).pollInterval(Duration.ofMinutes(1)).build();
+    running.add(transport);
+    return transport;
   }
 
   private PostgresTransport transport(Duration pollInterval) {
@@ -160,7 +176,7 @@ class PostgresQueueTest {
   void anIdleReceiverWakesOnANotificationFromAnotherProcessNotOnItsPoll() throws Exception {
     // a poll interval longer than the receive wait: only a NOTIFY can deliver the message in time
     PostgresTransport receiver = transport(Duration.ofMinutes(1));
-    PostgresTransport other = transport(Duration.ofMinutes(1));
+    PostgresTransport other = otherProcess();
     await().until(() -> listening() >= 2);
 
     Thread.ofVirtual()
@@ -174,7 +190,7 @@ class PostgresQueueTest {
   @Test
   void theListenConnectionComesBackAfterTheDatabaseKillsIt() throws Exception {
     PostgresTransport receiver = transport(Duration.ofMinutes(1));
-    PostgresTransport other = transport(Duration.ofMinutes(1));
+    PostgresTransport other = otherProcess();
     await().until(() -> listening() >= 2);
 
     storage

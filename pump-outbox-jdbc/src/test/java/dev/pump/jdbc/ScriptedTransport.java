@@ -29,9 +29,11 @@ final class ScriptedTransport implements Transport {
   volatile Consumer<List<String>> beforeEachBatch = ids -> {};
   volatile Consumer<List<String>> afterEachBatch = ids -> {};
 
+  volatile long maxMessageBytes = 64L * 1024 * 1024;
+
   @Override
   public TransportCapabilities capabilities() {
-    return new TransportCapabilities(false, true, true, 64L * 1024 * 1024);
+    return new TransportCapabilities(false, true, true, maxMessageBytes);
   }
 
   @Override

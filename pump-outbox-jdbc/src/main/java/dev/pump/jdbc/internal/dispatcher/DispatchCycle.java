@@ -98,6 +98,12 @@ public final class DispatchCycle {
     }
     Map<String, List<PendingRow>> groups = new LinkedHashMap<>();
     for (PendingRow row : rows) {
+      String poison = poison(row);
+      if (poison != null) {
+        // a row no transport can take must not hold its destination's other rows back
+        park(handle, row, poison);
+        continue;
+      }
       groups.computeIfAbsent(row.destinationKey(), k -> new ArrayList<>()).add(row);
     }
     List<Long> sent = new ArrayList<>(rows.size());
@@ -172,6 +178,32 @@ public final class DispatchCycle {
         error,
         parked > 0 ? ", " + parked + " rows parked after their last attempt" : "",
         opened ? "; destination paused by its circuit breaker" : "");
+  }
+
+  /** Why no transport will ever take {@code row}, or null if it looks sendable. */
+  private String poison(PendingRow row) {
+    long max = transport.capabilities().maxMessageBytes();
+    if (row.body().length > max) {
+      return "message "
+          + row.messageId()
+          + " is "
+          + row.body().length
+          + " bytes, more than the transport's maximum of "
+          + max;
+    }
+    try {
+      HeadersJson.read(row.headersJson());
+      return null;
+    } catch (IllegalArgumentException e) {
+      return "message " + row.messageId() + " has unreadable headers: " + e.getMessage();
+    }
+  }
+
+  private void park(Handle handle, PendingRow row, String reason) {
+    outbox.markFailed(handle, new long[] {row.id()}, new long[] {0}, reason, 1);
+    counters.rowsParked.increment();
+    log.error(
+        "Parked outbox row {} to {} without sending it: {}", row.id(), row.destination(), reason);
   }
 
   /** Exponential back-off from the attempt number, capped, with +/- jitter. */

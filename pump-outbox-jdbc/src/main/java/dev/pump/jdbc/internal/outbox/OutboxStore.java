@@ -1,6 +1,5 @@
 package dev.pump.jdbc.internal.outbox;
 
-import dev.pump.jdbc.internal.sql.Channels;
 import dev.pump.jdbc.internal.sql.HeadersJson;
 import dev.pump.jdbc.internal.sql.SqlArrays;
 import dev.pump.migrations.SchemaName;
@@ -13,17 +12,14 @@ import org.jdbi.v3.core.Handle;
  */
 public final class OutboxStore {
   private final String insert;
-  private final String channel;
   private final String claim;
   private final String markDispatched;
   private final String markFailed;
 
   /** Builds the statements for {@code schema} once. */
   public OutboxStore(SchemaName schema) {
-    this.channel = Channels.outbox(schema);
-    // the NOTIFY rides in the same statement; PostgreSQL sends it once per transaction, on commit
     this.insert =
-        "WITH inserted AS (INSERT INTO "
+        "INSERT INTO "
             + schema.table("outbox")
             + " (endpoint, causation_id, kind, destination, topics, message_id, headers, body,"
             + " due_at, ordering_key)"
@@ -34,9 +30,7 @@ public final class OutboxStore {
             + " FROM unnest(:kinds::text[], :destinations::text[], :topics::text[],"
             + " :messageIds::text[], :headers::text[], :bodies::bytea[], :delays::bigint[],"
             + " :orderingKeys::text[])"
-            + " AS m(kind, destination, topics, message_id, headers, body, delay_ms, ordering_key)"
-            + " RETURNING 1)"
-            + " SELECT (SELECT count(*) FROM inserted), pg_notify(:channel, '')";
+            + " AS m(kind, destination, topics, message_id, headers, body, delay_ms, ordering_key)";
     String table = schema.table("outbox");
     this.claim =
         "SELECT id, destination, topics, message_id, headers::text AS headers, body, attempts,"
@@ -156,8 +150,7 @@ public final class OutboxStore {
       orderingKeys[i] = row.orderingKey();
     }
     return handle
-        .createQuery(insert)
-        .bind("channel", channel)
+        .createUpdate(insert)
         .bind("endpoint", endpoint)
         .bind("causationId", causationId)
         .bind("kinds", SqlArrays.text(kinds))
@@ -168,7 +161,6 @@ public final class OutboxStore {
         .bind("bodies", SqlArrays.bytea(bodies))
         .bind("delays", SqlArrays.bigint(delays))
         .bind("orderingKeys", SqlArrays.text(orderingKeys))
-        .mapTo(Integer.class)
-        .one();
+        .execute();
   }
 }

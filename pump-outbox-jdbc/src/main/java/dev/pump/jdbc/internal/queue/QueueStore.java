@@ -1,7 +1,6 @@
 package dev.pump.jdbc.internal.queue;
 
 import dev.pump.core.transport.OutgoingMessage;
-import dev.pump.jdbc.internal.sql.Channels;
 import dev.pump.jdbc.internal.sql.HeadersJson;
 import dev.pump.jdbc.internal.sql.SqlArrays;
 import dev.pump.migrations.SchemaName;
@@ -15,17 +14,16 @@ import org.jdbi.v3.core.Handle;
  * The SQL of the PostgreSQL queue transport. Every method runs on the caller's handle, inside the
  * caller's transaction; each is one statement. Thread-safe.
  *
- * <p>Wake-ups ride along: sending to a queue calls {@code pg_notify(channel, queue)} in the same
- * statement. PostgreSQL folds identical notifications of one transaction into one and delivers them
- * only on commit, so a transaction that sends 10,000 messages to one queue wakes its receivers
- * once, and a rolled-back one not at all.
+ * <p>Nothing here notifies: a NOTIFY inside a transaction serialises commits database-wide, so the
+ * transport wakes receivers after commit (in-process at once, other processes through {@link
+ * Notifier}).
  */
 public final class QueueStore {
-  private final String channel;
   private final String send;
   private final String publish;
   private final String claim;
   private final String failedAttempt;
+  private final String requeue;
   private final String subscribe;
   private final String unsubscribe;
   private final String subscribers;
@@ -34,7 +32,6 @@ public final class QueueStore {
   public QueueStore(SchemaName schema) {
     String messages = schema.table("queue_message");
     String subscriptions = schema.table("subscription");
-    this.channel = Channels.queue(schema);
     String batch =
         " unnest(:messageIds::text[], :headers::text[], :bodies::bytea[], :delays::bigint[])"
             + " AS m(message_id, headers, body, delay_ms)";
@@ -50,7 +47,7 @@ public final class QueueStore {
             + " FROM"
             + batch
             + " RETURNING 1)"
-            + " SELECT (SELECT count(*) FROM sent), pg_notify(:channel, :queue)";
+            + " SELECT count(*) FROM sent";
     this.publish =
         "WITH subscriber AS (SELECT DISTINCT queue FROM "
             + subscriptions
@@ -63,8 +60,8 @@ public final class QueueStore {
             + " FROM subscriber s CROSS JOIN"
             + batch
             + " RETURNING 1)"
-            + " SELECT (SELECT count(*) FROM sent),"
-            + " (SELECT count(pg_notify(:channel, queue)) FROM subscriber)";
+            // the subscriber queues, to wake their receivers after commit
+            + " SELECT coalesce(array_agg(queue), '{}') FROM subscriber WHERE EXISTS (SELECT 1 FROM sent)";
     // Claim-and-delete in one statement: the row is gone if the transaction commits (the message
     // is acknowledged) and back, untouched, if it rolls back or the process dies.
     this.claim =
@@ -81,6 +78,12 @@ public final class QueueStore {
             + messages
             + " SET attempts = attempts + 1, visible_at = now() + :delayMs * interval '1 millisecond'"
             + " WHERE id = :id";
+    this.requeue =
+        "INSERT INTO "
+            + messages
+            + " (queue, message_id, headers, body, enqueued_at, visible_at, attempts)"
+            + " VALUES (:queue, :messageId, :headers::jsonb, :body, :enqueuedAt,"
+            + " now() + :delayMs * interval '1 millisecond', :attempts)";
     this.subscribe =
         "INSERT INTO "
             + subscriptions
@@ -92,19 +95,13 @@ public final class QueueStore {
             + " WHERE topic = ANY(:topics::text[]) ORDER BY queue";
   }
 
-  /** The LISTEN/NOTIFY channel of this schema's queues; notifications carry the queue name. */
-  public String channel() {
-    return channel;
-  }
-
-  /** Inserts {@code batch} into {@code queue} and notifies its receivers on commit. */
+  /** Inserts {@code batch} into {@code queue}; the caller wakes receivers after commit. */
   public int send(Handle handle, String queue, List<OutgoingMessage> batch) {
     if (batch.isEmpty()) {
       return 0;
     }
     return bindBatch(handle.createQuery(send), batch)
         .bind("queue", queue)
-        .bind("channel", channel)
         .mapTo(Integer.class)
         .one();
   }
@@ -112,17 +109,19 @@ public final class QueueStore {
   /**
    * Inserts {@code batch} once into every queue subscribed to any of {@code topics}.
    *
-   * @return the number of rows inserted (messages times subscriber queues)
+   * @return the subscriber queues that received it (empty when nobody subscribed)
    */
-  public int publish(Handle handle, List<String> topics, List<OutgoingMessage> batch) {
+  public List<String> publish(Handle handle, List<String> topics, List<OutgoingMessage> batch) {
     if (batch.isEmpty()) {
-      return 0;
+      return List.of();
     }
-    return bindBatch(handle.createQuery(publish), batch)
-        .bind("topics", SqlArrays.text(topics.toArray(String[]::new)))
-        .bind("channel", channel)
-        .mapTo(Integer.class)
-        .one();
+    String[] queues =
+        bindBatch(handle.createQuery(publish), batch)
+            .bind("topics", SqlArrays.text(topics.toArray(String[]::new)))
+            .mapTo(String[].class)
+            .findOne()
+            .orElse(new String[0]);
+    return List.of(queues);
   }
 
   /** Claims (and deletes, until rollback) the next visible message of {@code queue}. */
@@ -151,6 +150,24 @@ public final class QueueStore {
         .createUpdate(failedAttempt)
         .bind("id", id)
         .bind("delayMs", visibilityDelay.toMillis())
+        .execute();
+  }
+
+  /**
+   * Puts a claimed (deleted) message back in its queue within the claim's transaction, with one
+   * more failed attempt and visible after {@code visibilityDelay}: once committed, nobody can see
+   * it earlier or with a stale attempt count.
+   */
+  public void requeue(Handle handle, QueueRow row, Duration visibilityDelay) {
+    handle
+        .createUpdate(requeue)
+        .bind("queue", row.queue())
+        .bind("messageId", row.messageId())
+        .bind("headers", row.headersJson())
+        .bind("body", row.body())
+        .bind("enqueuedAt", row.enqueuedAt().atOffset(java.time.ZoneOffset.UTC))
+        .bind("delayMs", visibilityDelay.toMillis())
+        .bind("attempts", row.attempts() + 1)
         .execute();
   }
 

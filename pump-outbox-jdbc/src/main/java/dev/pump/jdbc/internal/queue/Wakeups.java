@@ -26,6 +26,17 @@ public final class Wakeups {
   }
 
   /**
+   * Wakes the receivers of {@code queue} if anyone here ever waited for it; notifications for
+   * queues this process does not receive from leave no trace.
+   */
+  public void signalIfWaited(String queue) {
+    Signal signal = signals.get(queue);
+    if (signal != null) {
+      signal.fire();
+    }
+  }
+
+  /**
    * Wakes every receiver of every queue (after a reconnect, notifications may have been missed).
    */
   public void signalAll() {

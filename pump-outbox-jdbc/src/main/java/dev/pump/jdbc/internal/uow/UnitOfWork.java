@@ -23,6 +23,7 @@ public final class UnitOfWork {
 
   private final Handle handle;
   private final boolean claimed;
+  private final Object owner;
   private final List<Runnable> afterCommit = new ArrayList<>();
   private volatile boolean open = true;
 
@@ -30,10 +31,17 @@ public final class UnitOfWork {
    * Wraps a handle whose transaction has begun.
    *
    * @param claimed whether a transport claimed a message in it, so attempts need savepoints
+   * @param owner the storage (its Jdbi) whose database the transaction is on
    */
-  public UnitOfWork(Handle handle, boolean claimed) {
+  public UnitOfWork(Handle handle, boolean claimed, Object owner) {
     this.handle = handle;
     this.claimed = claimed;
+    this.owner = owner;
+  }
+
+  /** Whether this transaction is on {@code storage}'s database, so its links may join it. */
+  public boolean belongsTo(Object storage) {
+    return owner == storage;
   }
 
   /** The open handle, for business writes and Pump's rows. */

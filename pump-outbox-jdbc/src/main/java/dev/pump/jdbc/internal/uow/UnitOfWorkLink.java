@@ -30,18 +30,23 @@ public final class UnitOfWorkLink implements Middleware {
   @Override
   public void invoke(PipelineContext context, Next next) throws Exception {
     UnitOfWork joined = context.attributes().get(UnitOfWork.KEY).orElse(null);
-    if (joined != null && joined.claimed()) {
+    // join a transport's claim only on the same database; another storage's claim is not ours
+    if (joined != null && joined.claimed() && joined.belongsTo(jdbi)) {
       joined.beginAttempt();
       try {
         next.proceed();
       } catch (Throwable failure) {
-        joined.undoAttempt();
+        try {
+          joined.undoAttempt();
+        } catch (RuntimeException undo) {
+          failure.addSuppressed(undo); // the handler's failure is what recoverability must see
+        }
         throw failure;
       }
       return;
     }
     Handle handle = jdbi.open();
-    UnitOfWork own = new UnitOfWork(handle, false);
+    UnitOfWork own = new UnitOfWork(handle, false, jdbi);
     try {
       Transactions.begin(handle, isolation);
       context.attributes().put(UnitOfWork.KEY, own);

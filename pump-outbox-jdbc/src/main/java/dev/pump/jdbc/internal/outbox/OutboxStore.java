@@ -13,6 +13,7 @@ import org.jdbi.v3.core.Handle;
 public final class OutboxStore {
   private final String insert;
   private final String claim;
+  private final String lockKeys;
   private final String markDispatched;
   private final String markFailed;
 
@@ -39,17 +40,26 @@ public final class OutboxStore {
             + table
             + " AS o WHERE dispatched_at IS NULL AND parked_at IS NULL AND due_at <= now()"
             + " AND NOT (destination = ANY(:paused::text[]))"
-            // Keyed rows: one dispatcher per key at a time (a transaction-scoped advisory lock),
-            // and a row only if every earlier pending row of its key sorts before it in this
-            // claim (so it is claimed too, and sent first): an earlier row waiting out a retry
-            // back-off, or due later, holds the rest of its key back.
-            + " AND (ordering_key IS NULL OR (pg_try_advisory_xact_lock("
-            + lockSpace(schema)
-            + ", hashtext(ordering_key)) AND NOT EXISTS (SELECT 1 FROM "
+            // Keyed rows: only keys this transaction holds (see lockKeys), and a row only if every
+            // earlier pending row of its key sorts before it in this claim (so it is claimed too,
+            // and sent first): an earlier row waiting out a retry back-off holds its key back.
+            + " AND (ordering_key IS NULL OR (ordering_key = ANY(:keys::text[]) AND NOT EXISTS ("
+            + "SELECT 1 FROM "
             + table
             + " AS e WHERE e.ordering_key = o.ordering_key AND e.id < o.id"
             + " AND e.dispatched_at IS NULL AND e.parked_at IS NULL AND e.due_at > o.due_at)))"
             + " ORDER BY due_at, id LIMIT :limit FOR UPDATE SKIP LOCKED";
+    // One dispatcher per key at a time: transaction-scoped advisory locks on the keys among the
+    // rows the claim would look at. Taken in a statement of their own, so that the claim's
+    // snapshot, taken after, sees everything the key's previous holder committed.
+    this.lockKeys =
+        "SELECT k FROM (SELECT DISTINCT ordering_key AS k FROM (SELECT ordering_key FROM "
+            + table
+            + " WHERE dispatched_at IS NULL AND parked_at IS NULL AND due_at <= now()"
+            + " ORDER BY due_at, id LIMIT :limit) AS candidates WHERE ordering_key IS NOT NULL) AS keys"
+            + " WHERE pg_try_advisory_xact_lock("
+            + lockSpace(schema)
+            + ", hashtext(k))";
     this.markDispatched =
         "UPDATE " + table + " SET dispatched_at = now() WHERE id = ANY(:ids::bigint[])";
     this.markFailed =
@@ -63,13 +73,22 @@ public final class OutboxStore {
 
   /**
    * Claims up to {@code limit} due pending rows, oldest first, locking them for the caller's
-   * transaction; rows locked by another dispatcher are skipped, and rows of {@code paused}
-   * destinations are left alone.
+   * transaction (which must be READ COMMITTED, so that each statement sees the latest commits);
+   * rows locked by another dispatcher are skipped, and rows of {@code paused} destinations are left
+   * alone. Two statements: the ordering keys' locks, then the claim.
    */
   public List<PendingRow> claim(Handle handle, int limit, List<String> paused) {
+    String[] keys =
+        handle
+            .createQuery(lockKeys)
+            .bind("limit", limit)
+            .mapTo(String.class)
+            .list()
+            .toArray(String[]::new);
     return handle
         .createQuery(claim)
         .bind("limit", limit)
+        .bind("keys", SqlArrays.text(keys))
         .bind("paused", SqlArrays.text(paused.toArray(String[]::new)))
         .map((rs, ctx) -> {
           java.sql.Array topics = rs.getArray("topics");

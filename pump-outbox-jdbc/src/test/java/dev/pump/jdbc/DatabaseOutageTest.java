@@ -14,6 +14,10 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -30,6 +34,9 @@ class DatabaseOutageTest {
     JdbcStorage storage = JdbcStorage.builder().dataSource(db.dataSource()).build();
     storage.jdbi().useHandle(h -> h.execute("CREATE TABLE handled (message_id text NOT NULL)"));
     int messages = 2_000;
+    AtomicInteger blocked = new AtomicInteger();
+    AtomicInteger attempts = new AtomicInteger();
+    AtomicReference<CountDownLatch> gate = new AtomicReference<>(new CountDownLatch(0));
     try (PostgresTransport transport = PostgresTransport.builder().storage(storage).build()) {
       List<OutgoingMessage> batch = new ArrayList<>();
       for (int i = 0; i < messages; i++) {
@@ -48,9 +55,17 @@ class DatabaseOutageTest {
                   Recoverability.builder().delayedRetries(0).immediateRetries(50).build())
               .handler(
                   Ping.class,
-                  (ping, context) ->
-                      JdbcContext.handle(context)
-                          .execute("INSERT INTO handled VALUES (?)", context.messageId()))
+                  (ping, context) -> {
+                    attempts.incrementAndGet();
+                    JdbcContext.handle(context)
+                        .execute("INSERT INTO handled VALUES (?)", context.messageId());
+                    // hold the transaction open until the kill, so it is cut mid-flight
+                    CountDownLatch current = gate.get();
+                    if (current.getCount() > 0) {
+                      blocked.incrementAndGet();
+                      current.await(30, TimeUnit.SECONDS);
+                    }
+                  })
               .build();
       endpoint.start();
       try {
@@ -70,6 +85,8 @@ class DatabaseOutageTest {
       }
     }
     assertThat(handled(db)).isEqualTo(messages);
+    // killed transactions were rolled back and their messages handled again
+    assertThat(attempts.get()).isGreaterThan(messages);
     assertThat(query(db, "SELECT count(DISTINCT message_id) FROM handled")).isEqualTo(messages);
     assertThat(query(db, "SELECT count(*) FROM pump.inbox")).isEqualTo(messages);
     assertThat(query(db, "SELECT count(*) FROM pump.queue_message WHERE queue = 'error'")).isZero();

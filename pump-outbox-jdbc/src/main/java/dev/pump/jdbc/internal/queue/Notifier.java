@@ -70,6 +70,9 @@ public final class Notifier implements AutoCloseable {
         return;
       }
       synchronized (this) {
+        if (closed) {
+          return;
+        }
         batch = List.copyOf(pending);
         pending.clear();
       }
@@ -96,10 +99,24 @@ public final class Notifier implements AutoCloseable {
     }
   }
 
-  /** Stops the thread; requests not yet sent are dropped (pollers find their rows). */
+  /**
+   * Stops the thread, waiting up to a second for a notification in flight so that the pool can be
+   * closed right after; requests not yet sent are dropped (pollers find their rows).
+   */
   @Override
-  public synchronized void close() {
-    closed = true;
-    notifyAll();
+  public void close() {
+    Thread running;
+    synchronized (this) {
+      closed = true;
+      notifyAll();
+      running = thread;
+    }
+    if (running != null) {
+      try {
+        running.join(java.time.Duration.ofSeconds(1));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 }

@@ -1,0 +1,29 @@
+package dev.pump.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Scenario 1, fast: separate endpoint and dispatcher processes are SIGKILLed and crash themselves
+ * at chosen points while 1,500 inputs (10% sent twice) flow through; the books stay clean.
+ */
+class CrashLoopTest {
+  static FaultDatabase server = TestServer.shared();
+
+  @Test
+  void killedProcessesLoseNothingAndHandleNothingTwice() throws Exception {
+    Outcome outcome =
+        CrashLoop.run(
+            server,
+            "crashloop",
+            new CrashLoop.Settings(1_500, 0.1, 4, 3, 1, 1, 100, 20261121L, Duration.ofMinutes(2)),
+            TestServer.logs());
+    System.out.println(outcome.line());
+    assertThat(outcome.clean()).as(outcome.line()).isTrue();
+    assertThat(outcome.verdict().count("inputs")).isEqualTo(1_500);
+    assertThat(outcome.verdict().count("copies")).isGreaterThan(1_500);
+    assertThat((Integer) outcome.facts().get("kills")).isEqualTo(4);
+  }
+}

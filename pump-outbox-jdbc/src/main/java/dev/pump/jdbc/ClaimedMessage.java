@@ -73,7 +73,12 @@ final class ClaimedMessage implements ReceivedMessage {
 
   @Override
   public int deliveryCount() {
-    return row.attempts() + 1;
+    return row.attempts(); // counted, and committed, when the message was received
+  }
+
+  /** The database backend holding the claim, so tests can cut it as a crash would. */
+  int backendPid() {
+    return unit.handle().createQuery("SELECT pg_backend_pid()").mapTo(Integer.class).one();
   }
 
   /**
@@ -134,12 +139,12 @@ final class ClaimedMessage implements ReceivedMessage {
     settle();
     try {
       // the attempt's writes were undone to its savepoint; the claim's delete stays, and a copy
-      // with one more attempt goes back, invisible for the delay: one atomic commit
+      // with its delivery count goes back, invisible for the delay: one atomic commit
       transport.queues().requeue(unit.handle(), row, visibilityDelay);
       unit.commit();
     } catch (RuntimeException e) {
       // the transaction is broken (connection lost, aborted without a savepoint): roll back,
-      // which puts the row back as it was, and count the attempt separately
+      // which puts the row back with its count, and hide it for the delay separately
       rollbackQuietly();
       recordFailedAttempt(visibilityDelay);
       return;
@@ -163,7 +168,7 @@ final class ClaimedMessage implements ReceivedMessage {
     }
   }
 
-  /** Counts the attempt so it survives a restart; the row is back in its queue either way. */
+  /** Hides the row for the delay; it is back in its queue, with its count, either way. */
   private void recordFailedAttempt(Duration visibilityDelay) {
     try {
       transport

@@ -42,6 +42,12 @@ public final class PostgresTransport implements Transport {
   /** How often idle receivers look for messages without a notification: 200 ms. */
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(200);
 
+  /**
+   * How long a message stays hidden once its delivery is counted, before the claim's row lock takes
+   * over; also how soon a message held by a process that died is delivered again: 1 second.
+   */
+  public static final Duration DEFAULT_DELIVERY_LEASE = Duration.ofSeconds(1);
+
   /** The largest message body accepted: 64 MiB. */
   public static final long DEFAULT_MAX_MESSAGE_BYTES = 64L * 1024 * 1024;
 
@@ -51,6 +57,7 @@ public final class PostgresTransport implements Transport {
   private final Wakeups wakeups;
   private final Duration pollInterval;
   private final long maxMessageBytes;
+  private final Duration deliveryLease;
   private final NotificationListener listener;
   private final Notifier notifier;
   private final String channel;
@@ -62,6 +69,7 @@ public final class PostgresTransport implements Transport {
     this.wakeups = storage.wakeups();
     this.pollInterval = builder.pollInterval;
     this.maxMessageBytes = builder.maxMessageBytes;
+    this.deliveryLease = builder.deliveryLease;
     this.notifier = storage.notifier();
     this.channel = Channels.queue(storage.schema());
     this.listener =
@@ -113,10 +121,15 @@ public final class PostgresTransport implements Transport {
       throw new TransportException("cannot connect to PostgreSQL to receive from " + queue, e);
     }
     try {
+      Optional<Long> counted = queues.countDelivery(handle, queue, deliveryLease);
+      if (counted.isEmpty()) {
+        handle.close();
+        return Optional.empty();
+      }
       Transactions.begin(handle, storage.isolation());
-      Optional<QueueRow> row = queues.claim(handle, queue);
+      Optional<QueueRow> row = queues.claim(handle, counted.get());
       if (row.isEmpty()) {
-        handle.rollback();
+        handle.rollback(); // taken by another receiver after the lease: not ours
         handle.close();
         return Optional.empty();
       }
@@ -227,8 +240,19 @@ public final class PostgresTransport implements Transport {
     private JdbcStorage storage;
     private Duration pollInterval = DEFAULT_POLL_INTERVAL;
     private long maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
+    private Duration deliveryLease = DEFAULT_DELIVERY_LEASE;
 
     private Builder() {}
+
+    /**
+     * How soon a message held by a process that died is delivered again (its delivery was counted
+     * when it was received, so a message that kills its process reaches {@code maxDeliveries} and
+     * is parked). Default 1 second; 100 ms to 1 hour.
+     */
+    public Builder deliveryLease(Duration deliveryLease) {
+      this.deliveryLease = deliveryLease;
+      return this;
+    }
 
     /** The storage whose schema holds the queues. Required. */
     public Builder storage(JdbcStorage storage) {
@@ -268,6 +292,13 @@ public final class PostgresTransport implements Transport {
         problems
             .append("; transport.pollInterval must be between 10 ms and 1 minute, was ")
             .append(pollInterval);
+      }
+      if (deliveryLease == null
+          || deliveryLease.compareTo(Duration.ofMillis(100)) < 0
+          || deliveryLease.compareTo(Duration.ofHours(1)) > 0) {
+        problems
+            .append("; transport.deliveryLease must be between 100 ms and 1 hour, was ")
+            .append(deliveryLease);
       }
       if (maxMessageBytes < 1024 || maxMessageBytes > 1024L * 1024 * 1024) {
         problems

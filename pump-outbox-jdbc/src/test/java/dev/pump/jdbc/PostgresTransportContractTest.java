@@ -1,5 +1,6 @@
 package dev.pump.jdbc;
 
+import dev.pump.core.transport.ReceivedMessage;
 import dev.pump.core.transport.Transport;
 import dev.pump.core.transport.TransportContractTest;
 import dev.pump.testkit.PostgresExtension;
@@ -25,6 +26,19 @@ class PostgresTransportContractTest extends TransportContractTest {
         .pollInterval(Duration.ofMillis(50))
         .maxMessageBytes(2 * 1024 * 1024)
         .build();
+  }
+
+  /** Cuts the claim's database connection, as a dying process would. */
+  @Override
+  protected void loseReceiver(ReceivedMessage received) {
+    int pid = ((ClaimedMessage) received).backendPid();
+    storage
+        .jdbi()
+        .useHandle(h ->
+            h.createQuery("SELECT pg_terminate_backend(?)")
+                .bind(0, pid)
+                .mapTo(Boolean.class)
+                .one());
   }
 
   @Override

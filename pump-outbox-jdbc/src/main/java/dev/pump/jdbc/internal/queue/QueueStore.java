@@ -22,6 +22,7 @@ public final class QueueStore {
   private final String send;
   private final String publish;
   private final String claim;
+  private final String countDelivery;
   private final String failedAttempt;
   private final String requeue;
   private final String subscribe;
@@ -62,21 +63,30 @@ public final class QueueStore {
             + " RETURNING 1)"
             // the subscriber queues, to wake their receivers after commit
             + " SELECT coalesce(array_agg(queue), '{}') FROM subscriber WHERE EXISTS (SELECT 1 FROM sent)";
-    // Claim-and-delete in one statement: the row is gone if the transaction commits (the message
-    // is acknowledged) and back, untouched, if it rolls back or the process dies.
-    this.claim =
-        "DELETE FROM "
+    // A delivery is counted, and the row hidden for a short lease, in a statement committed on
+    // its own: a process that dies while handling the message leaves the count behind (so
+    // maxDeliveries can stop a message that kills its process), and the row comes back when the
+    // lease ends. The claim proper then deletes the row inside the handler's transaction: gone if
+    // that commits, back (with its count) if it rolls back; its row lock keeps others off it.
+    this.countDelivery =
+        "UPDATE "
             + messages
+            + " SET attempts = attempts + 1, visible_at = now() + :leaseMs * interval '1 millisecond'"
             + " WHERE id = (SELECT id FROM "
             + messages
             + " WHERE queue = :queue AND visible_at <= now() ORDER BY visible_at, id"
             + " LIMIT 1 FOR UPDATE SKIP LOCKED)"
+            + " RETURNING id";
+    this.claim =
+        "DELETE FROM "
+            + messages
+            + " WHERE id = :id"
             + " RETURNING id, queue, message_id, headers::text AS headers, body, attempts,"
             + " enqueued_at";
     this.failedAttempt =
         "UPDATE "
             + messages
-            + " SET attempts = attempts + 1, visible_at = now() + :delayMs * interval '1 millisecond'"
+            + " SET visible_at = now() + :delayMs * interval '1 millisecond'"
             + " WHERE id = :id";
     this.requeue =
         "INSERT INTO "
@@ -124,11 +134,26 @@ public final class QueueStore {
     return List.of(queues);
   }
 
-  /** Claims (and deletes, until rollback) the next visible message of {@code queue}. */
-  public Optional<QueueRow> claim(Handle handle, String queue) {
+  /**
+   * Counts a delivery of the next visible message of {@code queue} and hides it for {@code lease};
+   * run it outside a transaction, so the count is committed at once.
+   *
+   * @return the row's id, or empty if the queue has no visible message
+   */
+  public Optional<Long> countDelivery(Handle handle, String queue, Duration lease) {
+    return handle
+        .createQuery(countDelivery)
+        .bind("queue", queue)
+        .bind("leaseMs", lease.toMillis())
+        .mapTo(Long.class)
+        .findOne();
+  }
+
+  /** Claims (and deletes, until rollback) the row {@code id}, counted by {@link #countDelivery}. */
+  public Optional<QueueRow> claim(Handle handle, long id) {
     return handle
         .createQuery(claim)
-        .bind("queue", queue)
+        .bind("id", id)
         .map((rs, ctx) ->
             new QueueRow(
                 rs.getLong("id"),
@@ -142,8 +167,8 @@ public final class QueueStore {
   }
 
   /**
-   * Counts a failed attempt of a message whose claim was rolled back, and hides it for {@code
-   * visibilityDelay}. Runs in its own (usually auto-commit) transaction so the count survives.
+   * Hides a message whose claim was rolled back for {@code visibilityDelay} (its delivery was
+   * counted when it was claimed). Runs in its own, auto-commit transaction.
    */
   public void recordFailedAttempt(Handle handle, long id, Duration visibilityDelay) {
     handle
@@ -154,9 +179,9 @@ public final class QueueStore {
   }
 
   /**
-   * Puts a claimed (deleted) message back in its queue within the claim's transaction, with one
-   * more failed attempt and visible after {@code visibilityDelay}: once committed, nobody can see
-   * it earlier or with a stale attempt count.
+   * Puts a claimed (deleted) message back in its queue within the claim's transaction, with its
+   * delivery count and visible after {@code visibilityDelay}: once committed, nobody can see it
+   * earlier.
    */
   public void requeue(Handle handle, QueueRow row, Duration visibilityDelay) {
     handle
@@ -167,7 +192,7 @@ public final class QueueStore {
         .bind("body", row.body())
         .bind("enqueuedAt", row.enqueuedAt().atOffset(java.time.ZoneOffset.UTC))
         .bind("delayMs", visibilityDelay.toMillis())
-        .bind("attempts", row.attempts() + 1)
+        .bind("attempts", row.attempts())
         .execute();
   }
 

@@ -123,7 +123,7 @@ final class ClaimedMessage implements ReceivedMessage {
       unit.commit();
     } catch (RuntimeException e) {
       rollbackQuietly();
-      recordFailedAttempt(Duration.ZERO);
+      hideFor(Duration.ZERO);
       throw new TransportException(
           "moving message " + row.messageId() + " from " + row.queue() + " to " + queue + " failed",
           e);
@@ -146,7 +146,7 @@ final class ClaimedMessage implements ReceivedMessage {
       // the transaction is broken (connection lost, aborted without a savepoint): roll back,
       // which puts the row back with its count, and hide it for the delay separately
       rollbackQuietly();
-      recordFailedAttempt(visibilityDelay);
+      hideFor(visibilityDelay);
       return;
     } finally {
       unit.close();
@@ -169,11 +169,9 @@ final class ClaimedMessage implements ReceivedMessage {
   }
 
   /** Hides the row for the delay; it is back in its queue, with its count, either way. */
-  private void recordFailedAttempt(Duration visibilityDelay) {
+  private void hideFor(Duration visibilityDelay) {
     try {
-      transport
-          .jdbi()
-          .useHandle(h -> transport.queues().recordFailedAttempt(h, row.id(), visibilityDelay));
+      transport.jdbi().useHandle(h -> transport.queues().hideFor(h, row.id(), visibilityDelay));
     } catch (RuntimeException e) {
       log.warn(
           "could not count the failed attempt of message {} in {}; it is back in its queue",

@@ -96,9 +96,10 @@ public final class DispatchCycle {
     if (rows.isEmpty()) {
       return 0;
     }
+    long maxMessageBytes = transport.capabilities().maxMessageBytes(); // once per cycle
     Map<String, List<PendingRow>> groups = new LinkedHashMap<>();
     for (PendingRow row : rows) {
-      String poison = poison(row);
+      String poison = poison(row, maxMessageBytes);
       if (poison != null) {
         // a row no transport can take must not hold its destination's other rows back
         park(handle, row, poison);
@@ -181,8 +182,7 @@ public final class DispatchCycle {
   }
 
   /** Why no transport will ever take {@code row}, or null if it looks sendable. */
-  private String poison(PendingRow row) {
-    long max = transport.capabilities().maxMessageBytes();
+  private static String poison(PendingRow row, long max) {
     if (row.body().length > max) {
       return "message "
           + row.messageId()

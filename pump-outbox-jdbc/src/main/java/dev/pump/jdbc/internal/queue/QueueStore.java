@@ -23,7 +23,7 @@ public final class QueueStore {
   private final String publish;
   private final String claim;
   private final String countDelivery;
-  private final String failedAttempt;
+  private final String hide;
   private final String requeue;
   private final String subscribe;
   private final String unsubscribe;
@@ -83,7 +83,7 @@ public final class QueueStore {
             + " WHERE id = :id"
             + " RETURNING id, queue, message_id, headers::text AS headers, body, attempts,"
             + " enqueued_at";
-    this.failedAttempt =
+    this.hide =
         "UPDATE "
             + messages
             + " SET visible_at = now() + :delayMs * interval '1 millisecond'"
@@ -170,12 +170,8 @@ public final class QueueStore {
    * Hides a message whose claim was rolled back for {@code visibilityDelay} (its delivery was
    * counted when it was claimed). Runs in its own, auto-commit transaction.
    */
-  public void recordFailedAttempt(Handle handle, long id, Duration visibilityDelay) {
-    handle
-        .createUpdate(failedAttempt)
-        .bind("id", id)
-        .bind("delayMs", visibilityDelay.toMillis())
-        .execute();
+  public void hideFor(Handle handle, long id, Duration visibilityDelay) {
+    handle.createUpdate(hide).bind("id", id).bind("delayMs", visibilityDelay.toMillis()).execute();
   }
 
   /**

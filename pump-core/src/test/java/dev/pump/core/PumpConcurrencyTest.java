@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.pump.core.testing.ForwardingMessage;
 import dev.pump.core.testing.TestMessages.Ping;
+import dev.pump.core.transport.ReceivedMessage;
 import dev.pump.core.transport.TransportException;
 import java.time.Duration;
 import java.util.Arrays;
@@ -156,5 +157,95 @@ class PumpConcurrencyTest extends EndpointTestSupport {
     assertThat(memory.queueStats("survivor").total()).isEqualTo(1);
     clock.advance(Duration.ofDays(1));
     await().until(() -> memory.queueStats("survivor").total() == 0);
+  }
+
+  @Test
+  void aRedeliveredMessageRunsAloneSoAProcessItKillsTakesNothingElseDown() throws Exception {
+    int limit = 4;
+    AtomicInteger running = new AtomicInteger();
+    AtomicInteger maxRunning = new AtomicInteger();
+    AtomicInteger handled = new AtomicInteger();
+    List<String> violations = new CopyOnWriteArrayList<>();
+    // Ping -1's earlier delivery died with its process: it comes again between others.
+    transport.onReceived(redeliveredIf("{\"number\":-1}"));
+    Endpoint sender = endpoint("alone-sender").build();
+    for (int i = 0; i < 60; i++) {
+      sender.send("alone", new Ping(i == 30 ? -1 : i));
+    }
+
+    start(
+        endpoint("alone")
+            .concurrency(limit)
+            .handler(
+                Ping.class,
+                (ping, context) -> {
+                  int now = running.incrementAndGet();
+                  maxRunning.accumulateAndGet(now, Math::max);
+                  try {
+                    if (ping.number() == -1 && now != 1) {
+                      violations.add("the redelivered message started beside " + (now - 1));
+                    }
+                    Thread.sleep(5);
+                    if (ping.number() == -1 && running.get() != 1) {
+                      violations.add("a message started beside the redelivered one");
+                    }
+                  } finally {
+                    running.decrementAndGet();
+                  }
+                  handled.incrementAndGet();
+                }));
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> handled.get() == 60);
+    assertThat(violations).isEmpty();
+    assertThat(maxRunning.get()).as("the others still run side by side").isGreaterThan(1);
+  }
+
+  @Test
+  void stopWhileARedeliveredMessageWaitsForTheOthersGivesItBack() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger started = new AtomicInteger();
+    transport.onReceived(redeliveredIf("{\"number\":2}"));
+    Endpoint sender = endpoint("waiting-sender").build();
+    sender.send("waiting", new Ping(3));
+    sender.send("waiting", new Ping(2));
+
+    Endpoint waiting =
+        start(
+            endpoint("waiting")
+                .concurrency(2)
+                .handler(
+                    Ping.class,
+                    (ping, context) -> {
+                      started.incrementAndGet();
+                      if (ping.number() == 3) {
+                        release.await();
+                      }
+                    }));
+    // ping 3 (first delivery) holds a permit; the redelivered ping 2 waits for it
+    await().until(() -> memory.queueStats("waiting").inFlight() == 2);
+    Thread.sleep(100);
+    assertThat(started.get()).as("only ping 3 runs").isEqualTo(1);
+
+    // stop while ping 3 still runs: the receiver stops waiting and gives ping 2 back unhandled
+    Thread stopper = Thread.ofVirtual().start(() -> waiting.stop(Duration.ofSeconds(5)));
+    await().until(() -> memory.queueStats("waiting").ready() == 1);
+    release.countDown();
+    stopper.join();
+    assertThat(started.get()).isEqualTo(1);
+    assertThat(memory.queueStats("waiting").inFlight()).isZero();
+    assertThat(memory.queueStats("waiting").ready()).isEqualTo(1);
+  }
+
+  // Marks one message as delivered before, as after a crash.
+  private static java.util.function.UnaryOperator<ReceivedMessage> redeliveredIf(String body) {
+    return message ->
+        new String(message.body(), UTF_8).equals(body)
+            ? new ForwardingMessage(message) {
+              @Override
+              public int deliveryCount() {
+                return message.deliveryCount() + 1;
+              }
+            }
+            : message;
   }
 }

@@ -21,6 +21,13 @@ import org.slf4j.LoggerFactory;
  * is taken from the transport without a thread ready to process it. Every message thread is tracked
  * until it ends, so stop knows exactly what is in flight.
  *
+ * <p>A message delivered before ({@code deliveryCount() > 1}) runs alone: the receiver takes every
+ * permit first, so the messages already in flight finish and nothing else is received until it is
+ * settled. Such a message was last seen in a process that died, a connection that broke or a stop
+ * that cancelled it; if it is what kills the process, it takes no innocent message down with it,
+ * and only its own delivery count climbs towards {@code maxDeliveries}. Redeliveries are rare, so
+ * the cost, a moment of concurrency one, is too.
+ *
  * <p>The receiver is a platform thread, so that long compute-bound handlers on virtual threads
  * cannot starve it of a carrier.
  */
@@ -80,6 +87,7 @@ public final class MessagePump {
         break;
       }
       boolean handedOff = false;
+      int held = 1;
       try {
         if (stopping) {
           break;
@@ -93,7 +101,14 @@ public final class MessagePump {
           notStarted(received.get());
           break;
         }
-        startProcessing(received.get());
+        if (received.get().deliveryCount() > 1) {
+          held = isolate(received.get());
+          if (held == 0) {
+            held = 1;
+            break; // stop began while the others finished; the message went back
+          }
+        }
+        startProcessing(received.get(), held);
         handedOff = true;
       } catch (InterruptedException e) {
         break;
@@ -108,19 +123,46 @@ public final class MessagePump {
         }
       } finally {
         if (!handedOff) {
-          permits.release();
+          permits.release(held);
         }
       }
     }
     log.debug("Endpoint {} stopped receiving from {}", endpoint, queue);
   }
 
-  private void startProcessing(ReceivedMessage message) {
+  /**
+   * Waits until the messages in flight are settled by taking the other permits, for a redelivered
+   * message to run alone. Returns the permits now held (all of them), or 0 if stop began, in which
+   * case the message was given back and only the receiver's own permit is still held.
+   */
+  private int isolate(ReceivedMessage message) {
+    log.info(
+        "Endpoint {}: message {} is on delivery {}; it runs alone once the {} messages in flight"
+            + " are done",
+        endpoint,
+        message.messageId(),
+        message.deliveryCount(),
+        concurrency - 1 - permits.availablePermits());
+    try {
+      permits.acquire(concurrency - 1);
+    } catch (InterruptedException e) {
+      notStarted(message);
+      return 0;
+    }
+    if (stopping) {
+      permits.release(concurrency - 1);
+      notStarted(message);
+      return 0;
+    }
+    return concurrency;
+  }
+
+  private void startProcessing(ReceivedMessage message, int held) {
     InFlight state = new InFlight(message.messageId());
     Thread thread =
         Thread.ofVirtual()
             .name("pump-" + endpoint + "-" + message.messageId())
-            .unstarted(() -> run(message, state));
+            .unstarted(() -> run(message, state, held));
     state.runsOn(thread);
     // registered before it starts, so stop can never miss it
     inFlight.put(thread, state);
@@ -133,7 +175,7 @@ public final class MessagePump {
     }
   }
 
-  private void run(ReceivedMessage message, InFlight state) {
+  private void run(ReceivedMessage message, InFlight state, int held) {
     try {
       processor.process(message, state);
     } catch (Throwable t) {
@@ -144,7 +186,7 @@ public final class MessagePump {
           t);
     } finally {
       inFlight.remove(Thread.currentThread());
-      permits.release();
+      permits.release(held);
     }
   }
 

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,7 @@ import java.util.TreeSet;
  * The full fault suite at the issue's sizes, one command:
  *
  * <pre>
- * java -cp ... dev.pump.faults.FaultSuite [--only 1,2,3,4,5,6,7] [--fast true]
+ * java -cp ... dev.pump.faults.FaultSuite [--only 1,2,3,4,5,6,7,8,9,10] [--fast true]
  *     [--results fault-suite/results]
  * </pre>
  *
@@ -27,13 +28,19 @@ import java.util.TreeSet;
  * {@code 127.0.0.1:5672}); without one it is reported as skipped, which is not clean.
  */
 public final class FaultSuite {
+  /**
+   * Every scenario: the issue's seven, the process-killer probes on PostgreSQL (8) and RabbitMQ
+   * (9), and the kill during retention cleanup (10).
+   */
+  static final String ALL = "1,2,3,4,5,6,7,8,9,10";
+
   private FaultSuite() {}
 
   /** Runs the suite. */
   public static void main(String[] args) throws Exception {
     var options = SutMain.options(args);
-    Set<String> only =
-        new TreeSet<>(Arrays.asList(options.getOrDefault("only", "1,2,3,4,5,6,7").split(",")));
+    Set<String> only = new TreeSet<>(Comparator.comparingInt(Integer::parseInt));
+    only.addAll(Arrays.asList(options.getOrDefault("only", ALL).split(",")));
     Path results = Path.of(options.getOrDefault("results", "fault-suite/results"));
     Path logs = results.resolve("logs");
     boolean fast = Boolean.parseBoolean(options.getOrDefault("fast", "false"));
@@ -78,13 +85,15 @@ public final class FaultSuite {
           last.add(Files.readAllLines(file).getLast());
         }
       }
-      List<String> issue = last.stream().filter(l -> l.matches("s[1-7]_.*")).toList();
-      boolean issueClean =
-          issue.size() == 7 && issue.stream().allMatch(l -> l.matches("s\\d_[a-z_]+: CLEAN .*"));
+      int scenarios = ALL.split(",").length;
+      boolean allClean =
+          last.size() == scenarios
+              && last.stream().allMatch(l -> l.matches("s\\d+_[a-z_]+: CLEAN .*"));
       report.add(
-          "# last full run of every scenario (results/s*.txt); scenarios 1-7 of the issue: "
-              + (issueClean ? "CLEAN" : "NOT CLEAN or not all run")
-              + "; probes 8-9 beside them");
+          "# last full run of every scenario (results/s*.txt), "
+              + scenarios
+              + " scenarios: "
+              + (allClean ? "CLEAN" : "NOT CLEAN or not all run"));
       report.addAll(last);
     }
     Files.createDirectories(results);
@@ -95,7 +104,7 @@ public final class FaultSuite {
 
   private static boolean fullResult(Path file) {
     String name = file.getFileName().toString();
-    return name.matches("s\\d_.*\\.txt") && !name.endsWith("-fast.txt");
+    return name.matches("s\\d+_.*\\.txt") && !name.endsWith("-fast.txt");
   }
 
   private static Outcome run(String scenario, FaultDatabase server, Path logs, boolean fast)
@@ -137,6 +146,14 @@ public final class FaultSuite {
       case "9" ->
           ProcessKiller.run(
               server, "s9_process_killer_rabbitmq", BrokerOutage.brokerUri(), 15, logs);
+      case "10" ->
+          CleanupKill.run(
+              server,
+              "s10_kill_during_cleanup",
+              fast
+                  ? new CleanupKill.Settings(500, 20_000, 3, 10L, Duration.ofMinutes(2))
+                  : new CleanupKill.Settings(5_000, 50_000, 10, 10L, Duration.ofMinutes(5)),
+              logs);
       default -> throw new IllegalArgumentException("no scenario " + scenario);
     };
   }

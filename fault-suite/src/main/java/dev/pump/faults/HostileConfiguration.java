@@ -22,9 +22,6 @@ import org.jdbi.v3.core.Jdbi;
  * characters, excessive length) are passed to every place that takes a name. Each must be refused
  * with a {@link PumpConfigurationException} that names the setting; the catalog ({@code pg_class}
  * joined to {@code pg_namespace}) and the rows of Pump's tables must be the same afterwards.
- *
- * <p>{@code PostgresTransport.createQueue} is left out: it is the SPI's documented no-op on this
- * transport (queues are rows) and accepts any name without touching the database.
  */
 public final class HostileConfiguration {
   private HostileConfiguration() {}
@@ -149,6 +146,11 @@ public final class HostileConfiguration {
                 "transport.subscribe queue",
                 hostile,
                 () -> harness.transport().subscribe("ok", hostile)));
+        attempts.add(
+            attempt(
+                "transport.createQueue queue",
+                hostile,
+                () -> harness.transport().createQueue(hostile)));
         attempts.add(
             attempt(
                 "transport.receive queue",

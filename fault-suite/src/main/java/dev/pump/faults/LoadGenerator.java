@@ -123,4 +123,19 @@ public final class LoadGenerator implements Runnable {
   public int failedSessions() {
     return failedSessions.get();
   }
+
+  /** Sends one more copy of each of {@code ids} to {@code orders}, in one transaction. */
+  public static void resend(JdbcStorage storage, Endpoint web, List<String> ids) {
+    storage.inTransaction(
+        web,
+        (handle, sender) -> {
+          for (String id : ids) {
+            sender.send(
+                "orders",
+                new PlaceOrder(id, "repeat"),
+                SendOptions.builder().messageId(id).build());
+          }
+          return null;
+        });
+  }
 }

@@ -23,7 +23,7 @@ import java.util.concurrent.CountDownLatch;
  *
  * <pre>
  * java -cp ... dev.pump.faults.SutMain --jdbc-url jdbc:postgresql://127.0.0.1:5432/db
- *     [--user postgres] [--password ""] [--roles orders,billing,shipping,dispatcher]
+ *     [--user postgres] [--password ""] [--roles orders,billing,shipping,dispatcher,cleaner]
  *     [--crash handler@120|before-ack@40|after-send@3|none] [--broken dest1,dest2]
  *     [--max-attempts 10] [--rabbitmq-uri amqp://guest:guest@127.0.0.1:5672 --queue-prefix f3-]
  * </pre>
@@ -79,6 +79,7 @@ public final class SutMain {
     if (dispatcher != null) {
       dispatcher.start();
     }
+    Thread cleaner = roles.contains("cleaner") ? startCleaner(storage) : null;
     System.out.println(
         "fault-suite: ready pid="
             + ProcessHandle.current().pid()
@@ -91,6 +92,9 @@ public final class SutMain {
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(() -> {
+              if (cleaner != null) {
+                cleaner.interrupt();
+              }
               for (Endpoint endpoint : started.reversed()) {
                 endpoint.stop(Duration.ofSeconds(5));
               }
@@ -102,6 +106,27 @@ public final class SutMain {
               done.countDown();
             }));
     done.await();
+  }
+
+  // Purges again and again (the dispatcher's cleanup, without waiting for its interval), so a kill
+  // lands inside a purge.
+  private static Thread startCleaner(JdbcStorage storage) {
+    var retention = storage.retentionCleaner();
+    return Thread.ofPlatform()
+        .name("fault-cleaner")
+        .daemon()
+        .start(() -> {
+          while (!Thread.currentThread().isInterrupted()) {
+            try {
+              retention.purge();
+              Thread.sleep(50);
+            } catch (InterruptedException e) {
+              return;
+            } catch (RuntimeException e) {
+              System.err.println("fault-suite: purge failed: " + e);
+            }
+          }
+        });
   }
 
   static Map<String, String> options(String[] args) {

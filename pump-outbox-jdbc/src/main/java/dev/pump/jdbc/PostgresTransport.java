@@ -168,6 +168,12 @@ public final class PostgresTransport implements Transport {
     subscribers.forEach(this::queued);
   }
 
+  /** Queues are rows, so there is nothing to create; the name is still checked, as everywhere. */
+  @Override
+  public void createQueue(String queue) {
+    Names.require("queue", queue);
+  }
+
   @Override
   public void subscribe(String topic, String queue) {
     Names.require("topic", topic);

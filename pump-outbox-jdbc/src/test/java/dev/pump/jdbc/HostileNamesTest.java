@@ -57,6 +57,8 @@ class HostileNamesTest {
         .isInstanceOf(PumpConfigurationException.class);
     assertThatThrownBy(() -> transport.receive(hostile, Duration.ZERO))
         .isInstanceOf(PumpConfigurationException.class);
+    assertThatThrownBy(() -> transport.createQueue(hostile))
+        .isInstanceOf(PumpConfigurationException.class);
     assertThatThrownBy(() -> transport.subscribe(hostile, "orders"))
         .isInstanceOf(PumpConfigurationException.class);
     assertThatThrownBy(() -> transport.subscribe("orders", hostile))

@@ -353,12 +353,29 @@ public final class PathMeasurement {
   }
 
   private static void resetStatements(JdbcStorage storage) {
-    storage
+    if (statementsCounted(storage)) {
+      storage
+          .jdbi()
+          .useHandle(h -> h.createQuery("SELECT pg_stat_statements_reset()").mapToMap().list());
+    }
+  }
+
+  // A server without pg_stat_statements in shared_preload_libraries still gives rates.
+  private static boolean statementsCounted(JdbcStorage storage) {
+    return storage
         .jdbi()
-        .useHandle(h -> h.createQuery("SELECT pg_stat_statements_reset()").mapToMap().list());
+        .withHandle(h ->
+            h.createQuery(
+                    "SELECT current_setting('shared_preload_libraries') LIKE '%pg_stat_statements%'")
+                .mapTo(Boolean.class)
+                .one());
   }
 
   private static void printStatements(JdbcStorage storage, int units, String what) {
+    if (!statementsCounted(storage)) {
+      System.out.printf("  statements %s: not counted (no pg_stat_statements)%n", what);
+      return;
+    }
     List<Map<String, Object>> rows =
         storage
             .jdbi()

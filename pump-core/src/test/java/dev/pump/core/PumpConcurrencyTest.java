@@ -201,6 +201,51 @@ class PumpConcurrencyTest extends EndpointTestSupport {
   }
 
   @Test
+  void aRedeliveredMessageRunsAloneInTheWholeProcessNotJustItsEndpoint() throws Exception {
+    AtomicInteger running = new AtomicInteger();
+    AtomicInteger handled = new AtomicInteger();
+    List<String> violations = new CopyOnWriteArrayList<>();
+    transport.onReceived(redeliveredIf("{\"number\":-1}"));
+    Endpoint sender = endpoint("process-sender").build();
+    for (int i = 0; i < 400; i++) {
+      sender.send("busy", new Ping(i));
+    }
+    start(
+        endpoint("busy")
+            .handler(
+                Ping.class,
+                (ping, context) -> {
+                  running.incrementAndGet();
+                  try {
+                    Thread.sleep(5);
+                  } finally {
+                    running.decrementAndGet();
+                  }
+                  handled.incrementAndGet();
+                }));
+    await().until(() -> handled.get() > 0);
+    // a message of another endpoint in the same process comes back after a crash
+    sender.send("suspect", new Ping(-1));
+    start(
+        endpoint("suspect")
+            .handler(
+                Ping.class,
+                (ping, context) -> {
+                  if (running.get() != 0) {
+                    violations.add("started beside " + running.get() + " messages of busy");
+                  }
+                  Thread.sleep(20);
+                  if (running.get() != 0) {
+                    violations.add("busy received while it ran");
+                  }
+                  handled.incrementAndGet();
+                }));
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> handled.get() == 401);
+    assertThat(violations).isEmpty();
+  }
+
+  @Test
   void stopWhileARedeliveredMessageWaitsForTheOthersGivesItBack() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger started = new AtomicInteger();

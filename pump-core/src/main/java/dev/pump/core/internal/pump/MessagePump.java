@@ -21,18 +21,28 @@ import org.slf4j.LoggerFactory;
  * is taken from the transport without a thread ready to process it. Every message thread is tracked
  * until it ends, so stop knows exactly what is in flight.
  *
- * <p>A message delivered before ({@code deliveryCount() > 1}) runs alone: the receiver takes every
- * permit first, so the messages already in flight finish and nothing else is received until it is
- * settled. Such a message was last seen in a process that died, a connection that broke or a stop
- * that cancelled it; if it is what kills the process, it takes no innocent message down with it,
- * and only its own delivery count climbs towards {@code maxDeliveries}. Redeliveries are rare, so
- * the cost, a moment of concurrency one, is too.
+ * <p>A message delivered before ({@code deliveryCount() > 1}) runs alone in its process: through
+ * the {@link RedeliveryGate} every pump's messages in flight finish first, and no pump of the
+ * process receives until it is settled. Such a message was last seen in a process that died, a
+ * connection that broke or a stop that cancelled it; if it is what kills the process, it takes no
+ * innocent message down with it, and only its own delivery count climbs towards {@code
+ * maxDeliveries}. Redeliveries are rare, so the cost, a moment of concurrency one, is too.
  *
  * <p>The receiver is a platform thread, so that long compute-bound handlers on virtual threads
  * cannot starve it of a carrier.
  */
 public final class MessagePump {
+  /** What a receive, and then its message, holds of the process's {@link RedeliveryGate}. */
+  private enum Hold {
+    NONE,
+    SHARED,
+    EXCLUSIVE
+  }
+
   private static final Logger log = LoggerFactory.getLogger(MessagePump.class);
+
+  /** How long a redelivered message waits for the rest of the process to finish: 30 seconds. */
+  static final Duration ALONE_WAIT = Duration.ofSeconds(30);
 
   private final String endpoint;
   private final String queue;
@@ -43,6 +53,7 @@ public final class MessagePump {
   private final MessageProcessor processor;
   private final Semaphore permits;
   private final Map<Thread, InFlight> inFlight = new ConcurrentHashMap<>();
+  private final RedeliveryGate gate = RedeliveryGate.PROCESS;
   private volatile boolean stopping;
   private volatile Thread receiver;
 
@@ -86,8 +97,14 @@ public final class MessagePump {
       } catch (InterruptedException e) {
         break;
       }
+      try {
+        gate.enterShared();
+      } catch (InterruptedException e) {
+        permits.release();
+        break;
+      }
+      Hold hold = Hold.SHARED; // what this loop holds of the gate; handed to the message thread
       boolean handedOff = false;
-      int held = 1;
       try {
         if (stopping) {
           break;
@@ -102,13 +119,14 @@ public final class MessagePump {
           break;
         }
         if (received.get().deliveryCount() > 1) {
-          held = isolate(received.get());
-          if (held == 0) {
-            held = 1;
+          gate.exitShared();
+          hold = Hold.NONE; // until the wait below returns
+          hold = waitToRunAlone(received.get());
+          if (hold == Hold.NONE) {
             break; // stop began while the others finished; the message went back
           }
         }
-        startProcessing(received.get(), held);
+        startProcessing(received.get(), hold);
         handedOff = true;
       } catch (InterruptedException e) {
         break;
@@ -123,7 +141,8 @@ public final class MessagePump {
         }
       } finally {
         if (!handedOff) {
-          permits.release(held);
+          release(hold);
+          permits.release();
         }
       }
     }
@@ -131,38 +150,59 @@ public final class MessagePump {
   }
 
   /**
-   * Waits until the messages in flight are settled by taking the other permits, for a redelivered
-   * message to run alone. Returns the permits now held (all of them), or 0 if stop began, in which
-   * case the message was given back and only the receiver's own permit is still held.
+   * Waits for the process's gate exclusively, so the redelivered {@code message} runs alone; after
+   * {@link #ALONE_WAIT} it runs beside whatever still runs (a handler that hangs must not stop the
+   * process). Returns the hold taken, or NONE if stop began meanwhile, in which case the message
+   * was given back.
    */
-  private int isolate(ReceivedMessage message) {
+  private Hold waitToRunAlone(ReceivedMessage message) {
     log.info(
-        "Endpoint {}: message {} is on delivery {}; it runs alone once the {} messages in flight"
-            + " are done",
+        "Endpoint {}: message {} is on delivery {}; it runs alone in this process once the {}"
+            + " messages and receives under way are done",
         endpoint,
         message.messageId(),
         message.deliveryCount(),
-        concurrency - 1 - permits.availablePermits());
+        gate.shared());
+    boolean alone;
     try {
-      permits.acquire(concurrency - 1);
+      alone = gate.enterExclusive(ALONE_WAIT);
+      if (!alone) {
+        log.warn(
+            "Endpoint {}: message {} could not run alone within {} ({} messages still in flight"
+                + " in this process); it runs beside them",
+            endpoint,
+            message.messageId(),
+            ALONE_WAIT,
+            gate.shared());
+        gate.enterShared();
+      }
     } catch (InterruptedException e) {
       notStarted(message);
-      return 0;
+      return Hold.NONE;
     }
+    Hold hold = alone ? Hold.EXCLUSIVE : Hold.SHARED;
     if (stopping) {
-      permits.release(concurrency - 1);
+      release(hold);
       notStarted(message);
-      return 0;
+      return Hold.NONE;
     }
-    return concurrency;
+    return hold;
   }
 
-  private void startProcessing(ReceivedMessage message, int held) {
+  private void release(Hold hold) {
+    switch (hold) {
+      case SHARED -> gate.exitShared();
+      case EXCLUSIVE -> gate.exitExclusive();
+      case NONE -> {}
+    }
+  }
+
+  private void startProcessing(ReceivedMessage message, Hold hold) {
     InFlight state = new InFlight(message.messageId());
     Thread thread =
         Thread.ofVirtual()
             .name("pump-" + endpoint + "-" + message.messageId())
-            .unstarted(() -> run(message, state, held));
+            .unstarted(() -> run(message, state, hold));
     state.runsOn(thread);
     // registered before it starts, so stop can never miss it
     inFlight.put(thread, state);
@@ -175,7 +215,7 @@ public final class MessagePump {
     }
   }
 
-  private void run(ReceivedMessage message, InFlight state, int held) {
+  private void run(ReceivedMessage message, InFlight state, Hold hold) {
     try {
       processor.process(message, state);
     } catch (Throwable t) {
@@ -186,7 +226,8 @@ public final class MessagePump {
           t);
     } finally {
       inFlight.remove(Thread.currentThread());
-      permits.release(held);
+      release(hold);
+      permits.release();
     }
   }
 

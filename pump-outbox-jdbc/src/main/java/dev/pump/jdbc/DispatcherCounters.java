@@ -7,7 +7,10 @@ import java.util.Map;
  * Thread-safe; each value is a live running total.
  */
 public interface DispatcherCounters {
-  /** Rows handed to the transport and marked dispatched. */
+  /**
+   * Rows the transport confirmed, to be marked dispatched by their cycle. A send its cycle
+   * abandoned (past {@code sendTimeout}, or at a stop) is not counted, even if it returns later.
+   */
   long rowsDispatched();
 
   /** Successful transport sends: one per batch. */
@@ -18,7 +21,7 @@ public interface DispatcherCounters {
     return rowsDispatched() - batchesSent();
   }
 
-  /** Transport sends that failed. */
+  /** Transport sends that failed, including those abandoned after {@code sendTimeout}. */
   long batchesFailed();
 
   /** Rows this dispatcher parked after their last allowed attempt. */

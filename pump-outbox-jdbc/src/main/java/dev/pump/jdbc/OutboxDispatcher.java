@@ -1,12 +1,15 @@
-// Over 400 lines: the builder with its eleven validated, documented settings lives here, beside
-// the lifecycle it configures, as in JdbcStorage; the cycle itself is internal.DispatchCycle.
+// Over 400 lines: the builder with its sixteen validated, documented settings lives here, beside
+// the lifecycle it configures, as in JdbcStorage; the cycle itself is internal.DispatchCycle and
+// its parallel sends internal.ParallelSends.
 package dev.pump.jdbc;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.pump.core.PumpConfigurationException;
 import dev.pump.core.transport.Transport;
 import dev.pump.jdbc.internal.dispatcher.DestinationBreakers;
 import dev.pump.jdbc.internal.dispatcher.DispatchCounters;
 import dev.pump.jdbc.internal.dispatcher.DispatchCycle;
+import dev.pump.jdbc.internal.dispatcher.ParallelSends;
 import dev.pump.jdbc.internal.queue.NotificationListener;
 import dev.pump.jdbc.internal.queue.Wakeups;
 import dev.pump.jdbc.internal.sql.Channels;
@@ -27,6 +30,13 @@ import org.slf4j.LoggerFactory;
  * Relays committed outbox rows to a transport: a sidecar thread that claims due rows, groups them
  * by destination, sends each destination's rows in batches (bounded by count and bytes: one
  * transport operation per batch, not per message) and marks them dispatched.
+ *
+ * <p>Destinations are sent to side by side, up to {@link Builder#sendParallelism} transport calls
+ * at once (on virtual threads), so that the batches of a cycle wait for their acknowledgements
+ * (publisher confirms, commits) together rather than one after another; each destination's batches
+ * still go one at a time, in order, and an ordering key never has two batches in flight. A send
+ * that does not return within {@link Builder#sendTimeout} is abandoned and its destination paused,
+ * so one hanging destination does not hold the others. The transport must be thread-safe.
  *
  * <p>It wakes within milliseconds of a local commit (an in-process signal from {@link
  * JdbcStorage}), on {@code NOTIFY} for commits from other processes, and every {@link
@@ -83,6 +93,15 @@ public final class OutboxDispatcher implements AutoCloseable {
   /** How long a paused destination waits before it is probed: 30 seconds. */
   public static final Duration DEFAULT_CIRCUIT_BREAKER_PAUSE = Duration.ofSeconds(30);
 
+  /**
+   * Most transport calls in flight at once: {@value}. It matches the RabbitMQ transport's pool of
+   * idle publishing channels ({@code RabbitMqTransport.DEFAULT_MAX_IDLE_PUBLISH_CHANNELS}).
+   */
+  public static final int DEFAULT_SEND_PARALLELISM = 8;
+
+  /** How long one transport call may take before the cycle abandons it: 10 seconds. */
+  public static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(10);
+
   private final JdbcStorage storage;
   private final Transport transport;
   private final Duration pollInterval;
@@ -95,6 +114,7 @@ public final class OutboxDispatcher implements AutoCloseable {
   private volatile NotificationListener listener;
   private final Duration cleanupInterval;
   private final Duration batchWindow;
+  private final int sendParallelism;
   private volatile ScheduledExecutorService cleanup;
 
   private enum State {
@@ -111,11 +131,22 @@ public final class OutboxDispatcher implements AutoCloseable {
     this.wakeups = storage.wakeups();
     this.cleanupInterval = builder.cleanupInterval;
     this.batchWindow = builder.batchWindow;
+    this.sendParallelism = builder.resolvedParallelism;
+    DestinationBreakers breakers =
+        new DestinationBreakers(
+            builder.circuitBreakerThreshold, builder.circuitBreakerPause, builder.clock);
     this.cycle =
         new DispatchCycle(
             storage.jdbi(),
             storage.outbox(),
             transport,
+            new ParallelSends(
+                transport,
+                breakers,
+                counters,
+                sendParallelism,
+                builder.sendTimeout,
+                "pump-dispatcher-send-" + storage.schema()),
             new DispatchCycle.Limits(
                 builder.claimSize,
                 builder.maxBatchMessages,
@@ -124,8 +155,7 @@ public final class OutboxDispatcher implements AutoCloseable {
                 builder.retryBackoff,
                 builder.maxRetryBackoff,
                 0.2),
-            new DestinationBreakers(
-                builder.circuitBreakerThreshold, builder.circuitBreakerPause, builder.clock),
+            breakers,
             counters,
             // used by the dispatcher thread only; seeded per dispatcher so processes do not
             // back off in step
@@ -166,7 +196,11 @@ public final class OutboxDispatcher implements AutoCloseable {
           cleanupInterval.toMillis(),
           TimeUnit.MILLISECONDS);
     }
-    log.info("Outbox dispatcher started on schema {} for {}", storage.schema(), transport);
+    log.info(
+        "Outbox dispatcher started on schema {} for {}, up to {} sends at once",
+        storage.schema(),
+        transport,
+        sendParallelism);
   }
 
   private void run() {
@@ -205,15 +239,22 @@ public final class OutboxDispatcher implements AutoCloseable {
     wakeups.signal(JdbcStorage.OUTBOX);
   }
 
+  /** The transport calls this dispatcher makes at once at most, as {@link Builder} settled it. */
+  int sendParallelism() {
+    return sendParallelism;
+  }
+
   /** What this dispatcher has done since it started. */
   public DispatcherCounters counters() {
     return counters;
   }
 
   /**
-   * Stops: the cycle in flight finishes (its sends are marked) within {@code grace}; after that the
-   * thread is interrupted, its transaction rolls back, and rows it sent but could not mark are sent
-   * again by the next dispatcher (at least once). Idempotent.
+   * Stops: the cycle in flight finishes (its sends are marked) within {@code grace}; after that its
+   * sends still in flight are abandoned (their threads interrupted), the sends already confirmed
+   * are marked and committed, and the abandoned rows stay pending, to be sent again by the next
+   * dispatcher (at least once: a copy that did arrive is absorbed by the receiver's inbox). If the
+   * cycle cannot commit within 5 more seconds, its transaction is left to roll back. Idempotent.
    */
   public void stop(Duration grace) {
     State previous = state.getAndSet(State.STOPPED);
@@ -275,8 +316,39 @@ public final class OutboxDispatcher implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Duration cleanupInterval = DEFAULT_CLEANUP_INTERVAL;
     private Duration batchWindow = DEFAULT_BATCH_WINDOW;
+    private Integer sendParallelism; // null: the default, fitted to a PostgresTransport's pool
+    private Duration sendTimeout = DEFAULT_SEND_TIMEOUT;
+    private int resolvedParallelism;
 
     private Builder() {}
+
+    /**
+     * Most transport calls in flight at once, 1 to 256: a cycle's destinations are sent to side by
+     * side (each destination's batches still one after another). The transport is called from that
+     * many threads at once. Default {@value #DEFAULT_SEND_PARALLELISM}, or less when the transport
+     * is a {@link PostgresTransport} on this dispatcher's own HikariCP pool: each of its sends
+     * holds a pooled connection while the cycle holds one more, so the default is then at most the
+     * pool size minus one, and a larger explicit value is refused. With RabbitMQ, keep it at most
+     * the transport's {@code maxIdlePublishChannels} (8 by default): each call in flight uses a
+     * channel of its own, and channels beyond the idle pool are opened and closed per batch.
+     */
+    public Builder sendParallelism(int sendParallelism) {
+      this.sendParallelism = sendParallelism;
+      return this;
+    }
+
+    /**
+     * How long one transport call may take, 10 ms to 10 minutes. A call still running then is
+     * abandoned (its thread interrupted) so that the cycle can commit the other destinations'
+     * sends: its rows count a failed attempt and are sent again after their back-off (a copy that
+     * did arrive is absorbed by the receiver's inbox), and its destination's circuit breaker opens
+     * at once. Until the abandoned call returns, its destination is not claimed again. Default 10
+     * seconds.
+     */
+    public Builder sendTimeout(Duration sendTimeout) {
+      this.sendTimeout = sendTimeout;
+      return this;
+    }
 
     /**
      * How long the dispatcher, woken by a commit, waits for the commits right behind it before it
@@ -431,6 +503,16 @@ public final class OutboxDispatcher implements AutoCloseable {
       if (cleanupInterval == null || cleanupInterval.isNegative()) {
         problems.add("dispatcher.cleanupInterval must not be negative, was " + cleanupInterval);
       }
+      if (sendParallelism != null) {
+        range(problems, "dispatcher.sendParallelism", sendParallelism, 1, 256);
+      }
+      between(
+          problems,
+          "dispatcher.sendTimeout",
+          sendTimeout,
+          Duration.ofMillis(10),
+          Duration.ofMinutes(10));
+      resolvedParallelism = resolveParallelism(problems);
       if (problems.isEmpty() && retryHorizon().compareTo(storage.inboxRetention()) > 0) {
         problems.add(
             "dispatcher retries a row for up to "
@@ -449,6 +531,38 @@ public final class OutboxDispatcher implements AutoCloseable {
         throw new PumpConfigurationException(String.join("; ", problems));
       }
       return new OutboxDispatcher(this);
+    }
+
+    /**
+     * The parallelism to run with: the explicit one, or the default fitted to a PostgresTransport
+     * that sends through this storage's pool (its sends and the cycle share that pool, and a send
+     * waiting for a connection is a send that fails after the pool's timeout).
+     */
+    private int resolveParallelism(List<String> problems) {
+      int wanted = sendParallelism != null ? sendParallelism : DEFAULT_SEND_PARALLELISM;
+      if (wanted < 1 || wanted > 256) {
+        return 1; // named already
+      }
+      if (!(transport instanceof PostgresTransport postgres)
+          || storage == null
+          || postgres.jdbi() != storage.jdbi()
+          || !(storage.dataSource() instanceof HikariDataSource pool)) {
+        return wanted; // another pool, or one whose size is unknown: see sendParallelism's Javadoc
+      }
+      int spare = pool.getMaximumPoolSize() - 1; // the cycle holds one connection
+      int fitted = sendParallelism != null ? wanted : Math.min(wanted, spare);
+      if (fitted < 1 || fitted > spare) {
+        problems.add(
+            "dispatcher.sendParallelism "
+                + Math.max(fitted, 1)
+                + " with a PostgresTransport on the dispatcher's own pool needs "
+                + (Math.max(fitted, 1) + 1)
+                + " connections (one per send in flight and the cycle's own), but the pool's"
+                + " maximumPoolSize is "
+                + pool.getMaximumPoolSize()
+                + ": enlarge the pool or lower sendParallelism");
+      }
+      return Math.max(fitted, 1);
     }
 
     /** The longest time from a row's first failed attempt to its last, jitter included. */

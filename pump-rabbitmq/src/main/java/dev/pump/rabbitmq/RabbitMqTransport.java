@@ -42,7 +42,11 @@ import java.util.List;
  * send} and {@code publish} throw {@code TransportException}, which the pump's receive circuit
  * breaker reports, and work again when the client has reconnected.
  *
- * <p>Thread-safe. Close it when done: unacknowledged messages go back to their queues.
+ * <p>Thread-safe. Sends and publishes from several threads at once (the outbox dispatcher's
+ * parallel sends) each borrow a confirm-mode channel of their own from a pool and wait only for
+ * that channel's confirms, so batches in flight together neither wait for nor fail one another;
+ * more threads than {@link Builder#maxIdlePublishChannels} open and close extra channels. Close it
+ * when done: unacknowledged messages go back to their queues.
  */
 public interface RabbitMqTransport extends Transport {
   /** The broker used when neither a URI nor a connection factory is set. */

@@ -4,21 +4,24 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A circuit breaker per destination: after {@code threshold} failed batches in a row the
  * destination is paused for {@code pause}, then probed with one batch; a success closes it, a
  * failure pauses it again. A failing destination so costs one probe per pause instead of a send per
- * cycle, and the others go on at full speed. Used by the dispatcher thread only.
+ * cycle, and the others go on at full speed.
+ *
+ * <p>Thread-safe: the cycle's senders record their batches from several threads at once (each
+ * destination from one thread at a time); every method holds this object's lock, briefly.
  */
 public final class DestinationBreakers {
   private final int threshold;
   private final Duration pause;
   private final Clock clock;
-  private final Map<String, Breaker> breakers = new ConcurrentHashMap<>();
+  private final Map<String, Breaker> breakers = new HashMap<>(); // guarded by this
 
   /** Creates the breakers. */
   public DestinationBreakers(int threshold, Duration pause, Clock clock) {
@@ -28,7 +31,7 @@ public final class DestinationBreakers {
   }
 
   /** The destinations to leave alone in this cycle: open and not yet due for a probe. */
-  public List<String> paused() {
+  public synchronized List<String> paused() {
     Instant now = clock.instant();
     List<String> paused = new ArrayList<>();
     breakers.forEach((destination, breaker) -> {
@@ -43,7 +46,7 @@ public final class DestinationBreakers {
    * Whether a batch may go to {@code destination} now: always when closed; once per probe when its
    * pause has passed.
    */
-  public boolean allow(String destination) {
+  public synchronized boolean allow(String destination) {
     Breaker breaker = breakers.get(destination);
     if (breaker == null || breaker.openUntil == null) {
       return true;
@@ -59,7 +62,7 @@ public final class DestinationBreakers {
   }
 
   /** Records a successful batch: the destination is healthy again. */
-  public void succeeded(String destination) {
+  public synchronized void succeeded(String destination) {
     breakers.remove(destination);
   }
 
@@ -68,7 +71,7 @@ public final class DestinationBreakers {
    *
    * @return true if this failure opened (or re-opened) the breaker
    */
-  public boolean failed(String destination) {
+  public synchronized boolean failed(String destination) {
     Breaker breaker = breakers.computeIfAbsent(destination, d -> new Breaker());
     breaker.failures++;
     if (breaker.probing || breaker.failures >= threshold) {
@@ -79,13 +82,24 @@ public final class DestinationBreakers {
     return false;
   }
 
+  /**
+   * Opens {@code destination}'s breaker at once, whatever its count: for a send that hung, which
+   * costs every other destination the wait, where a failure that comes back quickly costs nothing.
+   */
+  public synchronized void trip(String destination) {
+    Breaker breaker = breakers.computeIfAbsent(destination, d -> new Breaker());
+    breaker.failures++;
+    breaker.openUntil = clock.instant().plus(pause);
+    breaker.probing = false;
+  }
+
   /** Starts a new cycle: an unused probe permission is handed back. */
-  public void newCycle() {
+  public synchronized void newCycle() {
     breakers.values().forEach(b -> b.probing = false);
   }
 
   /** Whether {@code destination}'s breaker is open. */
-  public boolean isOpen(String destination) {
+  public synchronized boolean isOpen(String destination) {
     Breaker breaker = breakers.get(destination);
     return breaker != null && breaker.openUntil != null;
   }

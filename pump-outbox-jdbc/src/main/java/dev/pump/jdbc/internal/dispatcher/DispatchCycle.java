@@ -1,12 +1,12 @@
 package dev.pump.jdbc.internal.dispatcher;
 
-import dev.pump.core.transport.OutgoingMessage;
 import dev.pump.core.transport.Transport;
 import dev.pump.jdbc.internal.outbox.OutboxStore;
 import dev.pump.jdbc.internal.outbox.PendingRow;
 import dev.pump.jdbc.internal.sql.HeadersJson;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One dispatch cycle, in one transaction: claim due rows (row locks, {@code SKIP LOCKED}), group
  * them by destination in claim order, split each group into batches bounded by count and bytes,
- * send each batch with one transport call, then mark all sent rows with one statement and the
- * failed ones with one statement per failed destination, and commit.
+ * send each batch with one transport call (destinations side by side, each destination's batches
+ * one after another: see {@link ParallelSends} and {@link Lanes}), then mark all sent rows with one
+ * statement and the failed ones with one statement per failed destination, and commit.
  *
  * <p>The row locks are the claim: another dispatcher skips these rows, and if this process dies the
  * locks go with its connection, so the rows are taken over at once. A row sent but not yet marked
@@ -43,6 +44,7 @@ public final class DispatchCycle {
   private final Jdbi jdbi;
   private final OutboxStore outbox;
   private final Transport transport;
+  private final ParallelSends sends;
   private final Limits limits;
   private final DestinationBreakers breakers;
   private final DispatchCounters counters;
@@ -53,6 +55,7 @@ public final class DispatchCycle {
       Jdbi jdbi,
       OutboxStore outbox,
       Transport transport,
+      ParallelSends sends,
       Limits limits,
       DestinationBreakers breakers,
       DispatchCounters counters,
@@ -60,6 +63,7 @@ public final class DispatchCycle {
     this.jdbi = jdbi;
     this.outbox = outbox;
     this.transport = transport;
+    this.sends = sends;
     this.limits = limits;
     this.breakers = breakers;
     this.counters = counters;
@@ -67,17 +71,18 @@ public final class DispatchCycle {
   }
 
   /**
-   * Runs one cycle.
+   * Runs one cycle. Interrupted (a stop past its grace), it abandons the sends in flight, still
+   * marks and commits the confirmed ones, and returns with the interrupt flag set.
    *
    * @return how many rows it claimed; fewer than the claim size means the backlog is drained
    */
   public int run() {
+    Result result;
     try (Handle handle = jdbi.open()) {
       handle.begin();
       try {
-        int claimed = dispatch(handle);
+        result = dispatch(handle);
         handle.commit();
-        return claimed;
       } catch (RuntimeException | Error e) {
         try {
           handle.rollback();
@@ -87,14 +92,22 @@ public final class DispatchCycle {
         throw e;
       }
     }
+    if (result.stopped()) {
+      Thread.currentThread().interrupt();
+    }
+    return result.claimed();
   }
 
-  private int dispatch(Handle handle) {
+  private record Result(int claimed, boolean stopped) {}
+
+  private Result dispatch(Handle handle) {
     counters.cycles.increment();
     breakers.newCycle();
-    List<PendingRow> rows = outbox.claim(handle, limits.claimSize(), breakers.paused());
+    List<String> leftOut = new ArrayList<>(breakers.paused());
+    leftOut.addAll(sends.busy());
+    List<PendingRow> rows = outbox.claim(handle, limits.claimSize(), leftOut);
     if (rows.isEmpty()) {
-      return 0;
+      return new Result(0, false);
     }
     long maxMessageBytes = transport.capabilities().maxMessageBytes(); // once per cycle
     Map<String, List<PendingRow>> groups = new LinkedHashMap<>();
@@ -107,57 +120,27 @@ public final class DispatchCycle {
       }
       groups.computeIfAbsent(row.destinationKey(), k -> new ArrayList<>()).add(row);
     }
-    List<Long> sent = new ArrayList<>(rows.size());
-    for (List<PendingRow> group : groups.values()) {
-      // creation order within a destination, whatever the retries did to the due times
-      group.sort(java.util.Comparator.comparingLong(PendingRow::id));
-      String destination = group.getFirst().destination();
-      if (!breakers.allow(destination)) {
-        continue; // locked rows are released at commit and claimed after the pause
-      }
-      List<List<PendingRow>> batches =
-          Batching.split(group, limits.maxBatchMessages(), limits.maxBatchBytes());
-      for (int i = 0; i < batches.size(); i++) {
-        List<PendingRow> batch = batches.get(i);
-        try {
-          send(batch);
-          batch.forEach(row -> sent.add(row.id()));
-          counters.batchesSent.increment();
-          counters.rowsDispatched.add(batch.size());
-          breakers.succeeded(destination);
-        } catch (RuntimeException e) {
-          List<PendingRow> failed = new ArrayList<>();
-          batches.subList(i, batches.size()).forEach(failed::addAll);
-          recordFailure(handle, destination, failed, e);
-          break;
-        }
-        if (breakers.isOpen(destination)) {
-          break; // a successful probe closes it; anything else waits for the next cycle
-        }
-      }
+    // creation order within a destination, whatever the retries did to the due times
+    groups.values().forEach(group -> group.sort(Comparator.comparingLong(PendingRow::id)));
+    ParallelSends.Outcome outcome =
+        sends.send(
+            Lanes.plan(
+                List.copyOf(groups.values()), limits.maxBatchMessages(), limits.maxBatchBytes()));
+    outcome.failures().forEach(failure -> recordFailure(handle, failure));
+    outbox.markDispatched(handle, outcome.sentIds());
+    if (outcome.stopped()) {
+      log.info(
+          "Dispatcher stopping: sends in flight abandoned; {} confirmed rows marked, the rest are"
+              + " sent again later",
+          outcome.sentIds().length);
     }
-    outbox.markDispatched(handle, sent.stream().mapToLong(Long::longValue).toArray());
-    return rows.size();
+    return new Result(rows.size(), outcome.stopped());
   }
 
-  private void send(List<PendingRow> batch) {
-    List<OutgoingMessage> messages = new ArrayList<>(batch.size());
-    for (PendingRow row : batch) {
-      messages.add(
-          OutgoingMessage.of(row.messageId(), HeadersJson.read(row.headersJson()), row.body()));
-    }
-    PendingRow first = batch.getFirst();
-    if (first.publish()) {
-      transport.publish(first.topics(), messages);
-    } else {
-      transport.send(first.destination(), messages);
-    }
-  }
-
-  private void recordFailure(
-      Handle handle, String destination, List<PendingRow> failed, RuntimeException failure) {
-    counters.failed(destination);
-    boolean opened = breakers.failed(destination);
+  /** Records a failed attempt (counted already, as it happened): one statement. */
+  private void recordFailure(Handle handle, ParallelSends.Failure failure) {
+    String destination = failure.destination();
+    List<PendingRow> failed = failure.rows();
     long[] ids = new long[failed.size()];
     long[] delays = new long[failed.size()];
     int parked = 0;
@@ -170,7 +153,7 @@ public final class DispatchCycle {
       }
     }
     counters.rowsParked.add(parked);
-    String error = describe(failure);
+    String error = describe(failure.error());
     outbox.markFailed(handle, ids, delays, error, limits.maxAttempts());
     log.warn(
         "Dispatch of {} rows to {} failed ({}); retrying with back-off{}{}",
@@ -178,7 +161,7 @@ public final class DispatchCycle {
         destination,
         error,
         parked > 0 ? ", " + parked + " rows parked after their last attempt" : "",
-        opened ? "; destination paused by its circuit breaker" : "");
+        failure.opened() ? "; destination paused by its circuit breaker" : "");
   }
 
   /** Why no transport will ever take {@code row}, or null if it looks sendable. */

@@ -7,6 +7,7 @@ import dev.pump.core.transport.ReceivedMessage;
 import dev.pump.core.transport.Transport;
 import dev.pump.core.transport.TransportCapabilities;
 import dev.pump.core.transport.TransportException;
+import dev.pump.core.transport.TransportUnavailableException;
 import dev.pump.jdbc.internal.queue.NotificationListener;
 import dev.pump.jdbc.internal.queue.Notifier;
 import dev.pump.jdbc.internal.queue.QueueRow;
@@ -16,6 +17,8 @@ import dev.pump.jdbc.internal.sql.Channels;
 import dev.pump.jdbc.internal.sql.DedicatedConnections;
 import dev.pump.jdbc.internal.sql.Transactions;
 import dev.pump.jdbc.internal.uow.UnitOfWork;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -118,7 +121,8 @@ public final class PostgresTransport implements Transport {
     try {
       handle = jdbi.open();
     } catch (RuntimeException e) {
-      throw new TransportException("cannot connect to PostgreSQL to receive from " + queue, e);
+      throw new TransportUnavailableException(
+          "cannot connect to PostgreSQL to receive from " + queue, e);
     }
     try {
       Optional<Long> counted = queues.countDelivery(handle, queue, deliveryLease);
@@ -147,7 +151,7 @@ public final class PostgresTransport implements Transport {
     try {
       jdbi.useTransaction(handle -> queues.send(handle, queue, batch));
     } catch (RuntimeException e) {
-      throw new TransportException(
+      throw failure(
           "send of " + batch.size() + " messages to " + queue + " failed: " + e.getMessage(), e);
     }
     queued(queue);
@@ -161,7 +165,7 @@ public final class PostgresTransport implements Transport {
     try {
       subscribers = jdbi.inTransaction(handle -> queues.publish(handle, topics, batch));
     } catch (RuntimeException e) {
-      throw new TransportException(
+      throw failure(
           "publish of " + batch.size() + " messages to " + topics + " failed: " + e.getMessage(),
           e);
     }
@@ -231,6 +235,29 @@ public final class PostgresTransport implements Transport {
                 + maxMessageBytes);
       }
     }
+  }
+
+  /**
+   * A failure to reach the database (no connection from the pool, a connection broken or refused,
+   * the server shutting down) is the transport's unavailability, not the messages' fault.
+   */
+  static TransportException failure(String message, RuntimeException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLTransientConnectionException
+          || t instanceof SQLException sql && unavailable(sql.getSQLState())) {
+        return new TransportUnavailableException(message, e);
+      }
+    }
+    return new TransportException(message, e);
+  }
+
+  // 08: connection exceptions; 57P01-57P03: the server is shutting down or cannot take connections
+  private static boolean unavailable(String sqlState) {
+    return sqlState != null
+        && (sqlState.startsWith("08")
+            || sqlState.equals("57P01")
+            || sqlState.equals("57P02")
+            || sqlState.equals("57P03"));
   }
 
   private static void closeQuietly(Handle handle) {

@@ -159,6 +159,29 @@ class OutboxDispatcherTest {
   }
 
   @Test
+  void anOutageOfTheTransportOfAnyLengthParksNothingAndEverythingGoesOnceItIsBack() {
+    transport.unavailable.add("down");
+    write("down", 3, 10);
+    write("other", 2, 10);
+    OutboxDispatcher dispatcher = start(dispatcher().maxAttempts(2).circuitBreakerThreshold(100));
+
+    // far more failed tries than maxAttempts, none of them held against the rows
+    await().until(() -> dispatcher.counters().batchesFailed() >= 10);
+    assertThat(count("SELECT count(*) FROM pump.outbox WHERE parked_at IS NOT NULL")).isZero();
+    assertThat(count("SELECT max(attempts) FROM pump.outbox WHERE destination = 'down'")).isZero();
+    assertThat(
+            count(
+                "SELECT count(*) FROM pump.outbox WHERE destination = 'down'"
+                    + " AND last_error LIKE '%no connection to the broker of down%'"))
+        .isEqualTo(3);
+    assertThat(transport.shapes("other").stream().mapToInt(i -> i).sum()).isEqualTo(2);
+
+    transport.unavailable.clear();
+    await().until(() -> transport.shapes("down").stream().mapToInt(i -> i).sum() == 3);
+    assertThat(dispatcher.counters().rowsParked()).isZero();
+  }
+
+  @Test
   void twoDispatchersOnOneOutboxSendEachOfTwentyThousandRowsOnce() {
     for (String destination : List.of("d1", "d2", "d3", "d4")) {
       write(destination, 5_000, 10);

@@ -1,14 +1,18 @@
 package dev.pump.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.pump.core.Endpoint;
 import dev.pump.core.Headers;
 import dev.pump.core.recoverability.Recoverability;
 import dev.pump.core.testing.TestMessages.Ping;
 import dev.pump.core.transport.OutgoingMessage;
 import dev.pump.core.transport.ReceivedMessage;
+import dev.pump.core.transport.TransportException;
+import dev.pump.core.transport.TransportUnavailableException;
 import dev.pump.testkit.PostgresExtension;
 import dev.pump.testkit.TestDatabase;
 import java.time.Duration;
@@ -185,6 +189,34 @@ class PostgresQueueTest {
 
     assertThat(received).isPresent();
     received.get().complete();
+  }
+
+  @Test
+  void aDatabaseThatCannotBeReachedIsReportedAsTheTransportBeingUnavailable(TestDatabase db)
+      throws Exception {
+    // a pool of one whose only connection is taken: the next send cannot get one
+    try (HikariDataSource pool =
+        PumpDataSources.pooled(db.jdbcUrl(), db.user(), db.password(), 1)) {
+      pool.setConnectionTimeout(250);
+      JdbcStorage starved = JdbcStorage.builder().dataSource(pool).migrate(false).build();
+      try (PostgresTransport transport = PostgresTransport.builder().storage(starved).build();
+          java.sql.Connection taken = pool.getConnection()) {
+        assertThat(taken.isValid(1)).isTrue();
+        OutgoingMessage message = OutgoingMessage.of("m-1", Map.of(), new byte[] {'{', '}'});
+        assertThatThrownBy(() -> transport.send("starved", List.of(message)))
+            .isInstanceOf(TransportUnavailableException.class)
+            .hasMessageContaining("send of 1 messages to starved failed");
+        assertThatThrownBy(() -> transport.receive("starved", Duration.ZERO))
+            .isInstanceOf(TransportUnavailableException.class);
+      }
+      // a refusal by the database itself is an ordinary failure, held against the messages
+      try (PostgresTransport transport = PostgresTransport.builder().storage(starved).build()) {
+        OutgoingMessage tooLong = OutgoingMessage.of("x".repeat(300), Map.of(), new byte[] {'1'});
+        assertThatThrownBy(() -> transport.send("starved", List.of(tooLong)))
+            .isInstanceOf(TransportException.class)
+            .isNotInstanceOf(TransportUnavailableException.class);
+      }
+    }
   }
 
   @Test

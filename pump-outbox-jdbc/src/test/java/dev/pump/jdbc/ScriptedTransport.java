@@ -5,6 +5,7 @@ import dev.pump.core.transport.ReceivedMessage;
 import dev.pump.core.transport.Transport;
 import dev.pump.core.transport.TransportCapabilities;
 import dev.pump.core.transport.TransportException;
+import dev.pump.core.transport.TransportUnavailableException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -24,6 +25,7 @@ final class ScriptedTransport implements Transport {
 
   final List<Batch> batches = new CopyOnWriteArrayList<>();
   final Set<String> failing = ConcurrentHashMap.newKeySet();
+  final Set<String> unavailable = ConcurrentHashMap.newKeySet();
   final Set<String> failOnceIds = ConcurrentHashMap.newKeySet();
   volatile Consumer<String> duringSend = destination -> {};
   volatile Consumer<List<String>> beforeEachBatch = ids -> {};
@@ -65,6 +67,9 @@ final class ScriptedTransport implements Transport {
     duringSend.accept(destination);
     if (failing.contains(destination)) {
       throw new TransportException(destination + " is unreachable");
+    }
+    if (unavailable.contains(destination)) {
+      throw new TransportUnavailableException("no connection to the broker of " + destination);
     }
     for (OutgoingMessage message : batch) {
       if (failOnceIds.remove(message.messageId())) {

@@ -7,6 +7,7 @@ import com.rabbitmq.client.impl.recovery.RecordedExchange;
 import com.rabbitmq.client.impl.recovery.RecordedQueue;
 import com.rabbitmq.client.impl.recovery.TopologyRecoveryFilter;
 import dev.pump.core.transport.TransportException;
+import dev.pump.core.transport.TransportUnavailableException;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.concurrent.TimeoutException;
@@ -78,7 +79,7 @@ final class Connections implements AutoCloseable {
       connection = open(role, operation);
     }
     if (!connection.isOpen()) {
-      throw new TransportException(
+      throw new TransportUnavailableException(
           "cannot "
               + operation
               + ": the connection to RabbitMQ at "
@@ -107,7 +108,7 @@ final class Connections implements AutoCloseable {
       }
       return opened;
     } catch (IOException | TimeoutException e) {
-      throw new TransportException(
+      throw new TransportUnavailableException(
           "cannot " + operation + ": cannot connect to RabbitMQ at " + settings.brokerAddress(), e);
     } finally {
       lock.unlock();

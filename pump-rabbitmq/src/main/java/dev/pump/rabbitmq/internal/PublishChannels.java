@@ -6,6 +6,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ShutdownSignalException;
 import dev.pump.core.transport.OutgoingMessage;
 import dev.pump.core.transport.TransportException;
+import dev.pump.core.transport.TransportUnavailableException;
 import dev.pump.rabbitmq.PublishStatistics;
 import java.io.IOException;
 import java.util.List;
@@ -102,7 +103,7 @@ final class PublishChannels implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new TransportException(operation + " was interrupted waiting for confirms", e);
     } catch (ShutdownSignalException e) {
-      throw new TransportException(operation + " failed: " + reason(e), e);
+      throw shutDown(operation + " failed: " + reason(e), e);
     } finally {
       if (reusable) {
         giveBack(borrowed);
@@ -110,6 +111,17 @@ final class PublishChannels implements AutoCloseable {
         borrowed.close();
       }
     }
+  }
+
+  /**
+   * A connection that went down (a hard error: lost, closed by the broker) means RabbitMQ is
+   * unavailable, which is not the messages' fault; a channel error (a refused publish or
+   * declaration) is an ordinary failure.
+   */
+  private static TransportException shutDown(String message, ShutdownSignalException e) {
+    return e.isHardError()
+        ? new TransportUnavailableException(message, e)
+        : new TransportException(message, e);
   }
 
   /** Runs {@code work} (a declaration) on a borrowed channel. */
@@ -124,7 +136,7 @@ final class PublishChannels implements AutoCloseable {
       // a refused declaration closes the channel: its reason is in the cause
       throw new TransportException(operation + " failed: " + reason(e), e);
     } catch (ShutdownSignalException e) {
-      throw new TransportException(operation + " failed: " + reason(e), e);
+      throw shutDown(operation + " failed: " + reason(e), e);
     } finally {
       if (reusable) {
         giveBack(borrowed);
@@ -164,8 +176,12 @@ final class PublishChannels implements AutoCloseable {
       }
       opened.confirmSelect();
       return new PublishChannel(opened);
-    } catch (IOException | ShutdownSignalException e) {
-      throw new TransportException("cannot " + operation + ": " + reason(e), e);
+    } catch (ShutdownSignalException e) {
+      throw shutDown("cannot " + operation + ": " + reason(e), e);
+    } catch (IOException e) {
+      throw connection.isOpen()
+          ? new TransportException("cannot " + operation + ": " + reason(e), e)
+          : new TransportUnavailableException("cannot " + operation + ": " + reason(e), e);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.pump.jdbc.internal.dispatcher;
 
 import dev.pump.core.transport.Transport;
+import dev.pump.core.transport.TransportUnavailableException;
 import dev.pump.jdbc.internal.outbox.OutboxStore;
 import dev.pump.jdbc.internal.outbox.PendingRow;
 import dev.pump.jdbc.internal.sql.HeadersJson;
@@ -137,29 +138,36 @@ public final class DispatchCycle {
     return new Result(rows.size(), outcome.stopped());
   }
 
-  /** Records a failed attempt (counted already, as it happened): one statement. */
+  /**
+   * Records a failed attempt: one statement. An attempt the transport could not even make (it was
+   * unreachable: {@link TransportUnavailableException}) is not held against the rows, so an outage
+   * of any length parks nothing; the back-off and the destination's circuit breaker still apply.
+   */
   private void recordFailure(Handle handle, ParallelSends.Failure failure) {
     String destination = failure.destination();
     List<PendingRow> failed = failure.rows();
+    boolean counted = !(failure.error() instanceof TransportUnavailableException);
     long[] ids = new long[failed.size()];
     long[] delays = new long[failed.size()];
     int parked = 0;
     for (int i = 0; i < failed.size(); i++) {
       PendingRow row = failed.get(i);
+      int attempt = counted ? row.attempts() + 1 : Math.max(1, row.attempts());
       ids[i] = row.id();
-      delays[i] = backoff(row.attempts() + 1).toMillis();
-      if (row.attempts() + 1 >= limits.maxAttempts()) {
+      delays[i] = backoff(attempt).toMillis();
+      if (counted && row.attempts() + 1 >= limits.maxAttempts()) {
         parked++;
       }
     }
     counters.rowsParked.add(parked);
     String error = describe(failure.error());
-    outbox.markFailed(handle, ids, delays, error, limits.maxAttempts());
+    outbox.markFailed(handle, ids, delays, error, limits.maxAttempts(), counted);
     log.warn(
-        "Dispatch of {} rows to {} failed ({}); retrying with back-off{}{}",
+        "Dispatch of {} rows to {} failed ({}); retrying with back-off{}{}{}",
         failed.size(),
         destination,
         error,
+        counted ? "" : " (transport unreachable: not counted as an attempt)",
         parked > 0 ? ", " + parked + " rows parked after their last attempt" : "",
         failure.opened() ? "; destination paused by its circuit breaker" : "");
   }

@@ -65,9 +65,9 @@ public final class OutboxStore {
     this.markFailed =
         "UPDATE "
             + table
-            + " AS o SET attempts = o.attempts + 1, last_error = :error,"
+            + " AS o SET attempts = o.attempts + :counted, last_error = :error,"
             + " due_at = now() + f.delay_ms * interval '1 millisecond',"
-            + " parked_at = CASE WHEN o.attempts + 1 >= :maxAttempts THEN now() END"
+            + " parked_at = CASE WHEN :counted = 1 AND o.attempts + 1 >= :maxAttempts THEN now() END"
             + " FROM unnest(:ids::bigint[], :delays::bigint[]) AS f(id, delay_ms) WHERE o.id = f.id";
   }
 
@@ -124,11 +124,21 @@ public final class OutboxStore {
    * rows that reached {@code maxAttempts}, parks them.
    */
   public int markFailed(Handle handle, long[] ids, long[] delaysMs, String error, int maxAttempts) {
+    return markFailed(handle, ids, delaysMs, error, maxAttempts, true);
+  }
+
+  /**
+   * As {@link #markFailed(Handle, long[], long[], String, int)}; with {@code counted} false (the
+   * transport could not be reached at all) the attempt is not counted and no row is parked.
+   */
+  public int markFailed(
+      Handle handle, long[] ids, long[] delaysMs, String error, int maxAttempts, boolean counted) {
     if (ids.length == 0) {
       return 0;
     }
     return handle
         .createUpdate(markFailed)
+        .bind("counted", counted ? 1 : 0)
         .bind("ids", SqlArrays.bigint(ids))
         .bind("delays", SqlArrays.bigint(delaysMs))
         .bind("error", error)

@@ -89,7 +89,8 @@ public final class FaultSuite {
       int scenarios = ALL.split(",").length;
       List<String> promised =
           last.stream()
-              .filter(l -> Arrays.asList(ALL.split(",")).contains(l.replaceAll("^s(\\d+)_.*", "$1")))
+              .filter(
+                  l -> Arrays.asList(ALL.split(",")).contains(l.replaceAll("^s(\\d+)_.*", "$1")))
               .toList();
       boolean allClean =
           promised.size() == scenarios

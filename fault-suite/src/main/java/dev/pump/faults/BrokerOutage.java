@@ -3,6 +3,7 @@ package dev.pump.faults;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import dev.pump.testkit.TcpRelay;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,7 +15,7 @@ import java.util.Set;
 
 /**
  * Scenario 3: the system under test runs on RabbitMQ with the outbox in PostgreSQL, its processes
- * reaching the broker through a loopback {@link TcpCutter}. The harness drops their connections
+ * reaching the broker through a loopback {@link TcpRelay}. The harness drops their connections
  * twice, then makes the broker unreachable for a while; the outbox must accumulate and drain
  * afterwards, and the books must be clean. The endpoint process also crashes once after a handler's
  * transaction committed and before the broker got the acknowledgement, and the dispatcher once
@@ -48,8 +49,8 @@ public final class BrokerOutage {
     URI target = new URI(broker);
     String prefix = "pf" + Long.toString(System.nanoTime(), 36) + "-";
     try (Harness harness = new Harness(server, name);
-        TcpCutter cutter =
-            new TcpCutter(target.getHost(), target.getPort() < 0 ? 5672 : target.getPort())) {
+        TcpRelay cutter =
+            new TcpRelay(target.getHost(), target.getPort() < 0 ? 5672 : target.getPort())) {
       URI proxied =
           new URI(
               target.getScheme(),

@@ -9,6 +9,7 @@ import dev.pump.jdbc.DispatcherCounters;
 import dev.pump.jdbc.JdbcStorage;
 import dev.pump.jdbc.PumpDataSources;
 import dev.pump.testkit.PostgresExtension;
+import dev.pump.testkit.TcpRelay;
 import dev.pump.testkit.TestDatabase;
 import java.time.Duration;
 import java.util.List;
@@ -31,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * each endpoint's inbox holds one row per order, nothing is parked or pending in the outbox, and
  * nothing unhandled is left in a queue.
  *
- * <p>The outage is a {@link TcpProxy} between the transport and the broker rather than {@code
+ * <p>The outage is a {@link TcpRelay} between the transport and the broker rather than {@code
  * rabbitmqctl close_all_connections}: it needs no access to the broker's host (CI may point {@code
  * PUMP_TEST_RABBITMQ_URI} anywhere), does not disturb other clients of a shared broker, and, unlike
  * a close from the broker side, also refuses reconnections while it lasts, so the outage has a
@@ -49,7 +50,7 @@ class RabbitMqOutboxEndToEndTest {
       id -> Integer.parseInt(id.substring("order-".length())) % 20 == 0;
 
   private BrokerAdmin admin;
-  private TcpProxy proxy;
+  private TcpRelay proxy;
   private RabbitMqTransport transport;
   private HikariDataSource pool;
   private OrderFlow flow;
@@ -61,7 +62,7 @@ class RabbitMqOutboxEndToEndTest {
         .atMost(Duration.ofMinutes(2))
         .until(() -> admin.tryLock(OrderFlow.BROKER_LOCK));
     OrderFlow.EXCHANGES.forEach(admin::deleteSharedExchangeLater);
-    proxy = new TcpProxy(RabbitMqBroker.host(), RabbitMqBroker.port());
+    proxy = new TcpRelay(RabbitMqBroker.host(), RabbitMqBroker.port());
     transport =
         RabbitMqTransport.builder()
             .uri(proxy.uri(RabbitMqBroker.uri()))

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import dev.pump.core.transport.OutgoingMessage;
 import dev.pump.core.transport.ReceivedMessage;
 import dev.pump.core.transport.TransportException;
+import dev.pump.testkit.TcpRelay;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,13 +30,13 @@ class RabbitMqRecoveryTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
 
   private BrokerAdmin admin;
-  private TcpProxy proxy;
+  private TcpRelay proxy;
   private RabbitMqTransport transport;
 
   @BeforeEach
   void connectThroughAProxy() throws Exception {
     admin = new BrokerAdmin();
-    proxy = new TcpProxy(RabbitMqBroker.host(), RabbitMqBroker.port());
+    proxy = new TcpRelay(RabbitMqBroker.host(), RabbitMqBroker.port());
     transport =
         RabbitMqTransport.builder()
             .uri(proxy.uri(RabbitMqBroker.uri()))

@@ -1,4 +1,4 @@
-package dev.pump.rabbitmq;
+package dev.pump.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,12 +13,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A TCP relay between the transport under test and the broker, which a test can cut: every relayed
- * connection is dropped, and new ones are refused until {@link #restore()}. To the client this is a
- * network outage; unlike {@code rabbitmqctl close_all_connections}, it needs no access to the
- * broker's host and touches no other client of a shared broker.
+ * A loopback TCP relay to a server (a broker, a database) that a test or a fault harness can cut:
+ * {@link #cut()} drops every relayed connection and refuses new ones until {@link #restore()}. To
+ * the clients behind it this is a network outage; unlike closing connections on the server, it
+ * needs no access to the server's host and touches no other client of a shared server. Thread-safe.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpRelay implements AutoCloseable {
   private final String targetHost;
   private final int targetPort;
   private final ServerSocket server;
@@ -26,44 +26,50 @@ final class TcpProxy implements AutoCloseable {
   private final AtomicLong refused = new AtomicLong();
   private volatile boolean cut;
 
-  TcpProxy(String targetHost, int targetPort) throws IOException {
+  /** Relays a new loopback port to {@code targetHost:targetPort}. */
+  public TcpRelay(String targetHost, int targetPort) throws IOException {
     this.targetHost = targetHost;
     this.targetPort = targetPort;
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    Thread.ofVirtual().name("tcp-proxy-accept").start(this::accept);
+    Thread.ofPlatform().daemon().name("tcp-relay-accept").start(this::accept);
   }
 
-  /** The AMQP URI that reaches the broker through this proxy. */
-  String uri(String brokerUri) throws URISyntaxException {
-    URI broker = new URI(brokerUri);
+  /** The loopback port to connect to instead of the server's. */
+  public int port() {
+    return server.getLocalPort();
+  }
+
+  /** {@code serverUri} (e.g. an AMQP URI) with host and port replaced by this relay's. */
+  public String uri(String serverUri) throws URISyntaxException {
+    URI target = new URI(serverUri);
     return new URI(
-            broker.getScheme(),
-            broker.getRawUserInfo(),
+            target.getScheme(),
+            target.getRawUserInfo(),
             "127.0.0.1",
-            server.getLocalPort(),
-            broker.getRawPath(),
+            port(),
+            target.getRawPath(),
             null,
             null)
         .toString();
   }
 
   /** Drops every relayed connection and refuses new ones. */
-  void cut() {
+  public void cut() {
     cut = true;
-    open.forEach(TcpProxy::closeQuietly);
-  }
-
-  /**
-   * Connections refused while cut so far: a client's reconnection attempts, which show it noticed
-   * the outage and is recovering.
-   */
-  long refusedConnections() {
-    return refused.get();
+    open.forEach(TcpRelay::closeQuietly);
   }
 
   /** Relays new connections again. */
-  void restore() {
+  public void restore() {
     cut = false;
+  }
+
+  /**
+   * Connections refused while cut so far: the clients' reconnection attempts, which show they
+   * noticed the outage and are recovering.
+   */
+  public long refusedConnections() {
+    return refused.get();
   }
 
   @Override
@@ -81,13 +87,13 @@ final class TcpProxy implements AutoCloseable {
           refused.incrementAndGet();
           continue;
         }
-        Socket broker = new Socket(targetHost, targetPort);
+        Socket target = new Socket(targetHost, targetPort);
         open.add(client);
-        open.add(broker);
-        relay(client, broker);
-        relay(broker, client);
+        open.add(target);
+        relay(client, target);
+        relay(target, client);
       } catch (IOException e) {
-        // the server socket closed, or the broker refused: the client sees a failed connect
+        // the relay closed, or the server refused: the client sees a failed connect
       }
     }
   }

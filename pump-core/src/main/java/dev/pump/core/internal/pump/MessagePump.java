@@ -13,8 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The message pump: one receiver thread that takes a concurrency permit, then receives one message
- * and hands it to a new virtual thread, which gives the permit back when the message is settled.
+ * The message pump: receiver threads (one per four permits, at most four: {@link #receiversFor})
+ * that each take a concurrency permit, then receive one message and hand it to a new virtual
+ * thread, which gives the permit back when the message is settled.
  *
  * <p>Acquiring the permit <em>before</em> receiving is the point: the number of messages in flight
  * can never exceed the concurrency, however full the queue (the talk's "rush hour"), and no message
@@ -55,7 +56,7 @@ public final class MessagePump {
   private final Map<Thread, InFlight> inFlight = new ConcurrentHashMap<>();
   private final RedeliveryGate gate = RedeliveryGate.PROCESS;
   private volatile boolean stopping;
-  private volatile Thread receiver;
+  private final List<Thread> receivers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** Creates it; see the class comment. */
   public MessagePump(
@@ -76,13 +77,27 @@ public final class MessagePump {
     this.permits = new Semaphore(concurrency);
   }
 
-  /** Starts the receiver thread. */
+  /**
+   * How many receiver threads a pump of {@code concurrency} runs: one per four permits, one to
+   * four. A receive is a round trip or more (three with the PostgreSQL transport: the committed
+   * delivery count, then the claim), so one receiver caps an endpoint's rate at one message per
+   * receive whatever its concurrency; the end-to-end benchmark found its receiver busy 95-99% of
+   * the time.
+   */
+  static int receiversFor(int concurrency) {
+    return Math.max(1, Math.min(4, concurrency / 4));
+  }
+
+  /** Starts the receiver threads. */
   public void start() {
-    receiver =
-        Thread.ofPlatform()
-            .name("pump-" + endpoint + "-receiver")
-            .daemon(true)
-            .start(this::receiveLoop);
+    int count = receiversFor(concurrency);
+    for (int i = 1; i <= count; i++) {
+      receivers.add(
+          Thread.ofPlatform()
+              .name("pump-" + endpoint + "-receiver" + (i == 1 ? "" : "-" + i))
+              .daemon(true)
+              .start(this::receiveLoop));
+    }
   }
 
   /** Whether the thread calling this is one of this pump's message threads. */
@@ -263,9 +278,8 @@ public final class MessagePump {
   public boolean stop(Duration grace, Duration cancellationGrace) throws InterruptedException {
     long deadline = System.nanoTime() + grace.toNanos();
     stopping = true;
-    Thread receiverThread = receiver;
-    if (receiverThread != null) {
-      receiverThread.interrupt();
+    receivers.forEach(Thread::interrupt);
+    for (Thread receiverThread : receivers) {
       receiverThread.join(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     }
     // All permits free means nothing in flight and the receiver holds none: the seed talk's

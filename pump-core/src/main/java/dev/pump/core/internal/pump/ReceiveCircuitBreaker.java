@@ -33,7 +33,7 @@ public final class ReceiveCircuitBreaker {
   private final int threshold;
   private final Clock clock;
   private final Consumer<CriticalError> onCriticalError;
-  private int consecutiveFailures;
+  private final AtomicInteger consecutiveFailures = new AtomicInteger(); // every receiver's
   private final AtomicInteger consecutiveSettleFailures = new AtomicInteger();
 
   /** Creates it; see the class comment. */
@@ -55,28 +55,25 @@ public final class ReceiveCircuitBreaker {
   }
 
   void succeeded() {
-    if (consecutiveFailures >= threshold) {
+    if (consecutiveFailures.getAndSet(0) >= threshold) {
       log.info("Endpoint {} receives from {} again", endpoint, queue);
     }
-    consecutiveFailures = 0;
   }
 
   /** Records a failure and waits out the back-off; an interrupt (stop) ends the wait. */
   void failed(Throwable failure) throws InterruptedException {
-    consecutiveFailures++;
-    Duration backoff = backoffAfter(consecutiveFailures, initialBackoff, maxBackoff);
+    int failures = consecutiveFailures.incrementAndGet();
+    Duration backoff = backoffAfter(failures, initialBackoff, maxBackoff);
     log.warn(
         "Endpoint {} could not receive from {} ({} failures in a row), retrying in {}: {}",
         endpoint,
         queue,
-        consecutiveFailures,
+        failures,
         backoff,
         failure.toString());
-    if (consecutiveFailures == threshold) {
+    if (failures == threshold) {
       report(
-          "receiving from " + queue + " failed " + consecutiveFailures + " times in a row",
-          consecutiveFailures,
-          failure);
+          "receiving from " + queue + " failed " + failures + " times in a row", failures, failure);
     }
     Thread.sleep(backoff);
   }

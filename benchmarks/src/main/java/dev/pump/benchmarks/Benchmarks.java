@@ -70,14 +70,26 @@ public final class Benchmarks {
       conditions.put("postgresql", database.settings());
       System.out.println("Conditions: " + conditions);
       prepare(database);
+      // the soak runs at 70% of the end-to-end scenario's sustainable rate when it ran first
+      double sustainable = Double.NaN;
       for (String name : options.scenarios()) {
-        Scenario scenario =
-            switch (name) {
-              case WritePath.NAME -> new WritePath(database, plan, pgbench, work).run();
-              case Drain.NAME -> new Drain(database, plan, rabbit).run();
-              default -> throw new IllegalArgumentException("unknown scenario " + name);
-            };
-        scenarios.add(scenario);
+        Instant scenarioStart = Instant.now();
+        Scenario scenario;
+        switch (name) {
+          case WritePath.NAME -> scenario = new WritePath(database, plan, pgbench, work).run();
+          case Drain.NAME -> scenario = new Drain(database, plan, rabbit).run();
+          case EndToEnd.NAME -> {
+            EndToEnd endToEnd = new EndToEnd(database, plan, pgbench, work, rabbit);
+            scenario = endToEnd.run();
+            sustainable = endToEnd.postgresSustainableRate();
+          }
+          case Soak.NAME -> scenario = new Soak(database, plan, sustainable).run();
+          case Memory.NAME -> scenario = new Memory(database, plan).run();
+          default -> throw new IllegalArgumentException("unknown scenario " + name);
+        }
+        long seconds = ChronoUnit.SECONDS.between(scenarioStart, Instant.now());
+        System.out.printf("%s took %d s%n", name, seconds);
+        scenarios.add(scenario.withDuration(seconds));
       }
     } finally {
       deleteQuietly(work);
@@ -107,11 +119,11 @@ public final class Benchmarks {
     }
     if (uri == null) {
       uri = Options.DEFAULT_RABBITMQ;
-      if (!Drain.reachable(uri)) {
+      if (!Broker.reachable(uri)) {
         System.out.println("RabbitMQ does not answer at " + uri + ": broker cases left out");
         return null;
       }
-    } else if (!Drain.reachable(uri)) {
+    } else if (!Broker.reachable(uri)) {
       throw new IllegalStateException("RabbitMQ does not answer at " + withoutPassword(uri));
     }
     return uri;

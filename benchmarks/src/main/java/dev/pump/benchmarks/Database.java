@@ -151,7 +151,10 @@ final class Database implements AutoCloseable {
             "shared_buffers",
             "max_connections",
             "max_wal_size",
-            "checkpoint_timeout"
+            "checkpoint_timeout",
+            "autovacuum",
+            "autovacuum_naptime",
+            "autovacuum_vacuum_cost_limit"
           }) {
         settings.put(name, show(h, name));
       }

@@ -102,7 +102,7 @@ final class DbCost {
             cost.put("statements_per_unit", round(calls * perUnit));
             cost.put("transaction_control_per_unit", round(control * perUnit));
             List<Map<String, Object>> top = new ArrayList<>();
-            for (Map<String, Object> row : rows.subList(0, Math.min(10, rows.size()))) {
+            for (Map<String, Object> row : rows.subList(0, Math.min(15, rows.size()))) {
               Map<String, Object> statement = new LinkedHashMap<>();
               statement.put(
                   "calls_per_unit", round(((Number) row.get("calls")).longValue() * perUnit));

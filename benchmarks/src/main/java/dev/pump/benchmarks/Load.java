@@ -52,26 +52,52 @@ final class Load {
    * omission).
    */
   static Run paced(int threads, double ratePerSecond, Duration duration, Work work) {
-    long start = System.nanoTime();
-    long interval = Math.max(1, Math.round(1e9 / ratePerSecond));
-    long count = Math.max(1, duration.toNanos() / interval);
+    return paced(
+        threads, Pace.startingNow(ratePerSecond, duration), (worker, ticket) -> work.run(worker));
+  }
+
+  /**
+   * A schedule of units: unit {@code ticket} is meant to start at {@code startNanos + ticket *
+   * intervalNanos} ({@link System#nanoTime()}), for tickets 0 to {@code count - 1}.
+   */
+  record Pace(long startNanos, long intervalNanos, long count) {
+    static Pace startingNow(double ratePerSecond, Duration duration) {
+      long interval = Math.max(1, Math.round(1e9 / ratePerSecond));
+      return new Pace(System.nanoTime(), interval, Math.max(1, duration.toNanos() / interval));
+    }
+
+    long intended(long ticket) {
+      return startNanos + ticket * intervalNanos;
+    }
+  }
+
+  /** One scheduled unit of work: its ticket says when it was meant to start. */
+  @FunctionalInterface
+  interface TicketWork {
+    void run(int worker, long ticket) throws Exception;
+  }
+
+  /** As {@link #paced(int, double, Duration, Work)}, on the schedule {@code pace}. */
+  static Run paced(int threads, Pace pace, TicketWork work) {
     AtomicLong tickets = new AtomicLong();
+    long[] current = new long[threads];
     return run(
         threads,
-        work,
+        worker -> work.run(worker, current[worker]),
         worker -> {
           long ticket = tickets.getAndIncrement();
-          if (ticket >= count) {
+          if (ticket >= pace.count()) {
             return -1;
           }
-          long intended = start + ticket * interval;
+          current[worker] = ticket;
+          long intended = pace.intended(ticket);
           long wait;
           while ((wait = intended - System.nanoTime()) > 0) {
             LockSupport.parkNanos(wait);
           }
           return intended;
         },
-        start);
+        pace.startNanos());
   }
 
   /** Gives a worker the start time of its next unit, or -1 when the run is over. */

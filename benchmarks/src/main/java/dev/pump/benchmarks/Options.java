@@ -10,7 +10,7 @@ import java.util.Map;
  *
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar [--out DIR] [--quick]
- *     [--scenario write-path|drain ...] [--jdbc-url URL --jdbc-user U --jdbc-password P]
+ *     [--scenario write-path|drain|end-to-end|soak|memory ...] [--jdbc-url URL --jdbc-user U --jdbc-password P]
  *     [--rabbitmq URI|none] [--pgbench PATH]
  * </pre>
  *
@@ -31,7 +31,8 @@ record Options(
     String rabbitUri,
     String pgbench) {
 
-  static final List<String> ALL_SCENARIOS = List.of(WritePath.NAME, Drain.NAME);
+  static final List<String> ALL_SCENARIOS =
+      List.of(WritePath.NAME, Drain.NAME, EndToEnd.NAME, Soak.NAME, Memory.NAME);
   static final String DEFAULT_RABBITMQ = "amqp://guest:guest@127.0.0.1:5672";
 
   static Options parse(String[] args, Map<String, String> env) {

@@ -4,8 +4,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * How long and how big: the full plan fits the issue's 20 minutes on 2 cores; the quick plan is the
- * one-minute smoke run CI does.
+ * How long and how big: the full plan fits the issue's 20 minutes on 2 cores (the soak alone takes
+ * 10; the budget per scenario is in {@code docs/performance.md}); the quick plan is the one-minute
+ * smoke run CI does.
  *
  * @param warmUp closed-loop run before the measured rounds, discarded
  * @param firstWarmUp the warm-up of the first case, which also warms the JIT: at concurrency 1 a
@@ -23,6 +24,9 @@ import java.util.List;
  * @param baselineBacklog rows the naive loop and gruelbox drain per round (they are slower; the
  *     rate per row does not depend on the backlog's size)
  * @param destinations destination counts of the drain
+ * @param endToEnd scenario 3
+ * @param soak scenario 4
+ * @param memory scenario 5
  */
 record Plan(
     Duration warmUp,
@@ -37,23 +41,90 @@ record Plan(
     boolean withoutNotify,
     int backlog,
     int baselineBacklog,
-    List<Integer> destinations) {
+    List<Integer> destinations,
+    EndToEndPlan endToEnd,
+    SoakPlan soak,
+    MemoryPlan memory) {
+
+  /**
+   * Scenario 3.
+   *
+   * @param concurrency the endpoint's concurrency, and pgbench's clients
+   * @param producers threads enqueueing the incoming messages
+   * @param warmUp the first capacity run of each system, discarded
+   * @param round one capacity round (closed loop)
+   * @param rounds capacity rounds per system, interleaved
+   * @param costRun the window in which each system's database cost is measured alone
+   * @param pacedRun the latency run at 50% of the sustainable rate
+   * @param pacedWarmUp the start of the paced run whose messages are not recorded
+   */
+  record EndToEndPlan(
+      int concurrency,
+      int producers,
+      Duration warmUp,
+      Duration round,
+      int rounds,
+      Duration costRun,
+      Duration pacedRun,
+      Duration pacedWarmUp) {}
+
+  /**
+   * Scenario 4.
+   *
+   * @param duration the whole soak
+   * @param sample how often throughput, dead tuples and sizes are sampled
+   * @param longTransactionStart when the REPEATABLE READ transaction begins
+   * @param longTransaction how long it stays open
+   * @param plateauWindow the end of the run over which sizes must not grow
+   */
+  record SoakPlan(
+      Duration duration,
+      Duration sample,
+      Duration longTransactionStart,
+      Duration longTransaction,
+      Duration plateauWindow) {}
+
+  /**
+   * Scenario 5.
+   *
+   * @param largeBacklog rows in the queue and in the outbox for the large drain
+   * @param smallBacklog the same for the small drain the large one is compared with
+   * @param window the longest a drain runs (the large one never finishes in it)
+   * @param maxHeap {@code -Xmx} of the child JVM that drains
+   */
+  record MemoryPlan(int largeBacklog, int smallBacklog, Duration window, String maxHeap) {}
 
   static Plan full() {
     return new Plan(
-        Duration.ofSeconds(3),
-        Duration.ofSeconds(10),
-        Duration.ofSeconds(3),
+        Duration.ofSeconds(1),
         Duration.ofSeconds(5),
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(2),
         3,
         List.of(1, 5),
         List.of(1, 8, 16),
         8,
-        Duration.ofSeconds(5),
-        true,
-        100_000,
-        5_000,
-        List.of(1, 10, 100));
+        Duration.ofSeconds(4),
+        false,
+        20_000,
+        1_000,
+        List.of(1, 10, 100),
+        new EndToEndPlan(
+            8,
+            16,
+            Duration.ofSeconds(4),
+            Duration.ofSeconds(4),
+            3,
+            Duration.ofSeconds(3),
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(2)),
+        new SoakPlan(
+            Duration.ofMinutes(10),
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(150),
+            Duration.ofMinutes(3),
+            Duration.ofMinutes(3)),
+        new MemoryPlan(1_000_000, 10_000, Duration.ofSeconds(25), "256m"));
   }
 
   static Plan quick() {
@@ -70,6 +141,22 @@ record Plan(
         false,
         1_000,
         200,
-        List.of(10));
+        List.of(10),
+        new EndToEndPlan(
+            8,
+            8,
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(1),
+            1,
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(2),
+            Duration.ofMillis(500)),
+        new SoakPlan(
+            Duration.ofSeconds(8),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(3),
+            Duration.ofSeconds(3)),
+        new MemoryPlan(10_000, 1_000, Duration.ofSeconds(2), "256m"));
   }
 }

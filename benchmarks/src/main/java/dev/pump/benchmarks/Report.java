@@ -16,6 +16,10 @@ final class Report {
   private static final JsonMapper JSON =
       JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
+  /** Where a measurement keeps its database cost: per transaction, per row, per message. */
+  private static final List<String> COST_KEYS =
+      List.of("db_cost_per_tx", "db_cost_per_row", "db_cost_per_message");
+
   private Report() {}
 
   /** Writes the files and returns their paths. */
@@ -74,17 +78,34 @@ final class Report {
         .append("; RabbitMQ ")
         .append(conditions.get("rabbitmq"))
         .append(".\n\n");
-    md.append("Figures are medians of ")
+    md.append("Write-path and drain figures are medians of ")
         .append(conditions.get("rounds"))
-        .append(" measured rounds after a warm-up; ± is the spread, (max − min) / median. ")
+        .append(" measured rounds after a warm-up, end-to-end figures medians of its own rounds; ")
+        .append("± is the spread, (max − min) / median. ")
         .append("Pump and its baselines take turns round by round (the order rotates each round) ")
         .append("in the same process against the same server, so the ratios are the figures to ")
-        .append("trust; absolute rates move with the machine's other load.\n\n");
+        .append("trust; absolute rates move with the machine's other load. The soak's figure is ")
+        .append("the median of its per-minute throughputs; a memory figure is one drain, its ")
+        .append("baseline the same drain from a small backlog.\n\n");
     md.append(
         "| scenario | case | Pump | baseline | baseline figure | ratio | Pump DB cost | conditions |\n");
     md.append("| --- | --- | ---: | --- | ---: | ---: | --- | --- |\n");
     for (Scenario scenario : scenarios) {
       for (Case c : scenario.cases()) {
+        if (c.baselines().isEmpty()) {
+          // a scenario judged against itself over time (the soak): no baseline column
+          md.append("| ")
+              .append(scenario.name())
+              .append(" | ")
+              .append(c.name())
+              .append(" | ")
+              .append(figure(c.pump()))
+              .append(" | — | — | — | ")
+              .append(cost(c.pump()))
+              .append(" | ")
+              .append(conditions(c.conditions()))
+              .append(" |\n");
+        }
         for (Measured baseline : c.baselines()) {
           md.append("| ")
               .append(scenario.name())
@@ -123,18 +144,25 @@ final class Report {
             .append(" |\n");
       }
     }
-    md.append(
-        "\n## Latency at half the measured rate (paced, from each transaction's intended start)\n\n");
-    md.append("| scenario | case | system | rate tx/s | p50 ms | p99 ms | p99.9 ms | max ms |\n");
-    md.append("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |\n");
+    md.append(latencySection(scenarios));
+    for (Scenario scenario : scenarios) {
+      if (!scenario.markdown().isEmpty()) {
+        md.append("\n").append(scenario.markdown());
+      }
+    }
+    md.append(serverStatesSection(scenarios));
+    return md.toString();
+  }
+
+  /** The paced latency of the write path; empty when no case has one. */
+  private static String latencySection(List<Scenario> scenarios) {
+    StringBuilder rows = new StringBuilder();
     for (Scenario scenario : scenarios) {
       for (Case c : scenario.cases()) {
-        List<Measured> all = new ArrayList<>();
-        all.add(c.pump());
-        all.addAll(c.baselines());
-        for (Measured m : all) {
-          if (m.details().get("latency_at_half_rate") instanceof Map<?, ?> latency) {
-            md.append("| ")
+        for (Measured m : systems(c)) {
+          if (m.details().get("latency_at_half_rate") instanceof Map<?, ?> latency
+              && latency.containsKey("rate_tx_per_s")) {
+            rows.append("| ")
                 .append(scenario.name())
                 .append(" | ")
                 .append(c.name())
@@ -155,28 +183,28 @@ final class Report {
         }
       }
     }
-    md.append("\n## Where the server processes spent the cost window\n\n");
-    md.append("Share of `pg_stat_activity` samples (every 5 ms) of the system's own connections: ")
-        .append("`active` = running, `idle in transaction` = waiting for the client inside a ")
-        .append("transaction, `idle` = waiting for the client's next transaction, `Lock:object` = ")
-        .append(
-            "the lock NOTIFY takes at commit, `IO:WalSync` / `LWLock:WALWrite` = WAL flush.\n\n");
-    md.append("| scenario | case | system | states (% of samples) |\n| --- | --- | --- | --- |\n");
+    if (rows.isEmpty()) {
+      return "";
+    }
+    return "\n## Latency at half the measured rate (paced, from each transaction's intended start)"
+        + "\n\n| scenario | case | system | rate tx/s | p50 ms | p99 ms | p99.9 ms | max ms |\n"
+        + "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |\n"
+        + rows;
+  }
+
+  /** Where the server processes of each system spent its cost window; empty when none did. */
+  private static String serverStatesSection(List<Scenario> scenarios) {
+    StringBuilder rows = new StringBuilder();
     for (Scenario scenario : scenarios) {
       for (Case c : scenario.cases()) {
-        List<Measured> all = new ArrayList<>();
-        all.add(c.pump());
-        all.addAll(c.baselines());
-        for (Measured m : all) {
-          Object cost =
-              m.details().getOrDefault("db_cost_per_tx", m.details().get("db_cost_per_row"));
-          if (cost instanceof Map<?, ?> map
+        for (Measured m : systems(c)) {
+          if (costOf(m) instanceof Map<?, ?> map
               && map.get("server_process_states") instanceof Map<?, ?> states) {
             List<String> parts = new ArrayList<>();
             states.entrySet().stream()
                 .limit(4)
                 .forEach(e -> parts.add("`" + e.getKey() + "` " + e.getValue()));
-            md.append("| ")
+            rows.append("| ")
                 .append(scenario.name())
                 .append(" | ")
                 .append(c.name())
@@ -189,7 +217,23 @@ final class Report {
         }
       }
     }
-    return md.toString();
+    if (rows.isEmpty()) {
+      return "";
+    }
+    return "\n## Where the server processes spent the cost window\n\n"
+        + "Share of `pg_stat_activity` samples (every 5 ms) of the system's own connections: "
+        + "`active` = running, `idle in transaction` = waiting for the client inside a "
+        + "transaction, `idle` = waiting for the client's next transaction, `Lock:object` = "
+        + "the lock NOTIFY takes at commit, `IO:WalSync` / `LWLock:WALWrite` = WAL flush.\n\n"
+        + "| scenario | case | system | states (% of samples) |\n| --- | --- | --- | --- |\n"
+        + rows;
+  }
+
+  private static List<Measured> systems(Case c) {
+    List<Measured> all = new ArrayList<>();
+    all.add(c.pump());
+    all.addAll(c.baselines());
+    return all;
   }
 
   private static String figure(Measured m) {
@@ -207,12 +251,25 @@ final class Report {
     return String.format(Locale.ROOT, "%.3f", value);
   }
 
+  /** The database cost of a measurement, per transaction, row or message. */
+  private static Object costOf(Measured m) {
+    for (String key : COST_KEYS) {
+      if (m.details().get(key) instanceof Map<?, ?> cost && !cost.isEmpty()) {
+        return cost;
+      }
+    }
+    return null;
+  }
+
   private static String cost(Measured m) {
-    Object cost = m.details().getOrDefault("db_cost_per_tx", m.details().get("db_cost_per_row"));
-    if (!(cost instanceof Map<?, ?> map)) {
+    Object cost = costOf(m);
+    if (!(cost instanceof Map<?, ?> map) || map.get("wal_bytes_per_unit") == null) {
       return "—";
     }
-    String unit = m.details().containsKey("db_cost_per_tx") ? "tx" : "row";
+    String unit =
+        m.details().containsKey("db_cost_per_tx")
+            ? "tx"
+            : m.details().containsKey("db_cost_per_row") ? "row" : "msg";
     StringBuilder text = new StringBuilder();
     if (map.get("statements_per_unit") != null) {
       text.append(map.get("statements_per_unit")).append(" stmt/").append(unit).append(", ");

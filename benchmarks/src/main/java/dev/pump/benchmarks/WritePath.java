@@ -429,11 +429,16 @@ final class WritePath {
    * pg_stat_statements normalises them, with parameter numbers and NULL blurred: false means the
    * copied script no longer matches Pump's SQL, and the ratio to pgbench means little.
    */
-  @SuppressWarnings("unchecked")
   static boolean sameSql(Measured pump, Measured pgbench) {
+    return sameSql(pump, pgbench, "db_cost_per_tx");
+  }
+
+  /** As {@link #sameSql(Measured, Measured)}, with the database cost under {@code costKey}. */
+  @SuppressWarnings("unchecked")
+  static boolean sameSql(Measured pump, Measured pgbench, String costKey) {
     java.util.Set<String> pumpSql = new java.util.HashSet<>();
-    Map<String, Object> pumpCost = (Map<String, Object>) pump.details().get("db_cost_per_tx");
-    Map<String, Object> benchCost = (Map<String, Object>) pgbench.details().get("db_cost_per_tx");
+    Map<String, Object> pumpCost = (Map<String, Object>) pump.details().get(costKey);
+    Map<String, Object> benchCost = (Map<String, Object>) pgbench.details().get(costKey);
     if (pumpCost == null || benchCost == null || pumpCost.get("statements") == null) {
       return false;
     }
@@ -456,6 +461,10 @@ final class WritePath {
         .replaceAll("'[^']*'", "?")
         .replaceAll("\\$\\d+", "?")
         .replaceAll("\\bNULL\\b", "?")
+        .replaceAll("\\b(true|false)\\b", "?")
+        // pg_stat_statements keeps the constants of the text it saw first: Pump's literal 1 and
+        // pgbench's normalised $3 are the same statement
+        .replaceAll("\\b\\d+\\b", "?")
         .strip();
   }
 

@@ -46,6 +46,9 @@ class BenchmarksSmokeTest {
     Path drain = out.resolve(date + "-drain.json");
     Path latest = out.resolve("latest.md");
     assertThat(written).contains(writePath, drain, latest);
+    for (String scenario : List.of("end-to-end", "soak", "memory")) {
+      assertThat(written).contains(out.resolve(date + "-" + scenario + ".json"));
+    }
 
     JsonNode write = JSON.readTree(writePath.toFile());
     assertThat(write.get("scenario").asString()).isEqualTo("write-path");
@@ -70,9 +73,69 @@ class BenchmarksSmokeTest {
     assertThat(baselines(drainCase)).containsKeys("naive", "gruelbox");
     assertThat(drained.get("targets").size()).isPositive();
 
+    assertEndToEnd(JSON.readTree(out.resolve(date + "-end-to-end.json").toFile()));
+    assertSoak(JSON.readTree(out.resolve(date + "-soak.json").toFile()));
+    assertMemory(JSON.readTree(out.resolve(date + "-memory.json").toFile()));
+
     String markdown = Files.readString(latest);
     assertThat(markdown)
-        .contains("| scenario | case | Pump | baseline |", "write-path", "drain", "pgbench");
+        .contains("| scenario | case | Pump | baseline |", "write-path", "drain", "pgbench")
+        .contains("End to end (scenario 3)", "Soak (scenario 4)", "Memory (scenario 5)");
+  }
+
+  private static void assertEndToEnd(JsonNode endToEnd) {
+    assertThat(endToEnd.get("scenario").asString()).isEqualTo("end-to-end");
+    JsonNode postgres = endToEnd.get("cases").get(0);
+    assertThat(postgres.get("case").asString()).isEqualTo("postgres");
+    JsonNode pump = postgres.get("pump");
+    assertThat(pump.get("median").asDouble()).as("sustainable rate").isPositive();
+    assertThat(pump.get("capacity_rounds").size()).isPositive();
+    assertThat(pump.get("db_cost_per_message").get("statements_per_unit").asDouble()).isPositive();
+    JsonNode paced = pump.get("latency_at_half_rate");
+    assertThat(paced.get("rate_msgs_per_s").asDouble()).isPositive();
+    for (String latency : List.of("enqueue_to_handled", "commit_to_dispatch")) {
+      assertThat(paced.get(latency).get("count").asLong()).as(latency).isPositive();
+      assertThat(paced.get(latency).get("p99_ms").asDouble()).as(latency).isPositive();
+    }
+    JsonNode pgbench = baselines(postgres).get("pgbench");
+    assertThat(pgbench.get("median").asDouble()).isPositive();
+    assertThat(pgbench.get("same_sql_as_pump").isBoolean()).isTrue();
+    assertThat(postgres.get("ratios").get("pgbench").asDouble()).isPositive();
+    assertThat(endToEnd.get("targets").size()).isEqualTo(2);
+  }
+
+  private static void assertSoak(JsonNode soak) {
+    assertThat(soak.get("scenario").asString()).isEqualTo("soak");
+    JsonNode pump = soak.get("cases").get(0).get("pump");
+    assertThat(pump.get("median").asDouble()).as("throughput").isPositive();
+    JsonNode samples = pump.get("samples");
+    assertThat(samples.size()).isGreaterThanOrEqualTo(3);
+    boolean sawLongTransaction = false;
+    for (JsonNode sample : samples) {
+      for (String table : List.of("queue_message", "inbox", "outbox")) {
+        assertThat(sample.get("tables").get(table).get("bytes").asLong()).as(table).isPositive();
+        assertThat(sample.get("tables").get(table).has("dead_tuples")).isTrue();
+      }
+      sawLongTransaction |= sample.get("long_transaction_open").asBoolean();
+    }
+    assertThat(sawLongTransaction).as("a sample while the long transaction was open").isTrue();
+    assertThat(pump.get("tables").size()).isEqualTo(3);
+    assertThat(pump.has("drift")).isTrue();
+    assertThat(soak.get("targets").size()).isEqualTo(4);
+  }
+
+  private static void assertMemory(JsonNode memory) {
+    assertThat(memory.get("scenario").asString()).isEqualTo("memory");
+    assertThat(memory.get("cases").size()).isEqualTo(4);
+    for (JsonNode c : memory.get("cases")) {
+      for (JsonNode drain : List.of(c.get("pump"), c.get("baselines").get(0))) {
+        assertThat(drain.get("processed").asLong()).as("%s processed", c).isPositive();
+        assertThat(drain.get("rss_peak_mb").asDouble()).isPositive();
+        assertThat(drain.get("heap_live_after_full_gc_mb").asDouble()).isPositive();
+      }
+      assertThat(c.get("ratios").size()).isEqualTo(1);
+    }
+    assertThat(memory.get("cases").get(0).get("pump").get("samples").isArray()).isTrue();
   }
 
   private static Map<String, JsonNode> baselines(JsonNode c) {

@@ -327,10 +327,11 @@ public final class OutboxDispatcher implements AutoCloseable {
      * side (each destination's batches still one after another). The transport is called from that
      * many threads at once. Default {@value #DEFAULT_SEND_PARALLELISM}, or less when the transport
      * is a {@link PostgresTransport} on this dispatcher's own HikariCP pool: each of its sends
-     * holds a pooled connection while the cycle holds one more, so the default is then at most the
-     * pool size minus one, and a larger explicit value is refused. With RabbitMQ, keep it at most
-     * the transport's {@code maxIdlePublishChannels} (8 by default): each call in flight uses a
-     * channel of its own, and channels beyond the idle pool are opened and closed per batch.
+     * holds a pooled connection while the cycle holds one more, so the default is then at most half
+     * of the pool size minus one (endpoints on the same pool need connections too), and an explicit
+     * value above the pool size minus one is refused. With RabbitMQ, keep it at most the
+     * transport's {@code maxIdlePublishChannels} (8 by default): each call in flight uses a channel
+     * of its own, and channels beyond the idle pool are opened and closed per batch.
      */
     public Builder sendParallelism(int sendParallelism) {
       this.sendParallelism = sendParallelism;
@@ -550,7 +551,8 @@ public final class OutboxDispatcher implements AutoCloseable {
         return wanted; // another pool, or one whose size is unknown: see sendParallelism's Javadoc
       }
       int spare = pool.getMaximumPoolSize() - 1; // the cycle holds one connection
-      int fitted = sendParallelism != null ? wanted : Math.min(wanted, spare);
+      // by default half of the rest: endpoints receiving on the same pool hold connections too
+      int fitted = sendParallelism != null ? wanted : Math.min(wanted, Math.max(1, spare / 2));
       if (fitted < 1 || fitted > spare) {
         problems.add(
             "dispatcher.sendParallelism "

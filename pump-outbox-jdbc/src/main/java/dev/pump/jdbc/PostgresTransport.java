@@ -17,8 +17,6 @@ import dev.pump.jdbc.internal.sql.Channels;
 import dev.pump.jdbc.internal.sql.DedicatedConnections;
 import dev.pump.jdbc.internal.sql.Transactions;
 import dev.pump.jdbc.internal.uow.UnitOfWork;
-import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -148,11 +146,13 @@ public final class PostgresTransport implements Transport {
   public void send(String queue, List<OutgoingMessage> batch) {
     Names.require("queue", queue);
     checkSizes(queue, batch);
-    try {
-      jdbi.useTransaction(handle -> queues.send(handle, queue, batch));
+    String operation = "send of " + batch.size() + " messages to " + queue;
+    try (Handle handle = connect(operation)) {
+      handle.useTransaction(h -> queues.send(h, queue, batch));
+    } catch (TransportException e) {
+      throw e;
     } catch (RuntimeException e) {
-      throw failure(
-          "send of " + batch.size() + " messages to " + queue + " failed: " + e.getMessage(), e);
+      throw new TransportException(operation + " failed: " + e.getMessage(), e);
     }
     queued(queue);
   }
@@ -162,12 +162,13 @@ public final class PostgresTransport implements Transport {
     topics.forEach(topic -> Names.require("topic", topic));
     checkSizes(topics.getFirst(), batch);
     List<String> subscribers;
-    try {
-      subscribers = jdbi.inTransaction(handle -> queues.publish(handle, topics, batch));
+    String operation = "publish of " + batch.size() + " messages to " + topics;
+    try (Handle handle = connect(operation)) {
+      subscribers = handle.inTransaction(h -> queues.publish(h, topics, batch));
+    } catch (TransportException e) {
+      throw e;
     } catch (RuntimeException e) {
-      throw failure(
-          "publish of " + batch.size() + " messages to " + topics + " failed: " + e.getMessage(),
-          e);
+      throw new TransportException(operation + " failed: " + e.getMessage(), e);
     }
     subscribers.forEach(this::queued);
   }
@@ -238,26 +239,18 @@ public final class PostgresTransport implements Transport {
   }
 
   /**
-   * A failure to reach the database (no connection from the pool, a connection broken or refused,
-   * the server shutting down) is the transport's unavailability, not the messages' fault.
+   * A pooled connection for {@code operation}. Not getting one (the pool exhausted or the database
+   * unreachable) is the transport's unavailability, not the messages' fault; a failure once
+   * connected may be theirs (a statement the server refuses, a body that breaks the connection), so
+   * it is an ordinary {@link TransportException}.
    */
-  static TransportException failure(String message, RuntimeException e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLTransientConnectionException
-          || t instanceof SQLException sql && unavailable(sql.getSQLState())) {
-        return new TransportUnavailableException(message, e);
-      }
+  private Handle connect(String operation) {
+    try {
+      return jdbi.open();
+    } catch (RuntimeException e) {
+      throw new TransportUnavailableException(
+          operation + " failed: cannot connect to PostgreSQL: " + e.getMessage(), e);
     }
-    return new TransportException(message, e);
-  }
-
-  // 08: connection exceptions; 57P01-57P03: the server is shutting down or cannot take connections
-  private static boolean unavailable(String sqlState) {
-    return sqlState != null
-        && (sqlState.startsWith("08")
-            || sqlState.equals("57P01")
-            || sqlState.equals("57P02")
-            || sqlState.equals("57P03"));
   }
 
   private static void closeQuietly(Handle handle) {

@@ -42,7 +42,10 @@ public final class MessagePump {
 
   private static final Logger log = LoggerFactory.getLogger(MessagePump.class);
 
-  /** How long a redelivered message waits for the rest of the process to finish: 30 seconds. */
+  /**
+   * How long a redelivered message waits for the rest of the process to finish, and how long it
+   * then keeps the others from starting: 30 seconds each.
+   */
   static final Duration ALONE_WAIT = Duration.ofSeconds(30);
 
   private final String endpoint;
@@ -180,7 +183,7 @@ public final class MessagePump {
         gate.shared());
     boolean alone;
     try {
-      alone = gate.enterExclusive(ALONE_WAIT);
+      alone = gate.enterExclusive(ALONE_WAIT, ALONE_WAIT);
       if (!alone) {
         log.warn(
             "Endpoint {}: message {} could not run alone within {} ({} messages still in flight"

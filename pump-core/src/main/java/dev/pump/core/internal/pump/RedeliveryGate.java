@@ -14,8 +14,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * as delivered again too, and pushed towards {@code maxDeliveries} with it. One gate per process,
  * for that reason. Holds are not tied to threads: the receiver takes a shared hold before it
  * receives and the message thread gives it back. Waiting exclusive holds go first, so a stream of
- * ordinary messages cannot starve a redelivered one; the wait is bounded, so a handler that hangs
- * delays the process instead of stopping it. Thread-safe.
+ * ordinary messages cannot starve a redelivered one; both the wait and the hold are bounded, so a
+ * handler that hangs delays the process instead of stopping it. Thread-safe.
  */
 final class RedeliveryGate {
   /** The process's gate, shared by every pump. */
@@ -26,13 +26,25 @@ final class RedeliveryGate {
   private int shared; // guarded by lock
   private int exclusiveWaiting; // guarded by lock
   private boolean exclusive; // guarded by lock
+  private long exclusiveUntil; // System.nanoTime() after which the exclusive hold stops others
 
-  /** Takes a shared hold, waiting while a redelivered message runs or waits to. */
+  /**
+   * Takes a shared hold, waiting while a redelivered message runs (for as long as its hold lasts)
+   * or waits to.
+   */
   void enterShared() throws InterruptedException {
     lock.lockInterruptibly();
     try {
-      while (exclusive || exclusiveWaiting > 0) {
-        changed.await();
+      while (true) {
+        long holdLeft = exclusive ? exclusiveUntil - System.nanoTime() : 0;
+        if (holdLeft <= 0 && exclusiveWaiting == 0) {
+          break;
+        }
+        if (holdLeft > 0) {
+          changed.awaitNanos(holdLeft);
+        } else {
+          changed.await();
+        }
       }
       shared++;
     } finally {
@@ -52,12 +64,13 @@ final class RedeliveryGate {
   }
 
   /**
-   * Takes the exclusive hold once every shared hold is given back, waiting at most {@code maxWait}
-   * (a handler that hangs must not stop the whole process).
+   * Takes the exclusive hold once every shared hold is given back, waiting at most {@code maxWait};
+   * the hold keeps others out for at most {@code maxHold}, after which they may run beside it (a
+   * handler that hangs, waiting or holding, must not stop the whole process).
    *
    * @return whether it was taken
    */
-  boolean enterExclusive(Duration maxWait) throws InterruptedException {
+  boolean enterExclusive(Duration maxWait, Duration maxHold) throws InterruptedException {
     long left = maxWait.toNanos();
     lock.lockInterruptibly();
     try {
@@ -74,6 +87,7 @@ final class RedeliveryGate {
         changed.signalAll();
       }
       exclusive = true;
+      exclusiveUntil = System.nanoTime() + maxHold.toNanos();
       return true;
     } finally {
       lock.unlock();

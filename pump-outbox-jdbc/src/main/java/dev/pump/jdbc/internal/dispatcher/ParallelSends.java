@@ -2,7 +2,7 @@ package dev.pump.jdbc.internal.dispatcher;
 
 import dev.pump.core.transport.OutgoingMessage;
 import dev.pump.core.transport.Transport;
-import dev.pump.core.transport.TransportUnavailableException;
+import dev.pump.core.transport.TransportException;
 import dev.pump.jdbc.internal.dispatcher.Lanes.DestinationRun;
 import dev.pump.jdbc.internal.dispatcher.Lanes.Lane;
 import dev.pump.jdbc.internal.outbox.PendingRow;
@@ -313,8 +313,9 @@ public final class ParallelSends {
             new Failure(
                 destination,
                 rows,
-                // the transport's trouble (a blocked broker, a black-holed network), not the rows'
-                new TransportUnavailableException(
+                // counted: the message itself may be what hangs the send (a body the destination
+                // cannot take in time), and an uncounted failure would retry it for ever
+                new TransportException(
                     "the send to "
                         + destination
                         + " did not return within the dispatcher's sendTimeout of "

@@ -175,7 +175,8 @@ public final class BrokerOutage {
     }
   }
 
-  private static void deleteQueues(String broker, String prefix) {
+  /** Deletes the queues of a run whose names start with {@code prefix}; missing ones are fine. */
+  static void deleteQueues(String broker, String prefix) {
     for (String endpoint : List.of("orders", "billing", "shipping", Sut.ERROR_QUEUE)) {
       try (Connection connection = factory(broker).newConnection("pump-faults-harness");
           Channel channel = connection.createChannel()) {
@@ -186,7 +187,7 @@ public final class BrokerOutage {
     }
   }
 
-  private static ConnectionFactory factory(String broker) throws Exception {
+  static ConnectionFactory factory(String broker) throws Exception {
     ConnectionFactory factory = new ConnectionFactory();
     factory.setUri(broker);
     return factory;

@@ -2,11 +2,9 @@ package dev.pump.faults;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import dev.pump.core.SendOptions;
 import dev.pump.faults.Messages.PlaceOrder;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -104,7 +102,7 @@ public final class ProcessKiller {
       } finally {
         fleet.close();
         if (broker != null) {
-          deleteQueues(broker, prefix);
+          BrokerOutage.deleteQueues(broker, prefix);
         }
       }
     }
@@ -114,7 +112,7 @@ public final class ProcessKiller {
     if (broker == null) {
       return harness.count("SELECT count(*) FROM pump.queue_message WHERE queue = 'error'") > 0;
     }
-    try (Connection connection = factory(broker).newConnection("pump-faults-harness");
+    try (Connection connection = BrokerOutage.factory(broker).newConnection("pump-faults-harness");
         Channel channel = connection.createChannel()) {
       GetResponse got;
       try {
@@ -136,22 +134,5 @@ public final class ProcessKiller {
                   String.valueOf(reason)));
       return true;
     }
-  }
-
-  private static void deleteQueues(String broker, String prefix) {
-    for (String queue : List.of("orders", "billing", "shipping", Sut.ERROR_QUEUE)) {
-      try (Connection connection = factory(broker).newConnection("pump-faults-harness");
-          Channel channel = connection.createChannel()) {
-        channel.queueDelete(prefix + queue);
-      } catch (Exception e) {
-        // not there
-      }
-    }
-  }
-
-  private static ConnectionFactory factory(String broker) throws Exception {
-    ConnectionFactory factory = new ConnectionFactory();
-    factory.setUri(new URI(broker));
-    return factory;
   }
 }

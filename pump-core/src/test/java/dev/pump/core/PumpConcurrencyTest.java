@@ -101,13 +101,18 @@ class PumpConcurrencyTest extends EndpointTestSupport {
     assertThat(violations).isEmpty();
   }
 
-  private static boolean receiverIsWaitingForAPermit(String endpoint) {
+  private static boolean receiverIsWaitingIn(String endpoint, String className) {
     return Thread.getAllStackTraces().entrySet().stream()
         .filter(e -> e.getKey().getName().equals("pump-" + endpoint + "-receiver"))
         .anyMatch(e ->
-            e.getKey().getState() == Thread.State.WAITING
+            (e.getKey().getState() == Thread.State.WAITING
+                    || e.getKey().getState() == Thread.State.TIMED_WAITING)
                 && Arrays.stream(e.getValue())
-                    .anyMatch(frame -> frame.getClassName().equals(Semaphore.class.getName())));
+                    .anyMatch(frame -> frame.getClassName().equals(className)));
+  }
+
+  private static boolean receiverIsWaitingForAPermit(String endpoint) {
+    return receiverIsWaitingIn(endpoint, Semaphore.class.getName());
   }
 
   @Test
@@ -268,7 +273,8 @@ class PumpConcurrencyTest extends EndpointTestSupport {
                     }));
     // ping 3 (first delivery) holds a permit; the redelivered ping 2 waits for it
     await().until(() -> memory.queueStats("waiting").inFlight() == 2);
-    Thread.sleep(100);
+    await()
+        .until(() -> receiverIsWaitingIn("waiting", "dev.pump.core.internal.pump.RedeliveryGate"));
     assertThat(started.get()).as("only ping 3 runs").isEqualTo(1);
 
     // stop while ping 3 still runs: the receiver stops waiting and gives ping 2 back unhandled

@@ -55,7 +55,8 @@ public final class ReceiveCircuitBreaker {
   }
 
   void succeeded() {
-    if (consecutiveFailures.getAndSet(0) >= threshold) {
+    // read first: every receive of every receiver passes here, and most find nothing to reset
+    if (consecutiveFailures.get() != 0 && consecutiveFailures.getAndSet(0) >= threshold) {
       log.info("Endpoint {} receives from {} again", endpoint, queue);
     }
   }

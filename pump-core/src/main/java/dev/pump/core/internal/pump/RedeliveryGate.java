@@ -57,7 +57,9 @@ final class RedeliveryGate {
     lock.lock();
     try {
       shared--;
-      changed.signalAll();
+      if (shared == 0 && exclusiveWaiting > 0) {
+        changed.signalAll(); // only an exclusive waiter waits for the last shared hold
+      }
     } finally {
       lock.unlock();
     }

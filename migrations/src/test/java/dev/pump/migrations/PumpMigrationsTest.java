@@ -22,9 +22,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(PostgresExtension.class)
 class PumpMigrationsTest {
   /** The newest schema version, and how many migrations lead to it. */
-  static final String LATEST_VERSION = "2";
+  static final String LATEST_VERSION = "3";
 
-  static final int MIGRATIONS = 2;
+  static final int MIGRATIONS = 3;
 
   @Test
   void migratesAFreshDatabaseToTheLatestVersion(TestDatabase db) throws SQLException {
@@ -58,7 +58,8 @@ class PumpMigrationsTest {
             "body bytea",
             "enqueued_at timestamp with time zone",
             "visible_at timestamp with time zone",
-            "attempts integer");
+            "attempts integer",
+            "leased_until timestamp with time zone");
     assertThat(columns(db, "columns", "inbox"))
         .containsExactly(
             "endpoint text",

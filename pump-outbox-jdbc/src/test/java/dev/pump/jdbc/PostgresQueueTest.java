@@ -124,6 +124,118 @@ class PostgresQueueTest {
   }
 
   @Test
+  void aMessageThatBecameVisibleBehindWhereReceivesLookIsStillReceived() throws Exception {
+    PostgresTransport transport = transport(Duration.ofMillis(50));
+    transport.send("behind", List.of(OutgoingMessage.of("m-first", Map.of(), new byte[] {1})));
+    ReceivedMessage first = transport.receive("behind", Duration.ofSeconds(5)).orElseThrow();
+    first.complete();
+    // as a message whose lease ran out in a process that died, or one a slow transaction
+    // committed late: visible since long before the message the last receive found
+    storage
+        .jdbi()
+        .useHandle(h ->
+            h.execute(
+                "INSERT INTO pump.queue_message (queue, message_id, body, visible_at)"
+                    + " VALUES ('behind', 'm-behind', '\\x01', now() - interval '1 hour')"));
+    transport.send("behind", List.of(OutgoingMessage.of("m-ahead", Map.of(), new byte[] {1})));
+
+    List<String> received = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      ReceivedMessage message = transport.receive("behind", Duration.ofSeconds(10)).orElseThrow();
+      received.add(message.messageId());
+      message.complete();
+    }
+    assertThat(received).containsExactlyInAnyOrder("m-behind", "m-ahead");
+  }
+
+  /**
+   * A transaction that holds a snapshot (a stuck report, a forgotten session) keeps vacuum from
+   * removing the dead row versions of every message handled since. A receive must not walk them
+   * all: counted with {@code pg_stat_user_indexes.idx_tup_read}, the index entries a scan read.
+   */
+  @Test
+  void underALongTransactionAReceiveDoesNotWalkTheMessagesHandledBefore(TestDatabase db)
+      throws Exception {
+    String url = db.jdbcUrl() + (db.jdbcUrl().contains("?") ? "&" : "?") + "ApplicationName=";
+    try (JdbcStorage setup =
+            JdbcStorage.builder()
+                .jdbcUrl(url + "scan-setup", db.user(), db.password())
+                .schema("scan")
+                .build();
+        java.sql.Connection longTransaction = db.connect()) {
+      longTransaction.setAutoCommit(false);
+      longTransaction.setTransactionIsolation(java.sql.Connection.TRANSACTION_REPEATABLE_READ);
+      try (var statement = longTransaction.createStatement()) {
+        statement.executeQuery("SELECT count(*) FROM scan.queue_message").close();
+      }
+
+      // 2,000 messages that became visible over 20 s, all handled while the snapshot is held
+      setup
+          .jdbi()
+          .useHandle(h ->
+              h.execute(
+                  "INSERT INTO scan.queue_message (queue, message_id, body, visible_at)"
+                      + " SELECT 'churn', 'old-' || i, '\\x01',"
+                      + " now() - interval '30 seconds' + i * interval '10 milliseconds'"
+                      + " FROM generate_series(1, 2000) AS i"));
+      handleAll(url + "scan-churn", db, 2_000);
+      long before = entriesRead(setup);
+
+      PostgresTransport sender = PostgresTransport.builder().storage(setup).build();
+      running.add(sender);
+      List<OutgoingMessage> batch = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        batch.add(OutgoingMessage.of("new-" + i, Map.of(), new byte[] {1}));
+      }
+      sender.send("churn", batch);
+      handleAll(url + "scan-measured", db, 200);
+      long perReceive = (entriesRead(setup) - before) / 200;
+
+      // from the head, each receive would read the two dead entries of each of the 2,000 (the
+      // insert and the delivery count); from where the live messages begin it reads a few, plus
+      // one walk from the head a second
+      assertThat(perReceive).isLessThan(500);
+      longTransaction.rollback();
+    }
+  }
+
+  /**
+   * Receives and completes {@code count} messages of "churn" on a pool of its own, then closes it.
+   */
+  private static void handleAll(String url, TestDatabase db, int count) throws Exception {
+    try (JdbcStorage own =
+            JdbcStorage.builder()
+                .jdbcUrl(url, db.user(), db.password())
+                .schema("scan")
+                .migrate(false)
+                .build();
+        PostgresTransport transport = PostgresTransport.builder().storage(own).build()) {
+      for (int i = 0; i < count; i++) {
+        transport.receive("churn", Duration.ofSeconds(5)).orElseThrow().complete();
+      }
+    }
+    // a backend reports its statistics when it exits, at the latest
+    String name = url.substring(url.lastIndexOf('=') + 1);
+    await()
+        .until(() ->
+            count("SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + name + "'")
+                == 0);
+  }
+
+  private static long entriesRead(JdbcStorage storage) {
+    return storage
+        .jdbi()
+        .withHandle(h -> {
+          h.execute("SELECT pg_stat_clear_snapshot()");
+          return h.createQuery(
+                  "SELECT idx_tup_read FROM pg_stat_user_indexes"
+                      + " WHERE schemaname = 'scan' AND indexrelname = 'queue_message_claim_idx'")
+              .mapTo(Long.class)
+              .one();
+        });
+  }
+
+  @Test
   void aRowWithUnreadableHeadersGoesToTheErrorQueueWithTheReasonAndThePumpGoesOn() {
     storage
         .jdbi()

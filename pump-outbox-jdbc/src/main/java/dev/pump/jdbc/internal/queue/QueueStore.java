@@ -37,8 +37,11 @@ public final class QueueStore {
         " unnest(:messageIds::text[], :headers::text[], :bodies::bytea[], :delays::bigint[])"
             + " AS m(message_id, headers, body, delay_ms)";
     String columns = " (queue, message_id, headers, body, visible_at)";
+    // visible from the time of the insert, not the transaction's start: a receive scans from where
+    // the live messages begin (see countDelivery), and a long transaction's start lies behind it
     String values =
-        " m.message_id, m.headers::jsonb, m.body, now() + m.delay_ms * interval '1 millisecond'";
+        " m.message_id, m.headers::jsonb, m.body,"
+            + " clock_timestamp() + m.delay_ms * interval '1 millisecond'";
     this.send =
         "WITH sent AS (INSERT INTO "
             + messages
@@ -64,22 +67,36 @@ public final class QueueStore {
             // the subscriber queues, to wake their receivers after commit
             + " SELECT coalesce(array_agg(queue), '{}') FROM subscriber WHERE EXISTS (SELECT 1 FROM sent)";
     // A delivery is counted, and the row hidden for a short lease, in a statement committed on
-    // its own: a process that dies while handling the message leaves the count behind (so
+    // its own (the lease in a column outside every index, so the row keeps its place in the claim
+    // index and leaves no entry ahead of the live messages): a process that dies while handling the
+    // message leaves the count behind (so
     // maxDeliveries can stop a message that kills its process), and the row comes back when the
     // lease ends. The claim proper then deletes the row inside the handler's transaction: gone if
     // that commits, back (with its count) if it rolls back; its row lock keeps others off it.
+    //
+    // The scan starts at :from, not at the head of the index, when the transport knows where the
+    // live messages begin (ScanStarts): every handled message leaves dead versions at the head, and
+    // while any snapshot could still see them (a long transaction anywhere in the database) vacuum
+    // cannot remove them nor index scans skip them, so a walk from the head grows with every
+    // message handled since that snapshot was taken.
     this.countDelivery =
         "UPDATE "
             + messages
-            + " SET attempts = attempts + 1, visible_at = now() + :leaseMs * interval '1 millisecond'"
-            + " WHERE id = (SELECT id FROM "
+            + " SET attempts = attempts + 1,"
+            + " leased_until = now() + :leaseMs * interval '1 millisecond'"
+            + " FROM (SELECT id, visible_at FROM "
             + messages
-            + " WHERE queue = :queue AND visible_at <= now() ORDER BY visible_at, id"
-            + " LIMIT 1 FOR UPDATE SKIP LOCKED)"
+            + " WHERE queue = :queue AND visible_at >= coalesce(CAST(:from AS timestamptz),"
+            + " '-infinity') AND visible_at <= now()"
+            + " AND (leased_until IS NULL OR leased_until <= now()) ORDER BY visible_at, id"
+            + " LIMIT 1 FOR UPDATE SKIP LOCKED) AS next"
+            + " WHERE "
+            + messages
+            + ".id = next.id"
             // Committed without waiting for the WAL flush: the endpoint's one receiver runs this
             // before every message, so a flush here would bound the whole endpoint's rate. A
             // count lost to a server crash only lets a message be delivered once more.
-            + " RETURNING id, set_config('synchronous_commit', 'off', true)";
+            + " RETURNING next.id, next.visible_at, set_config('synchronous_commit', 'off', true)";
     this.claim =
         "DELETE FROM "
             + messages
@@ -89,14 +106,15 @@ public final class QueueStore {
     this.hide =
         "UPDATE "
             + messages
-            + " SET visible_at = now() + :delayMs * interval '1 millisecond'"
+            + " SET visible_at = clock_timestamp() + :delayMs * interval '1 millisecond',"
+            + " leased_until = NULL"
             + " WHERE id = :id";
     this.requeue =
         "INSERT INTO "
             + messages
             + " (queue, message_id, headers, body, enqueued_at, visible_at, attempts)"
             + " VALUES (:queue, :messageId, :headers::jsonb, :body, :enqueuedAt,"
-            + " now() + :delayMs * interval '1 millisecond', :attempts)";
+            + " clock_timestamp() + :delayMs * interval '1 millisecond', :attempts)";
     this.subscribe =
         "INSERT INTO "
             + subscriptions
@@ -138,19 +156,31 @@ public final class QueueStore {
   }
 
   /**
-   * Counts a delivery of the next visible message of {@code queue} and hides it for {@code lease};
-   * run it outside a transaction, so the count is committed at once.
+   * Counts a delivery of the next visible message of {@code queue} that became visible at or after
+   * {@code from} (null: from the head of the queue) and hides it for {@code lease}; run it outside
+   * a transaction, so the count is committed at once.
    *
-   * @return the row's id, or empty if the queue has no visible message
+   * @return the row counted, or empty if the queue has no visible message from there on
    */
-  public Optional<Long> countDelivery(Handle handle, String queue, Duration lease) {
+  public Optional<Counted> countDelivery(
+      Handle handle, String queue, Duration lease, OffsetDateTime from) {
     return handle
         .createQuery(countDelivery)
         .bind("queue", queue)
         .bind("leaseMs", lease.toMillis())
-        .mapTo(Long.class)
+        .bind("from", from)
+        .map((rs, ctx) ->
+            new Counted(rs.getLong("id"), rs.getObject("visible_at", OffsetDateTime.class)))
         .findOne();
   }
+
+  /**
+   * A message whose delivery was counted.
+   *
+   * @param id its row id
+   * @param visibleAt when it had become visible (before the count hid it for the lease)
+   */
+  public record Counted(long id, OffsetDateTime visibleAt) {}
 
   /** Claims (and deletes, until rollback) the row {@code id}, counted by {@link #countDelivery}. */
   public Optional<QueueRow> claim(Handle handle, long id) {

@@ -184,25 +184,22 @@ final class EndToEndScript {
         + QUEUE
         + " SET attempts = attempts + 1,"
         + " leased_until = now() + :lease_ms * interval '1 millisecond'"
-        + " FROM (SELECT id, visible_at FROM "
+        + " WHERE (queue, visible_at, id) = (SELECT queue, visible_at, id FROM "
         + QUEUE
         + " WHERE queue = :in_queue AND visible_at >= coalesce(CAST(NULL AS timestamptz),"
         + " '-infinity') AND visible_at <= now()"
         + " AND (leased_until IS NULL OR leased_until <= now()) ORDER BY visible_at, id"
-        + " LIMIT 1 FOR UPDATE SKIP LOCKED) AS next"
-        + " WHERE "
-        + QUEUE
-        + ".id = next.id"
-        + " RETURNING next.id, next.visible_at, set_config('synchronous_commit', 'off', true)";
+        + " LIMIT 1 FOR UPDATE SKIP LOCKED)"
+        + " RETURNING id, visible_at, set_config('synchronous_commit', 'off', true)";
   }
 
   /** {@code QueueStore}'s claim: the delete inside the handler's transaction. */
   private static String claim() {
     return "DELETE FROM "
         + QUEUE
-        + " WHERE id = :id"
+        + " WHERE queue = :in_queue AND visible_at = :visible_at AND id = :id"
         + " RETURNING id, queue, message_id, headers::text AS headers, body, attempts,"
-        + " enqueued_at";
+        + " enqueued_at, visible_at";
   }
 
   /** {@code InboxStore}'s record. */

@@ -34,7 +34,7 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <pre>
  * java -Xmx256m -cp benchmarks.jar dev.pump.benchmarks.MemoryChild
- *     queue|outbox JDBC_URL USER PASSWORD BACKLOG WINDOW_MS CONCURRENCY
+ *     queue|outbox JDBC_URL USER PASSWORD BACKLOG WINDOW_MS CONCURRENCY SNAPSHOT_AT
  * </pre>
  *
  * <p>{@code queue}: the end-to-end endpoint ({@link EndToEndService#endpoint}) handles the input
@@ -55,6 +55,7 @@ public final class MemoryChild {
     int backlog = Integer.parseInt(args[4]);
     Duration window = Duration.ofMillis(Long.parseLong(args[5]));
     int concurrency = Integer.parseInt(args[6]);
+    int snapshotAt = Integer.parseInt(args[7]);
     HeapAfterGc afterGc = HeapAfterGc.listen();
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(args[1]);
@@ -80,13 +81,15 @@ public final class MemoryChild {
                 storage,
                 concurrency);
         endpoint.start();
-        result = drain(backlog, window, timeline::handled, afterGc);
+        result = drain(backlog, window, snapshotAt, timeline::handled, afterGc);
         endpoint.stop(Duration.ofSeconds(10));
       } else {
         OutboxDispatcher dispatcher =
             OutboxDispatcher.builder().storage(storage).transport(transport).build();
         dispatcher.start();
-        result = drain(backlog, window, () -> dispatcher.counters().rowsDispatched(), afterGc);
+        result =
+            drain(
+                backlog, window, snapshotAt, () -> dispatcher.counters().rowsDispatched(), afterGc);
         dispatcher.stop(Duration.ofSeconds(10));
       }
       transport.close();
@@ -97,13 +100,30 @@ public final class MemoryChild {
     System.exit(0);
   }
 
-  /** Samples every second until {@code done} reaches the backlog or the window ends. */
+  /**
+   * Takes the live heap once {@code snapshotAt} rows are done (a full collection while the drain
+   * runs, so the large and the small backlog are compared in the same state, after the same work),
+   * then samples every second until {@code done} reaches the backlog or the window ends.
+   */
   private static Map<String, Object> drain(
-      int backlog, Duration window, LongSupplier done, HeapAfterGc afterGc) throws IOException {
+      int backlog, Duration window, int snapshotAt, LongSupplier done, HeapAfterGc afterGc)
+      throws IOException {
     var memory = ManagementFactory.getMemoryMXBean();
     List<Map<String, Object>> samples = new ArrayList<>();
     long start = System.nanoTime();
     long end = start + window.toNanos();
+    long liveMidDrain = -1;
+    long snapshotProcessed = -1;
+    while (liveMidDrain < 0 && System.nanoTime() < end) {
+      long processed = done.getAsLong();
+      if (processed >= snapshotAt) {
+        System.gc();
+        liveMidDrain = memory.getHeapMemoryUsage().getUsed();
+        snapshotProcessed = processed;
+      } else {
+        Database.sleep(5);
+      }
+    }
     long heapPeak = 0;
     long rssPeakSampled = 0;
     while (done.getAsLong() < backlog && System.nanoTime() < end) {
@@ -137,6 +157,8 @@ public final class MemoryChild {
     result.put("heap_after_gc_peak_mb", mb(Math.max(afterGc.peak(), live)));
     result.put("gcs", afterGc.count());
     result.put("heap_live_after_full_gc_mb", mb(live));
+    result.put("heap_live_mid_drain_mb", liveMidDrain < 0 ? null : mb(liveMidDrain));
+    result.put("mid_drain_snapshot_at_processed", snapshotProcessed);
     result.put("heap_max_mb", mb(memory.getHeapMemoryUsage().getMax()));
     result.put("rss_end_mb", mb(status.getOrDefault("VmRSS", 0L)));
     result.put("rss_peak_mb", mb(status.getOrDefault("VmHWM", 0L)));

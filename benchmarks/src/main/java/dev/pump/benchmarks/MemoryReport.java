@@ -16,12 +16,14 @@ final class MemoryReport {
         .append(plan.window().toSeconds())
         .append(" s; the large backlog is not drained to the end in that window. Heap after GC ")
         .append("is what the collector left after each collection (its peak over the drain); ")
-        .append("live heap is after a full collection at the end of the window (the figure ")
-        .append("judged, with the RSS peak); RSS from /proc/self/status (VmHWM = peak).\n\n");
+        .append("live heap mid-drain is after a full collection once half the small backlog ")
+        .append("is done, both drains still running (the figure judged, with the RSS peak); ")
+        .append("live heap at end is after a full collection at the end of the window (a busy ")
+        .append("drain against a finished one); RSS from /proc/self/status (VmHWM = peak).\n\n");
     md.append(
-        "| drained | backlog | processed | per s | heap after GC peak MB | live heap MB |"
-            + " heap used peak MB | RSS peak MB |\n");
-    md.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        "| drained | backlog | processed | per s | heap after GC peak MB | live heap mid-drain MB |"
+            + " live heap at end MB | heap used peak MB | RSS peak MB |\n");
+    md.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
     for (Case c : cases) {
       if (!c.name().contains("live heap")) {
         continue; // the RSS case carries the same two drains
@@ -38,6 +40,8 @@ final class MemoryReport {
             .append(d.get("per_s"))
             .append(" | ")
             .append(d.get("heap_after_gc_peak_mb"))
+            .append(" | ")
+            .append(d.get("heap_live_mid_drain_mb"))
             .append(" | ")
             .append(d.get("heap_live_after_full_gc_mb"))
             .append(" | ")

@@ -17,7 +17,8 @@ import java.util.List;
  * @param messagesPerTransaction the k of the write path
  * @param concurrencies the write path's client counts
  * @param latencyConcurrency the concurrency at which the paced latency run is made
- * @param latencyRun length of the paced run at 50% of the measured rate
+ * @param latencyRun length of each paced round at 50% of the measured rate (as many rounds as
+ *     {@code rounds}, interleaved)
  * @param withoutNotify whether the write path also runs pgbench without Pump's pg_notify (at the
  *     latency concurrency)
  * @param backlog rows Pump's dispatcher drains per round
@@ -104,7 +105,7 @@ record Plan(
         List.of(1, 5),
         List.of(1, 8, 16),
         8,
-        Duration.ofSeconds(4),
+        Duration.ofSeconds(3),
         false,
         20_000,
         1_000,

@@ -171,7 +171,7 @@ final class ClaimedMessage implements ReceivedMessage {
   /** Hides the row for the delay; it is back in its queue, with its count, either way. */
   private void hideFor(Duration visibilityDelay) {
     try {
-      transport.jdbi().useHandle(h -> transport.queues().hideFor(h, row.id(), visibilityDelay));
+      transport.jdbi().useHandle(h -> transport.queues().hideFor(h, row, visibilityDelay));
     } catch (RuntimeException e) {
       log.warn(
           "could not count the failed attempt of message {} in {}; it is back in its queue",

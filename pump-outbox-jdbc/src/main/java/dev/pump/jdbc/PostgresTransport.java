@@ -12,10 +12,10 @@ import dev.pump.jdbc.internal.queue.NotificationListener;
 import dev.pump.jdbc.internal.queue.Notifier;
 import dev.pump.jdbc.internal.queue.QueueRow;
 import dev.pump.jdbc.internal.queue.QueueStore;
-import dev.pump.jdbc.internal.queue.ScanStarts;
 import dev.pump.jdbc.internal.queue.Wakeups;
 import dev.pump.jdbc.internal.sql.Channels;
 import dev.pump.jdbc.internal.sql.DedicatedConnections;
+import dev.pump.jdbc.internal.sql.ScanStarts;
 import dev.pump.jdbc.internal.sql.Transactions;
 import dev.pump.jdbc.internal.uow.UnitOfWork;
 import java.time.Duration;
@@ -139,7 +139,7 @@ public final class PostgresTransport implements Transport {
       }
       scanStarts.found(queue, counted.get().visibleAt());
       Transactions.begin(handle, storage.isolation());
-      Optional<QueueRow> row = queues.claim(handle, counted.get().id());
+      Optional<QueueRow> row = queues.claim(handle, queue, counted.get());
       if (row.isEmpty()) {
         handle.rollback(); // taken by another receiver after the lease: not ours
         handle.close();

@@ -316,6 +316,26 @@ class OutboxDispatcherTest {
   }
 
   @Test
+  void aRowDueLongBeforeWhatTheLastCycleFoundIsStillSent() {
+    start(dispatcher());
+    write("early", 1, 10);
+    await().until(() -> transport.sentIds().size() == 1);
+    // committed now, due an hour ago: behind where the next claims start, as a row left by a
+    // rollback, a paused destination or a transaction slower than the claim's overlap
+    storage
+        .jdbi()
+        .useHandle(h ->
+            h.execute(
+                "INSERT INTO pump.outbox (endpoint, kind, destination, message_id, headers, body,"
+                    + " due_at) VALUES ('tests', 'send', 'early', 'm-behind', '{}', '\\x00',"
+                    + " now() - interval '1 hour')"));
+    write("early", 1, 10);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> transport.sentIds().size() == 3);
+    assertThat(pending()).isZero();
+  }
+
+  @Test
   void aRetryHorizonLongerThanTheInboxRetentionIsRefused() {
     assertThatThrownBy(() ->
             OutboxDispatcher.builder()

@@ -5,7 +5,9 @@ import dev.pump.core.transport.TransportUnavailableException;
 import dev.pump.jdbc.internal.outbox.OutboxStore;
 import dev.pump.jdbc.internal.outbox.PendingRow;
 import dev.pump.jdbc.internal.sql.HeadersJson;
+import dev.pump.jdbc.internal.sql.ScanStarts;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -31,6 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class DispatchCycle {
   private static final Logger log = LoggerFactory.getLogger(DispatchCycle.class);
   private static final int MAX_ERROR_CHARS = 2000;
+  private static final String SCAN_KEY = "outbox";
 
   /** The cycle's bounds and retry policy. */
   public record Limits(
@@ -50,6 +53,7 @@ public final class DispatchCycle {
   private final DestinationBreakers breakers;
   private final DispatchCounters counters;
   private final RandomGenerator random;
+  private final ScanStarts scanStarts = new ScanStarts();
 
   /** Creates the cycle. */
   public DispatchCycle(
@@ -85,6 +89,8 @@ public final class DispatchCycle {
         result = dispatch(handle);
         handle.commit();
       } catch (RuntimeException | Error e) {
+        // the claimed rows are pending again, where they were: the next claim must see them
+        scanStarts.forget(SCAN_KEY);
         try {
           handle.rollback();
         } catch (RuntimeException rollback) {
@@ -93,22 +99,31 @@ public final class DispatchCycle {
         throw e;
       }
     }
+    if (result.latestDueAt() != null) {
+      scanStarts.found(SCAN_KEY, result.latestDueAt());
+    }
     if (result.stopped()) {
       Thread.currentThread().interrupt();
     }
     return result.claimed();
   }
 
-  private record Result(int claimed, boolean stopped) {}
+  /**
+   * @param latestDueAt the latest due time claimed, where the next claim may start once this
+   *     cycle's transaction committed
+   */
+  private record Result(int claimed, boolean stopped, OffsetDateTime latestDueAt) {}
 
   private Result dispatch(Handle handle) {
     counters.cycles.increment();
     breakers.newCycle();
     List<String> leftOut = new ArrayList<>(breakers.paused());
     leftOut.addAll(sends.busy());
-    List<PendingRow> rows = outbox.claim(handle, limits.claimSize(), leftOut);
+    OutboxStore.Claimed claimed =
+        outbox.claim(handle, limits.claimSize(), leftOut, scanStarts.from(SCAN_KEY));
+    List<PendingRow> rows = claimed.rows();
     if (rows.isEmpty()) {
-      return new Result(0, false);
+      return new Result(0, false, null);
     }
     long maxMessageBytes = transport.capabilities().maxMessageBytes(); // once per cycle
     Map<String, List<PendingRow>> groups = new LinkedHashMap<>();
@@ -135,7 +150,7 @@ public final class DispatchCycle {
               + " sent again later",
           outcome.sentIds().length);
     }
-    return new Result(rows.size(), outcome.stopped());
+    return new Result(rows.size(), outcome.stopped(), claimed.latestDueAt());
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.pump.jdbc.internal.outbox;
 import dev.pump.jdbc.internal.sql.HeadersJson;
 import dev.pump.jdbc.internal.sql.SqlArrays;
 import dev.pump.migrations.SchemaName;
+import java.time.OffsetDateTime;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
 
@@ -11,6 +12,13 @@ import org.jdbi.v3.core.Handle;
  * whole batch, however many rows. Thread-safe.
  */
 public final class OutboxStore {
+  /**
+   * Where a claim starts in the pending index: see {@link dev.pump.jdbc.internal.sql.ScanStarts}
+   * (null: from the head).
+   */
+  private static final String FROM =
+      " AND due_at >= coalesce(CAST(:from AS timestamptz), '-infinity')";
+
   private final String insert;
   private final String claim;
   private final String lockKeys;
@@ -27,7 +35,9 @@ public final class OutboxStore {
             + " SELECT :endpoint, :causationId, m.kind, m.destination,"
             + " CASE WHEN m.kind = 'publish' THEN string_to_array(m.topics, ',') END,"
             + " m.message_id, m.headers::jsonb, m.body,"
-            + " now() + m.delay_ms * interval '1 millisecond', m.ordering_key"
+            // due from the time of the insert, which the link makes just before commit, not from
+            // the transaction's start: a claim scans from where the pending rows begin
+            + " clock_timestamp() + m.delay_ms * interval '1 millisecond', m.ordering_key"
             + " FROM unnest(:kinds::text[], :destinations::text[], :topics::text[],"
             + " :messageIds::text[], :headers::text[], :bodies::bytea[], :delays::bigint[],"
             + " :orderingKeys::text[])"
@@ -35,19 +45,23 @@ public final class OutboxStore {
     String table = schema.table("outbox");
     this.claim =
         "SELECT id, destination, topics, message_id, headers::text AS headers, body, attempts,"
-            + " ordering_key"
+            + " ordering_key, due_at"
             + " FROM "
             + table
             + " AS o WHERE dispatched_at IS NULL AND parked_at IS NULL AND due_at <= now()"
+            + FROM
             + " AND NOT (destination = ANY(:paused::text[]))"
             // Keyed rows: only keys this transaction holds (see lockKeys), and a row only if every
             // earlier pending row of its key sorts before it in this claim (so it is claimed too,
-            // and sent first): an earlier row waiting out a retry back-off holds its key back.
+            // and sent first): an earlier row waiting out a retry back-off, or one due before
+            // where this claim starts (left there while its destination was paused, or by another
+            // dispatcher's rollback), holds its key back.
             + " AND (ordering_key IS NULL OR (ordering_key = ANY(:keys::text[]) AND NOT EXISTS ("
             + "SELECT 1 FROM "
             + table
             + " AS e WHERE e.ordering_key = o.ordering_key AND e.id < o.id"
-            + " AND e.dispatched_at IS NULL AND e.parked_at IS NULL AND e.due_at > o.due_at)))"
+            + " AND e.dispatched_at IS NULL AND e.parked_at IS NULL AND (e.due_at > o.due_at"
+            + " OR e.due_at < coalesce(CAST(:from AS timestamptz), '-infinity')))))"
             + " ORDER BY due_at, id LIMIT :limit FOR UPDATE SKIP LOCKED";
     // One dispatcher per key at a time: transaction-scoped advisory locks on the keys among the
     // rows the claim would look at. Taken in a statement of their own, so that the claim's
@@ -56,6 +70,7 @@ public final class OutboxStore {
         "SELECT k FROM (SELECT DISTINCT ordering_key AS k FROM (SELECT ordering_key FROM "
             + table
             + " WHERE dispatched_at IS NULL AND parked_at IS NULL AND due_at <= now()"
+            + FROM
             + " ORDER BY due_at, id LIMIT :limit) AS candidates WHERE ordering_key IS NOT NULL) AS keys"
             + " WHERE pg_try_advisory_xact_lock("
             + lockSpace(schema)
@@ -72,39 +87,57 @@ public final class OutboxStore {
   }
 
   /**
-   * Claims up to {@code limit} due pending rows, oldest first, locking them for the caller's
-   * transaction (which must be READ COMMITTED, so that each statement sees the latest commits);
-   * rows locked by another dispatcher are skipped, and rows of {@code paused} destinations are left
-   * alone. Two statements: the ordering keys' locks, then the claim.
+   * Claims up to {@code limit} due pending rows, oldest first, due at or after {@code from} (null:
+   * all), locking them for the caller's transaction (which must be READ COMMITTED, so that each
+   * statement sees the latest commits); rows locked by another dispatcher are skipped, and rows of
+   * {@code paused} destinations are left alone. Two statements: the ordering keys' locks, then the
+   * claim.
    */
-  public List<PendingRow> claim(Handle handle, int limit, List<String> paused) {
+  public Claimed claim(Handle handle, int limit, List<String> paused, OffsetDateTime from) {
     String[] keys =
         handle
             .createQuery(lockKeys)
             .bind("limit", limit)
+            .bind("from", from)
             .mapTo(String.class)
             .list()
             .toArray(String[]::new);
-    return handle
-        .createQuery(claim)
-        .bind("limit", limit)
-        .bind("keys", SqlArrays.text(keys))
-        .bind("paused", SqlArrays.text(paused.toArray(String[]::new)))
-        .map((rs, ctx) -> {
-          java.sql.Array topics = rs.getArray("topics");
-          return new PendingRow(
-              rs.getLong("id"),
-              topics != null,
-              rs.getString("destination"),
-              topics == null ? null : List.of((String[]) topics.getArray()),
-              rs.getString("message_id"),
-              rs.getString("headers"),
-              rs.getBytes("body"),
-              rs.getInt("attempts"),
-              rs.getString("ordering_key"));
-        })
-        .list();
+    OffsetDateTime[] latest = {null};
+    List<PendingRow> rows =
+        handle
+            .createQuery(claim)
+            .bind("limit", limit)
+            .bind("keys", SqlArrays.text(keys))
+            .bind("paused", SqlArrays.text(paused.toArray(String[]::new)))
+            .bind("from", from)
+            .map((rs, ctx) -> {
+              OffsetDateTime due = rs.getObject("due_at", OffsetDateTime.class);
+              if (latest[0] == null || due.isAfter(latest[0])) {
+                latest[0] = due;
+              }
+              java.sql.Array topics = rs.getArray("topics");
+              return new PendingRow(
+                  rs.getLong("id"),
+                  topics != null,
+                  rs.getString("destination"),
+                  topics == null ? null : List.of((String[]) topics.getArray()),
+                  rs.getString("message_id"),
+                  rs.getString("headers"),
+                  rs.getBytes("body"),
+                  rs.getInt("attempts"),
+                  rs.getString("ordering_key"));
+            })
+            .list();
+    return new Claimed(rows, latest[0]);
   }
+
+  /**
+   * What a claim took.
+   *
+   * @param rows the rows, oldest first
+   * @param latestDueAt the latest due time among them, null if none
+   */
+  public record Claimed(List<PendingRow> rows, OffsetDateTime latestDueAt) {}
 
   /** The advisory-lock space of this schema's ordering keys: a stable number from its name. */
   private static int lockSpace(SchemaName schema) {

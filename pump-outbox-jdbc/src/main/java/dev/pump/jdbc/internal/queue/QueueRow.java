@@ -1,6 +1,7 @@
 package dev.pump.jdbc.internal.queue;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
 
 /**
  * One message claimed from the queue table, as stored. The headers are kept as raw JSON text so a
@@ -13,6 +14,7 @@ import java.time.Instant;
  * @param body the body
  * @param attempts failed attempts recorded so far
  * @param enqueuedAt when it was sent
+ * @param visibleAt when it became visible: with queue and id, how the row is found again
  */
 public record QueueRow(
     long id,
@@ -21,4 +23,5 @@ public record QueueRow(
     String headersJson,
     byte[] body,
     int attempts,
-    Instant enqueuedAt) {}
+    Instant enqueuedAt,
+    OffsetDateTime visibleAt) {}

@@ -79,36 +79,45 @@ public final class QueueStore {
     // while any snapshot could still see them (a long transaction anywhere in the database) vacuum
     // cannot remove them nor index scans skip them, so a walk from the head grows with every
     // message handled since that snapshot was taken.
+    //
+    // The row is chosen by an uncorrelated subquery, which PostgreSQL runs exactly once. An
+    // UPDATE ... FROM (SELECT ... LIMIT 1 FOR UPDATE SKIP LOCKED) is not safe here: with a few live
+    // rows in the statistics the planner may put the subquery on the inner side of a nested loop,
+    // run it once per row of the outer side, and count and lease hundreds of messages at once
+    // (seen in the soak benchmark).
+    //
+    // Rows are found again by all three columns of the claim index, never by id alone: a queue
+    // holds few live rows, so its statistics are small, and PostgreSQL may then answer "id = ?"
+    // with a walk of the whole claim index (id is its last column) rather than the primary key;
+    // the soak benchmark caught it doing so on every receive, which under a long transaction is a
+    // walk over every dead version. With all three, either index is a single descent.
     this.countDelivery =
         "UPDATE "
             + messages
             + " SET attempts = attempts + 1,"
             + " leased_until = now() + :leaseMs * interval '1 millisecond'"
-            + " FROM (SELECT id, visible_at FROM "
+            + " WHERE (queue, visible_at, id) = (SELECT queue, visible_at, id FROM "
             + messages
             + " WHERE queue = :queue AND visible_at >= coalesce(CAST(:from AS timestamptz),"
             + " '-infinity') AND visible_at <= now()"
             + " AND (leased_until IS NULL OR leased_until <= now()) ORDER BY visible_at, id"
-            + " LIMIT 1 FOR UPDATE SKIP LOCKED) AS next"
-            + " WHERE "
-            + messages
-            + ".id = next.id"
+            + " LIMIT 1 FOR UPDATE SKIP LOCKED)"
             // Committed without waiting for the WAL flush: the endpoint's one receiver runs this
             // before every message, so a flush here would bound the whole endpoint's rate. A
             // count lost to a server crash only lets a message be delivered once more.
-            + " RETURNING next.id, next.visible_at, set_config('synchronous_commit', 'off', true)";
+            + " RETURNING id, visible_at, set_config('synchronous_commit', 'off', true)";
     this.claim =
         "DELETE FROM "
             + messages
-            + " WHERE id = :id"
+            + " WHERE queue = :queue AND visible_at = :visibleAt AND id = :id"
             + " RETURNING id, queue, message_id, headers::text AS headers, body, attempts,"
-            + " enqueued_at";
+            + " enqueued_at, visible_at";
     this.hide =
         "UPDATE "
             + messages
             + " SET visible_at = clock_timestamp() + :delayMs * interval '1 millisecond',"
             + " leased_until = NULL"
-            + " WHERE id = :id";
+            + " WHERE queue = :queue AND visible_at = :visibleAt AND id = :id";
     this.requeue =
         "INSERT INTO "
             + messages
@@ -178,15 +187,17 @@ public final class QueueStore {
    * A message whose delivery was counted.
    *
    * @param id its row id
-   * @param visibleAt when it had become visible (before the count hid it for the lease)
+   * @param visibleAt when it became visible (the lease does not change it)
    */
   public record Counted(long id, OffsetDateTime visibleAt) {}
 
-  /** Claims (and deletes, until rollback) the row {@code id}, counted by {@link #countDelivery}. */
-  public Optional<QueueRow> claim(Handle handle, long id) {
+  /** Claims (and deletes, until rollback) the row {@code counted}. */
+  public Optional<QueueRow> claim(Handle handle, String queue, Counted counted) {
     return handle
         .createQuery(claim)
-        .bind("id", id)
+        .bind("queue", queue)
+        .bind("visibleAt", counted.visibleAt())
+        .bind("id", counted.id())
         .map((rs, ctx) ->
             new QueueRow(
                 rs.getLong("id"),
@@ -195,7 +206,8 @@ public final class QueueStore {
                 rs.getString("headers"),
                 rs.getBytes("body"),
                 rs.getInt("attempts"),
-                rs.getObject("enqueued_at", OffsetDateTime.class).toInstant()))
+                rs.getObject("enqueued_at", OffsetDateTime.class).toInstant(),
+                rs.getObject("visible_at", OffsetDateTime.class)))
         .findOne();
   }
 
@@ -203,8 +215,14 @@ public final class QueueStore {
    * Hides a message whose claim was rolled back for {@code visibilityDelay} (its delivery was
    * counted when it was claimed). Runs in its own, auto-commit transaction.
    */
-  public void hideFor(Handle handle, long id, Duration visibilityDelay) {
-    handle.createUpdate(hide).bind("id", id).bind("delayMs", visibilityDelay.toMillis()).execute();
+  public void hideFor(Handle handle, QueueRow row, Duration visibilityDelay) {
+    handle
+        .createUpdate(hide)
+        .bind("queue", row.queue())
+        .bind("visibleAt", row.visibleAt())
+        .bind("id", row.id())
+        .bind("delayMs", visibilityDelay.toMillis())
+        .execute();
   }
 
   /**

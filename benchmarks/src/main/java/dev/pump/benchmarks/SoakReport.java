@@ -31,7 +31,7 @@ final class SoakReport {
             details.get("window_s")));
     md.append(
         "| table | dead tuples before / peak / plateau window / last window | MB before / after"
-            + " long tx / end | size growth in plateau window |\n");
+            + " long tx / end | size at end vs largest earlier in plateau window |\n");
     md.append("| --- | --- | --- | ---: |\n");
     if (details.get("tables") instanceof Map<?, ?> tables) {
       tables.forEach((name, value) -> {

@@ -216,7 +216,9 @@ public final class Books {
             + ")"
             + " UNION ALL SELECT 'queue ' || queue || '/' || message_id FROM "
             + queue
-            + " WHERE queue <> 'error' AND visible_at < now() - make_interval(secs => "
+            // a message being handled keeps its visible_at; its lease says it is not stuck
+            + " WHERE queue <> 'error' AND greatest(visible_at, leased_until) < now()"
+            + " - make_interval(secs => "
             + stuckMs / 1000.0
             + ")");
 

@@ -7,6 +7,7 @@ import dev.pump.core.transport.OutgoingMessage;
 import dev.pump.core.transport.ReceivedMessage;
 import dev.pump.core.transport.TransportException;
 import dev.pump.jdbc.internal.queue.QueueRow;
+import dev.pump.jdbc.internal.queue.QueueStore;
 import dev.pump.jdbc.internal.sql.HeadersJson;
 import dev.pump.jdbc.internal.uow.UnitOfWork;
 import java.time.Duration;
@@ -117,9 +118,11 @@ final class ClaimedMessage implements ReceivedMessage {
   public boolean completeAndSend(String queue, OutgoingMessage copy) {
     Names.require("queue", queue);
     settle();
+    long began = System.nanoTime();
+    QueueStore.Sent sent;
     try {
       transport.checkSizes(queue, List.of(copy));
-      transport.queues().send(unit.handle(), queue, List.of(copy));
+      sent = transport.queues().send(unit.handle(), queue, List.of(copy));
       unit.commit();
     } catch (RuntimeException e) {
       rollbackQuietly();
@@ -130,6 +133,7 @@ final class ClaimedMessage implements ReceivedMessage {
     } finally {
       unit.close();
     }
+    transport.restampIfLate(began, sent);
     transport.queued(queue);
     return true;
   }
@@ -171,7 +175,16 @@ final class ClaimedMessage implements ReceivedMessage {
   /** Hides the row for the delay; it is back in its queue, with its count, either way. */
   private void hideFor(Duration visibilityDelay) {
     try {
-      transport.jdbi().useHandle(h -> transport.queues().hideFor(h, row, visibilityDelay));
+      boolean hidden =
+          transport.jdbi().withHandle(h -> transport.queues().hideFor(h, row, visibilityDelay));
+      if (!hidden) {
+        log.debug(
+            "message {} in {} was not hidden for {}: another receiver took it once its lease ran"
+                + " out",
+            row.messageId(),
+            row.queue(),
+            visibilityDelay);
+      }
     } catch (RuntimeException e) {
       log.warn(
           "could not count the failed attempt of message {} in {}; it is back in its queue",

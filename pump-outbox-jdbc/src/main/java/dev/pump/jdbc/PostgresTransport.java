@@ -19,6 +19,7 @@ import dev.pump.jdbc.internal.sql.ScanStarts;
 import dev.pump.jdbc.internal.sql.Transactions;
 import dev.pump.jdbc.internal.uow.UnitOfWork;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -55,6 +56,12 @@ public final class PostgresTransport implements Transport {
    * over; also how soon a message held by a process that died is delivered again: 1 second.
    */
   public static final Duration DEFAULT_DELIVERY_LEASE = Duration.ofSeconds(1);
+
+  /** A send whose commit took longer than this after its insert is stamped again: 125 ms. */
+  static final Duration LATE_COMMIT = ScanStarts.OVERLAP.dividedBy(2);
+
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(PostgresTransport.class);
 
   /** The largest message body accepted: 64 MiB. */
   public static final long DEFAULT_MAX_MESSAGE_BYTES = 64L * 1024 * 1024;
@@ -131,13 +138,16 @@ public final class PostgresTransport implements Transport {
           "cannot connect to PostgreSQL to receive from " + queue, e);
     }
     try {
+      ScanStarts.Scan scan = scanStarts.next(queue);
       Optional<QueueStore.Counted> counted =
-          queues.countDelivery(handle, queue, deliveryLease, scanStarts.from(queue));
+          queues.countDelivery(handle, queue, deliveryLease, scan.from());
       if (counted.isEmpty()) {
+        scanStarts.foundNothing(queue, scan);
         handle.close();
         return Optional.empty();
       }
-      scanStarts.found(queue, counted.get().visibleAt());
+      OffsetDateTime visibleAt = counted.get().visibleAt();
+      scanStarts.found(queue, scan, visibleAt, visibleAt);
       Transactions.begin(handle, storage.isolation());
       Optional<QueueRow> row = queues.claim(handle, queue, counted.get());
       if (row.isEmpty()) {
@@ -158,7 +168,9 @@ public final class PostgresTransport implements Transport {
     checkSizes(queue, batch);
     String operation = "send of " + batch.size() + " messages to " + queue;
     try (Handle handle = connect(operation)) {
-      handle.useTransaction(h -> queues.send(h, queue, batch));
+      long began = System.nanoTime();
+      QueueStore.Sent sent = handle.inTransaction(h -> queues.send(h, queue, batch));
+      restampIfLate(began, sent);
     } catch (TransportException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -174,7 +186,10 @@ public final class PostgresTransport implements Transport {
     List<String> subscribers;
     String operation = "publish of " + batch.size() + " messages to " + topics;
     try (Handle handle = connect(operation)) {
-      subscribers = handle.inTransaction(h -> queues.publish(h, topics, batch));
+      long began = System.nanoTime();
+      QueueStore.Sent sent = handle.inTransaction(h -> queues.publish(h, topics, batch));
+      restampIfLate(began, sent);
+      subscribers = sent.distinctQueues();
     } catch (TransportException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -212,6 +227,24 @@ public final class PostgresTransport implements Transport {
   @Override
   public String toString() {
     return "PostgresTransport[schema " + storage.schema() + "]";
+  }
+
+  /**
+   * After a send committed: if the commit came more than half the receives' look-back after the
+   * insert stamped its rows (a slow flush, a stalled connection), receives may already look beyond
+   * them, and a later send of the same sender could be received first; stamped again now, before
+   * the sender goes on, they are back in order. Committed already, so a failure here is logged, not
+   * thrown: the rows are there, and a scan from the head (every second) finds them.
+   */
+  void restampIfLate(long beganNanos, QueueStore.Sent sent) {
+    if (System.nanoTime() - beganNanos <= LATE_COMMIT.toNanos()) {
+      return;
+    }
+    try {
+      jdbi.useHandle(h -> queues.restamp(h, sent));
+    } catch (RuntimeException e) {
+      log.warn("could not stamp again {} rows whose send committed late", sent.ids().length, e);
+    }
   }
 
   /** Messages were committed to {@code queue}: wake its receivers here now, elsewhere soon. */

@@ -13,6 +13,7 @@ import dev.pump.core.transport.OutgoingMessage;
 import dev.pump.core.transport.ReceivedMessage;
 import dev.pump.core.transport.TransportException;
 import dev.pump.core.transport.TransportUnavailableException;
+import dev.pump.jdbc.internal.queue.QueueStore;
 import dev.pump.testkit.PostgresExtension;
 import dev.pump.testkit.TestDatabase;
 import java.time.Duration;
@@ -146,6 +147,78 @@ class PostgresQueueTest {
       message.complete();
     }
     assertThat(received).containsExactlyInAnyOrder("m-behind", "m-ahead");
+  }
+
+  @Test
+  void aBacklogBehindWhereReceivesLookDrainsInOneGoNotOneMessageAScan() throws Exception {
+    PostgresTransport transport = transport(Duration.ofMillis(50));
+    transport.send("backlog", List.of(OutgoingMessage.of("m-fresh", Map.of(), new byte[] {1})));
+    transport.receive("backlog", Duration.ofSeconds(5)).orElseThrow().complete();
+    // twenty messages visible since an hour ago: leases that ran out in processes that died
+    storage
+        .jdbi()
+        .useHandle(h ->
+            h.execute(
+                "INSERT INTO pump.queue_message (queue, message_id, body, visible_at)"
+                    + " SELECT 'backlog', 'm-old-' || i, '\\x01', now() - interval '1 hour'"
+                    + " FROM generate_series(1, 20) AS i"));
+
+    // the first is found by the next scan from the head (within a second)...
+    transport.receive("backlog", Duration.ofSeconds(5)).orElseThrow().complete();
+    // ...and the rest at once: while scans from the head find rows that far back, they go on
+    for (int i = 0; i < 19; i++) {
+      Optional<ReceivedMessage> next = transport.receive("backlog", Duration.ZERO);
+      assertThat(next).as("message %d of the backlog, received without waiting", i + 2).isPresent();
+      next.get().complete();
+    }
+  }
+
+  @Test
+  void aSendStampedAgainAfterALateCommitIsVisibleFromNowAndHeldOrDelayedRowsKeepTheirTime() {
+    PostgresTransport transport = transport(Duration.ofMillis(50));
+    storage
+        .jdbi()
+        .useHandle(h ->
+            h.execute(
+                "INSERT INTO pump.queue_message (queue, message_id, body, visible_at, leased_until)"
+                    + " VALUES ('late', 'm-late', '', now() - interval '1 hour', NULL),"
+                    + " ('late', 'm-held', '', now() - interval '1 hour', now() + interval '1 hour'),"
+                    + " ('late', 'm-delayed', '', now() + interval '1 hour', NULL)"));
+    QueueStore.Sent sent =
+        storage
+            .jdbi()
+            .withHandle(h ->
+                h.createQuery(
+                        "SELECT array_agg(queue) AS queues, array_agg(id) AS ids,"
+                            + " array_agg(visible_at::text) AS ats FROM pump.queue_message"
+                            + " WHERE queue = 'late'")
+                    .map((rs, ctx) -> {
+                      Long[] ids = (Long[]) rs.getArray("ids").getArray();
+                      return new QueueStore.Sent(
+                          (String[]) rs.getArray("queues").getArray(),
+                          java.util.Arrays.stream(ids).mapToLong(Long::longValue).toArray(),
+                          (String[]) rs.getArray("ats").getArray());
+                    })
+                    .one());
+
+    int stamped = storage.jdbi().withHandle(h -> transport.queues().restamp(h, sent));
+
+    assertThat(stamped).isEqualTo(1);
+    assertThat(
+            count(
+                "SELECT count(*) FROM pump.queue_message WHERE message_id = 'm-late'"
+                    + " AND visible_at > now() - interval '1 minute'"))
+        .isEqualTo(1);
+    assertThat(
+            count(
+                "SELECT count(*) FROM pump.queue_message WHERE message_id = 'm-held'"
+                    + " AND visible_at < now() - interval '59 minutes'"))
+        .isEqualTo(1);
+    assertThat(
+            count(
+                "SELECT count(*) FROM pump.queue_message WHERE message_id = 'm-delayed'"
+                    + " AND visible_at > now() + interval '59 minutes'"))
+        .isEqualTo(1);
   }
 
   /**

@@ -7,7 +7,6 @@ import dev.pump.jdbc.internal.outbox.PendingRow;
 import dev.pump.jdbc.internal.sql.HeadersJson;
 import dev.pump.jdbc.internal.sql.ScanStarts;
 import java.time.Duration;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -99,8 +98,11 @@ public final class DispatchCycle {
         throw e;
       }
     }
-    if (result.latestDueAt() != null) {
-      scanStarts.found(SCAN_KEY, result.latestDueAt());
+    OutboxStore.Claimed claim = result.claim();
+    if (claim.rows().isEmpty()) {
+      scanStarts.foundNothing(SCAN_KEY, result.scan());
+    } else {
+      scanStarts.found(SCAN_KEY, result.scan(), claim.earliestDueAt(), claim.latestDueAt());
     }
     if (result.stopped()) {
       Thread.currentThread().interrupt();
@@ -109,21 +111,22 @@ public final class DispatchCycle {
   }
 
   /**
-   * @param latestDueAt the latest due time claimed, where the next claim may start once this
-   *     cycle's transaction committed
+   * @param scan where the claim started, and {@code claim} what it found: where the next claim
+   *     starts once this cycle's transaction committed
    */
-  private record Result(int claimed, boolean stopped, OffsetDateTime latestDueAt) {}
+  private record Result(
+      int claimed, boolean stopped, ScanStarts.Scan scan, OutboxStore.Claimed claim) {}
 
   private Result dispatch(Handle handle) {
     counters.cycles.increment();
     breakers.newCycle();
     List<String> leftOut = new ArrayList<>(breakers.paused());
     leftOut.addAll(sends.busy());
-    OutboxStore.Claimed claimed =
-        outbox.claim(handle, limits.claimSize(), leftOut, scanStarts.from(SCAN_KEY));
+    ScanStarts.Scan scan = scanStarts.next(SCAN_KEY);
+    OutboxStore.Claimed claimed = outbox.claim(handle, limits.claimSize(), leftOut, scan.from());
     List<PendingRow> rows = claimed.rows();
     if (rows.isEmpty()) {
-      return new Result(0, false, null);
+      return new Result(0, false, scan, claimed);
     }
     long maxMessageBytes = transport.capabilities().maxMessageBytes(); // once per cycle
     Map<String, List<PendingRow>> groups = new LinkedHashMap<>();
@@ -150,7 +153,7 @@ public final class DispatchCycle {
               + " sent again later",
           outcome.sentIds().length);
     }
-    return new Result(rows.size(), outcome.stopped(), claimed.latestDueAt());
+    return new Result(rows.size(), outcome.stopped(), scan, claimed);
   }
 
   /**

@@ -102,6 +102,7 @@ public final class OutboxStore {
             .mapTo(String.class)
             .list()
             .toArray(String[]::new);
+    OffsetDateTime[] earliest = {null};
     OffsetDateTime[] latest = {null};
     List<PendingRow> rows =
         handle
@@ -112,6 +113,9 @@ public final class OutboxStore {
             .bind("from", from)
             .map((rs, ctx) -> {
               OffsetDateTime due = rs.getObject("due_at", OffsetDateTime.class);
+              if (earliest[0] == null || due.isBefore(earliest[0])) {
+                earliest[0] = due;
+              }
               if (latest[0] == null || due.isAfter(latest[0])) {
                 latest[0] = due;
               }
@@ -128,16 +132,18 @@ public final class OutboxStore {
                   rs.getString("ordering_key"));
             })
             .list();
-    return new Claimed(rows, latest[0]);
+    return new Claimed(rows, earliest[0], latest[0]);
   }
 
   /**
    * What a claim took.
    *
    * @param rows the rows, oldest first
+   * @param earliestDueAt the earliest due time among them, null if none
    * @param latestDueAt the latest due time among them, null if none
    */
-  public record Claimed(List<PendingRow> rows, OffsetDateTime latestDueAt) {}
+  public record Claimed(
+      List<PendingRow> rows, OffsetDateTime earliestDueAt, OffsetDateTime latestDueAt) {}
 
   /** The advisory-lock space of this schema's ordering keys: a stable number from its name. */
   private static int lockSpace(SchemaName schema) {

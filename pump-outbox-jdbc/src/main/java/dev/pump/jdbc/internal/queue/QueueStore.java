@@ -19,6 +19,13 @@ import org.jdbi.v3.core.Handle;
  * Notifier}).
  */
 public final class QueueStore {
+  /**
+   * What a send returns: each row's queue, id and visible_at (as text, exact to the microsecond).
+   */
+  private static final String SENT =
+      " SELECT coalesce(array_agg(queue), '{}') AS queues, coalesce(array_agg(id), '{}') AS ids,"
+          + " coalesce(array_agg(visible_at::text), '{}') AS ats FROM sent";
+
   private final String send;
   private final String publish;
   private final String claim;
@@ -28,6 +35,7 @@ public final class QueueStore {
   private final String subscribe;
   private final String unsubscribe;
   private final String subscribers;
+  private final String restamp;
 
   /** Builds the statements for {@code schema} once. */
   public QueueStore(SchemaName schema) {
@@ -50,8 +58,8 @@ public final class QueueStore {
             + values
             + " FROM"
             + batch
-            + " RETURNING 1)"
-            + " SELECT count(*) FROM sent";
+            + " RETURNING queue, id, visible_at)"
+            + SENT;
     this.publish =
         "WITH subscriber AS (SELECT DISTINCT queue FROM "
             + subscriptions
@@ -63,9 +71,8 @@ public final class QueueStore {
             + values
             + " FROM subscriber s CROSS JOIN"
             + batch
-            + " RETURNING 1)"
-            // the subscriber queues, to wake their receivers after commit
-            + " SELECT coalesce(array_agg(queue), '{}') FROM subscriber WHERE EXISTS (SELECT 1 FROM sent)";
+            + " RETURNING queue, id, visible_at)"
+            + SENT;
     // A delivery is counted, and the row hidden for a short lease, in a statement committed on
     // its own (the lease in a column outside every index, so the row keeps its place in the claim
     // index and leaves no entry ahead of the live messages): a process that dies while handling the
@@ -117,13 +124,24 @@ public final class QueueStore {
             + messages
             + " SET visible_at = clock_timestamp() + :delayMs * interval '1 millisecond',"
             + " leased_until = NULL"
-            + " WHERE queue = :queue AND visible_at = :visibleAt AND id = :id";
+            // not if another receiver counted it since (its lease ran out): theirs now
+            + " WHERE queue = :queue AND visible_at = :visibleAt AND id = :id"
+            + " AND attempts = :attempts";
     this.requeue =
         "INSERT INTO "
             + messages
             + " (queue, message_id, headers, body, enqueued_at, visible_at, attempts)"
             + " VALUES (:queue, :messageId, :headers::jsonb, :body, :enqueuedAt,"
             + " clock_timestamp() + :delayMs * interval '1 millisecond', :attempts)";
+    // A send whose commit came late may have become visible behind where receives start: stamped
+    // again after its commit, and before the sender sends anything else, it is back in order.
+    this.restamp =
+        "UPDATE "
+            + messages
+            + " AS m SET visible_at = clock_timestamp()"
+            + " FROM unnest(:queues::text[], :ids::bigint[], :ats::text[]) AS r(queue, id, at)"
+            + " WHERE m.queue = r.queue AND m.visible_at = r.at::timestamptz AND m.id = r.id"
+            + " AND m.leased_until IS NULL AND m.visible_at <= clock_timestamp()";
     this.subscribe =
         "INSERT INTO "
             + subscriptions
@@ -136,32 +154,72 @@ public final class QueueStore {
   }
 
   /** Inserts {@code batch} into {@code queue}; the caller wakes receivers after commit. */
-  public int send(Handle handle, String queue, List<OutgoingMessage> batch) {
+  public Sent send(Handle handle, String queue, List<OutgoingMessage> batch) {
     if (batch.isEmpty()) {
-      return 0;
+      return Sent.NOTHING;
     }
-    return bindBatch(handle.createQuery(send), batch)
-        .bind("queue", queue)
-        .mapTo(Integer.class)
-        .one();
+    return bindBatch(handle.createQuery(send), batch).bind("queue", queue).map(Sent::read).one();
   }
 
   /**
    * Inserts {@code batch} once into every queue subscribed to any of {@code topics}.
    *
-   * @return the subscriber queues that received it (empty when nobody subscribed)
+   * @return the rows, and with them the subscriber queues that received it (none when nobody
+   *     subscribed)
    */
-  public List<String> publish(Handle handle, List<String> topics, List<OutgoingMessage> batch) {
+  public Sent publish(Handle handle, List<String> topics, List<OutgoingMessage> batch) {
     if (batch.isEmpty()) {
-      return List.of();
+      return Sent.NOTHING;
     }
-    String[] queues =
-        bindBatch(handle.createQuery(publish), batch)
-            .bind("topics", SqlArrays.text(topics.toArray(String[]::new)))
-            .mapTo(String[].class)
-            .findOne()
-            .orElse(new String[0]);
-    return List.of(queues);
+    return bindBatch(handle.createQuery(publish), batch)
+        .bind("topics", SqlArrays.text(topics.toArray(String[]::new)))
+        .map(Sent::read)
+        .one();
+  }
+
+  /**
+   * Stamps the rows of a committed send visible from now, unless a receiver holds them or they are
+   * delayed: run after a commit that came later than receives may look back.
+   */
+  public int restamp(Handle handle, Sent sent) {
+    if (sent.ids().length == 0) {
+      return 0;
+    }
+    return handle
+        .createUpdate(restamp)
+        .bind("queues", SqlArrays.text(sent.queues()))
+        .bind("ids", SqlArrays.bigint(sent.ids()))
+        .bind("ats", SqlArrays.text(sent.visibleAts()))
+        .execute();
+  }
+
+  /**
+   * The rows a send inserted.
+   *
+   * @param queues each row's queue
+   * @param ids each row's id
+   * @param visibleAts each row's visible_at, as PostgreSQL printed it
+   */
+  public record Sent(String[] queues, long[] ids, String[] visibleAts) {
+    static final Sent NOTHING = new Sent(new String[0], new long[0], new String[0]);
+
+    /** The distinct queues the rows went to. */
+    public List<String> distinctQueues() {
+      return java.util.Arrays.stream(queues).distinct().toList();
+    }
+
+    static Sent read(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
+        throws java.sql.SQLException {
+      Long[] boxed = (Long[]) rs.getArray("ids").getArray();
+      long[] ids = new long[boxed.length];
+      for (int i = 0; i < ids.length; i++) {
+        ids[i] = boxed[i];
+      }
+      return new Sent(
+          (String[]) rs.getArray("queues").getArray(),
+          ids,
+          (String[]) rs.getArray("ats").getArray());
+    }
   }
 
   /**
@@ -214,15 +272,20 @@ public final class QueueStore {
   /**
    * Hides a message whose claim was rolled back for {@code visibilityDelay} (its delivery was
    * counted when it was claimed). Runs in its own, auto-commit transaction.
+   *
+   * @return false if the row was not there as claimed: taken (and counted) by another receiver once
+   *     the lease ran out, or gone
    */
-  public void hideFor(Handle handle, QueueRow row, Duration visibilityDelay) {
-    handle
-        .createUpdate(hide)
-        .bind("queue", row.queue())
-        .bind("visibleAt", row.visibleAt())
-        .bind("id", row.id())
-        .bind("delayMs", visibilityDelay.toMillis())
-        .execute();
+  public boolean hideFor(Handle handle, QueueRow row, Duration visibilityDelay) {
+    return handle
+            .createUpdate(hide)
+            .bind("queue", row.queue())
+            .bind("visibleAt", row.visibleAt())
+            .bind("id", row.id())
+            .bind("attempts", row.attempts())
+            .bind("delayMs", visibilityDelay.toMillis())
+            .execute()
+        == 1;
   }
 
   /**

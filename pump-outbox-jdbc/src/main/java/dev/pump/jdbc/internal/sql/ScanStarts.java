@@ -17,7 +17,9 @@ import java.util.concurrent.ConcurrentMap;
  * stamped with the time of their insert, just before commit). What lies further back (a row whose
  * lease ran out while its process died, one committed by a transaction slower than the overlap, one
  * of a destination that was paused) is found by a scan from the head, made once every {@link
- * #FULL_SCAN_EVERY} per key, whenever nothing is known yet, and after {@link #forget}.
+ * #FULL_SCAN_EVERY} per key, whenever nothing is known yet, after {@link #forget}, and again and
+ * again for as long as scans from the head keep finding rows that far back, so a backlog left there
+ * drains at full speed.
  *
  * <p>Thread-safe.
  */
@@ -31,17 +33,30 @@ public final class ScanStarts {
   private final ConcurrentMap<String, Start> starts = new ConcurrentHashMap<>();
 
   /**
-   * Where the next scan of {@code key} starts.
+   * One scan: where it starts (null: from the head), and where the latest row found then stood.
    *
-   * @return the earliest time to look at, or null to scan from the head
+   * @param from the earliest time to look at, or null to scan from the head
+   * @param start where a scan that was not from the head would have started (null: nothing known)
    */
-  public OffsetDateTime from(String key) {
+  public record Scan(OffsetDateTime from, OffsetDateTime start) {}
+
+  /** Where the next scan of {@code key} starts. */
+  public Scan next(String key) {
     return starts.computeIfAbsent(key, k -> new Start()).next(System.nanoTime());
   }
 
-  /** A claim of {@code key} found (and kept) a row of time {@code at}. */
-  public void found(String key, OffsetDateTime at) {
-    starts.computeIfAbsent(key, k -> new Start()).found(at);
+  /**
+   * {@code scan} of {@code key} found (and kept) rows, the earliest of time {@code earliest} and
+   * the latest of time {@code latest}; a scan from the head that found rows before where scans
+   * start means more may lie there, so the next scan is from the head too.
+   */
+  public void found(String key, Scan scan, OffsetDateTime earliest, OffsetDateTime latest) {
+    starts.computeIfAbsent(key, k -> new Start()).found(scan, earliest, latest);
+  }
+
+  /** {@code scan} of {@code key} found nothing. */
+  public void foundNothing(String key, Scan scan) {
+    starts.computeIfAbsent(key, k -> new Start()).foundNothing(scan);
   }
 
   /** What a claim found was given back (its transaction rolled back): scan from the head next. */
@@ -52,18 +67,29 @@ public final class ScanStarts {
   private static final class Start {
     private OffsetDateTime latest;
     private long lastFullScan;
+    private boolean behind;
 
-    synchronized OffsetDateTime next(long now) {
-      if (latest == null || now - lastFullScan >= FULL_SCAN_EVERY.toNanos()) {
+    synchronized Scan next(long now) {
+      OffsetDateTime start = latest == null ? null : latest.minus(OVERLAP);
+      if (start == null || behind || now - lastFullScan >= FULL_SCAN_EVERY.toNanos()) {
         lastFullScan = now;
-        return null;
+        return new Scan(null, start);
       }
-      return latest.minus(OVERLAP);
+      return new Scan(start, start);
     }
 
-    synchronized void found(OffsetDateTime at) {
-      if (latest == null || at.isAfter(latest)) {
-        latest = at;
+    synchronized void found(Scan scan, OffsetDateTime earliest, OffsetDateTime found) {
+      if (scan.from() == null) {
+        behind = scan.start() != null && earliest.isBefore(scan.start());
+      }
+      if (latest == null || found.isAfter(latest)) {
+        latest = found;
+      }
+    }
+
+    synchronized void foundNothing(Scan scan) {
+      if (scan.from() == null) {
+        behind = false;
       }
     }
   }

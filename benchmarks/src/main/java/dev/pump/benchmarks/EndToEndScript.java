@@ -157,8 +157,10 @@ final class EndToEndScript {
         + " m.message_id, m.headers::jsonb, m.body,"
         + " clock_timestamp() + m.delay_ms * interval '1 millisecond'"
         + " FROM unnest(:bench_probe::text[], :in_headers::text[], :in_bodies::bytea[],"
-        + " :delays::bigint[]) AS m(message_id, headers, body, delay_ms) RETURNING 1)"
-        + " SELECT count(*) FROM sent";
+        + " :delays::bigint[]) AS m(message_id, headers, body, delay_ms)"
+        + " RETURNING queue, id, visible_at)"
+        + " SELECT coalesce(array_agg(queue), '{}') AS queues, coalesce(array_agg(id), '{}') AS ids,"
+        + " coalesce(array_agg(visible_at::text), '{}') AS ats FROM sent";
   }
 
   /** {@code QueueStore}'s send into the output queue, with the claimed rows. */
@@ -169,8 +171,10 @@ final class EndToEndScript {
         + " m.message_id, m.headers::jsonb, m.body,"
         + " clock_timestamp() + m.delay_ms * interval '1 millisecond'"
         + " FROM unnest(:out_ids::text[], :out_headers::text[], :out_bodies::bytea[],"
-        + " :out_delays::bigint[]) AS m(message_id, headers, body, delay_ms) RETURNING 1)"
-        + " SELECT count(*) FROM sent";
+        + " :out_delays::bigint[]) AS m(message_id, headers, body, delay_ms)"
+        + " RETURNING queue, id, visible_at)"
+        + " SELECT coalesce(array_agg(queue), '{}') AS queues, coalesce(array_agg(id), '{}') AS ids,"
+        + " coalesce(array_agg(visible_at::text), '{}') AS ats FROM sent";
   }
 
   /**
@@ -224,7 +228,7 @@ final class EndToEndScript {
         + ", m.kind, m.destination,"
         + " CASE WHEN m.kind = 'publish' THEN string_to_array(m.topics, ',') END,"
         + " m.message_id, m.headers::jsonb, m.body,"
-        + " now() + m.delay_ms * interval '1 millisecond', m.ordering_key"
+        + " clock_timestamp() + m.delay_ms * interval '1 millisecond', m.ordering_key"
         + " FROM unnest(:kinds::text[], :destinations::text[], :topics::text[],"
         + " :message_ids::text[], :headers::text[], :bodies::bytea[], :delays::bigint[],"
         + " :ordering_keys::text[])"
@@ -237,6 +241,7 @@ final class EndToEndScript {
     return "SELECT k FROM (SELECT DISTINCT ordering_key AS k FROM (SELECT ordering_key FROM "
         + OUTBOX
         + " WHERE dispatched_at IS NULL AND parked_at IS NULL AND due_at <= now()"
+        + " AND due_at >= coalesce(CAST(NULL AS timestamptz), '-infinity')"
         + " ORDER BY due_at, id LIMIT :limit) AS candidates WHERE ordering_key IS NOT NULL) AS keys"
         + " WHERE pg_try_advisory_xact_lock("
         + lockSpace
@@ -247,16 +252,18 @@ final class EndToEndScript {
   private static String dispatcherClaim() {
     String claim =
         "SELECT id, destination, topics, message_id, headers::text AS headers, body, attempts,"
-            + " ordering_key"
+            + " ordering_key, due_at"
             + " FROM "
             + OUTBOX
             + " AS o WHERE dispatched_at IS NULL AND parked_at IS NULL AND due_at <= now()"
+            + " AND due_at >= coalesce(CAST(NULL AS timestamptz), '-infinity')"
             + " AND NOT (destination = ANY(:paused::text[]))"
             + " AND (ordering_key IS NULL OR (ordering_key = ANY(:keys::text[]) AND NOT EXISTS ("
             + "SELECT 1 FROM "
             + OUTBOX
             + " AS e WHERE e.ordering_key = o.ordering_key AND e.id < o.id"
-            + " AND e.dispatched_at IS NULL AND e.parked_at IS NULL AND e.due_at > o.due_at)))"
+            + " AND e.dispatched_at IS NULL AND e.parked_at IS NULL AND (e.due_at > o.due_at"
+            + " OR e.due_at < coalesce(CAST(NULL AS timestamptz), '-infinity')))))"
             + " ORDER BY due_at, id LIMIT :limit FOR UPDATE SKIP LOCKED";
     return "WITH claimed AS ("
         + claim

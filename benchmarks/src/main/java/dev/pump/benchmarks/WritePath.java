@@ -441,7 +441,7 @@ final class WritePath {
             + " SELECT :endpoint, NULL, m.kind, m.destination,"
             + " CASE WHEN m.kind = 'publish' THEN string_to_array(m.topics, ',') END,"
             + " m.message_id, m.headers::jsonb, m.body,"
-            + " now() + m.delay_ms * interval '1 millisecond', m.ordering_key"
+            + " clock_timestamp() + m.delay_ms * interval '1 millisecond', m.ordering_key"
             + " FROM unnest(:kinds::text[], :destinations::text[], :topics::text[],"
             + " :message_ids::text[], :headers::text[], :bodies::bytea[], :delays::bigint[],"
             + " :ordering_keys::text[])"

@@ -112,18 +112,11 @@ public final class QueueStore {
             // Committed without waiting for the WAL flush: the endpoint's one receiver runs this
             // before every message, so a flush here would bound the whole endpoint's rate. A
             // count lost to a server crash only lets a message be delivered once more.
-            + " RETURNING id, visible_at, attempts, set_config('synchronous_commit', 'off', true)";
-    // Only the row as this receive counted it, and without waiting: if its lease ran out before
-    // this statement (a stalled thread, a loaded server) and another receive counted it since,
-    // that one owns it; waiting for its lock would hold this receive, and with it a redelivered
-    // message waiting to run alone, until that transaction ends.
+            + " RETURNING id, visible_at, set_config('synchronous_commit', 'off', true)";
     this.claim =
         "DELETE FROM "
             + messages
-            + " WHERE (queue, visible_at, id) = (SELECT queue, visible_at, id FROM "
-            + messages
             + " WHERE queue = :queue AND visible_at = :visibleAt AND id = :id"
-            + " AND attempts = :attempts FOR UPDATE SKIP LOCKED)"
             + " RETURNING id, queue, message_id, headers::text AS headers, body, attempts,"
             + " enqueued_at, visible_at";
     this.hide =
@@ -244,10 +237,7 @@ public final class QueueStore {
         .bind("leaseMs", lease.toMillis())
         .bind("from", from)
         .map((rs, ctx) ->
-            new Counted(
-                rs.getLong("id"),
-                rs.getObject("visible_at", OffsetDateTime.class),
-                rs.getInt("attempts")))
+            new Counted(rs.getLong("id"), rs.getObject("visible_at", OffsetDateTime.class)))
         .findOne();
   }
 
@@ -256,9 +246,8 @@ public final class QueueStore {
    *
    * @param id its row id
    * @param visibleAt when it became visible (the lease does not change it)
-   * @param attempts its deliveries counted, this one included
    */
-  public record Counted(long id, OffsetDateTime visibleAt, int attempts) {}
+  public record Counted(long id, OffsetDateTime visibleAt) {}
 
   /** Claims (and deletes, until rollback) the row {@code counted}. */
   public Optional<QueueRow> claim(Handle handle, String queue, Counted counted) {
@@ -267,7 +256,6 @@ public final class QueueStore {
         .bind("queue", queue)
         .bind("visibleAt", counted.visibleAt())
         .bind("id", counted.id())
-        .bind("attempts", counted.attempts())
         .map((rs, ctx) ->
             new QueueRow(
                 rs.getLong("id"),

@@ -194,7 +194,7 @@ final class EndToEndScript {
         + " '-infinity') AND visible_at <= now()"
         + " AND (leased_until IS NULL OR leased_until <= now()) ORDER BY visible_at, id"
         + " LIMIT 1 FOR UPDATE SKIP LOCKED)"
-        + " RETURNING id, visible_at, set_config('synchronous_commit', 'off', true)";
+        + " RETURNING id, visible_at, attempts, set_config('synchronous_commit', 'off', true)";
   }
 
   /** {@code QueueStore}'s claim: the delete inside the handler's transaction. */
@@ -202,6 +202,7 @@ final class EndToEndScript {
     return "DELETE FROM "
         + QUEUE
         + " WHERE queue = :in_queue AND visible_at = :visible_at AND id = :id"
+        + " AND attempts = :attempts"
         + " RETURNING id, queue, message_id, headers::text AS headers, body, attempts,"
         + " enqueued_at, visible_at";
   }

@@ -149,6 +149,40 @@ class PostgresQueueTest {
     assertThat(received).containsExactlyInAnyOrder("m-behind", "m-ahead");
   }
 
+  /**
+   * A receive whose lease ran out before it claimed (a stalled thread, a loaded server) must not
+   * wait for the receive that counted the message since: it gets nothing, at once. Waiting would
+   * hold it (and the process's redelivery gate with it) until the other one's transaction ends; the
+   * soak benchmark saw an endpoint stop for 30 s that way.
+   */
+  @Test
+  void aClaimWhoseLeaseRanOutGivesWayToTheReceiveThatCountedTheMessageSince() throws Exception {
+    PostgresTransport transport = transport(Duration.ofMillis(50));
+    transport.send("lapsed", List.of(OutgoingMessage.of("m-lapsed", Map.of(), new byte[] {1})));
+    QueueStore queues = transport.queues();
+    QueueStore.Counted first =
+        storage
+            .jdbi()
+            .withHandle(h -> queues.countDelivery(h, "lapsed", Duration.ofMillis(100), null))
+            .orElseThrow();
+    await().pollDelay(Duration.ofMillis(150)).until(() -> true); // the first lease runs out
+    try (org.jdbi.v3.core.Handle other = storage.jdbi().open();
+        org.jdbi.v3.core.Handle late = storage.jdbi().open()) {
+      QueueStore.Counted second =
+          queues.countDelivery(other, "lapsed", Duration.ofSeconds(30), null).orElseThrow();
+      assertThat(second.attempts()).isEqualTo(2);
+      other.begin();
+      assertThat(queues.claim(other, "lapsed", second)).isPresent();
+
+      late.begin();
+      // waiting for the other's lock would end here, in an error, not in an empty claim
+      late.execute("SET LOCAL lock_timeout = '5s'");
+      assertThat(queues.claim(late, "lapsed", first)).isEmpty();
+      late.rollback();
+      other.commit();
+    }
+  }
+
   @Test
   void aBacklogBehindWhereReceivesLookDrainsInOneGoNotOneMessageAScan() throws Exception {
     PostgresTransport transport = transport(Duration.ofMillis(50));

@@ -112,11 +112,18 @@ public final class QueueStore {
             // Committed without waiting for the WAL flush: the endpoint's one receiver runs this
             // before every message, so a flush here would bound the whole endpoint's rate. A
             // count lost to a server crash only lets a message be delivered once more.
-            + " RETURNING id, visible_at, set_config('synchronous_commit', 'off', true)";
+            + " RETURNING id, visible_at, attempts, set_config('synchronous_commit', 'off', true)";
+    // Only the row as this receive counted it: if its lease ran out before this statement (a
+    // stalled thread, a loaded server) and another receive counted it since, the row this
+    // snapshot sees carries that count, so this delete passes it by at once instead of waiting
+    // for that receive's lock (which would hold this receive, and with it a redelivered message
+    // waiting to run alone, until that transaction ends). A lock held for an instant by another
+    // receive's count looking at the row is still waited for: skipping it would lose the claim.
     this.claim =
         "DELETE FROM "
             + messages
             + " WHERE queue = :queue AND visible_at = :visibleAt AND id = :id"
+            + " AND attempts = :attempts"
             + " RETURNING id, queue, message_id, headers::text AS headers, body, attempts,"
             + " enqueued_at, visible_at";
     this.hide =
@@ -237,7 +244,10 @@ public final class QueueStore {
         .bind("leaseMs", lease.toMillis())
         .bind("from", from)
         .map((rs, ctx) ->
-            new Counted(rs.getLong("id"), rs.getObject("visible_at", OffsetDateTime.class)))
+            new Counted(
+                rs.getLong("id"),
+                rs.getObject("visible_at", OffsetDateTime.class),
+                rs.getInt("attempts")))
         .findOne();
   }
 
@@ -246,8 +256,9 @@ public final class QueueStore {
    *
    * @param id its row id
    * @param visibleAt when it became visible (the lease does not change it)
+   * @param attempts its deliveries counted, this one included
    */
-  public record Counted(long id, OffsetDateTime visibleAt) {}
+  public record Counted(long id, OffsetDateTime visibleAt, int attempts) {}
 
   /** Claims (and deletes, until rollback) the row {@code counted}. */
   public Optional<QueueRow> claim(Handle handle, String queue, Counted counted) {
@@ -256,6 +267,7 @@ public final class QueueStore {
         .bind("queue", queue)
         .bind("visibleAt", counted.visibleAt())
         .bind("id", counted.id())
+        .bind("attempts", counted.attempts())
         .map((rs, ctx) ->
             new QueueRow(
                 rs.getLong("id"),

@@ -25,11 +25,11 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>The figures judged are the ones that do not depend on how long a drain ran (the small one ends
  * sooner): the heap still reachable after a full collection taken while both drains run, once both
- * have done the same work (half the small backlog), and the peak RSS of a JVM whose heap was
- * committed and touched at start. (A full collection at the end of the window is reported too; it
- * compares a busy endpoint with an idle one, not a large backlog with a small one.) The heap after
- * each collection and the heap used are reported too; they follow the collector's rhythm more than
- * the program.
+ * have done the same work ({@link Plan.MemoryPlan#snapshotAt()}), and the peak RSS of a JVM whose
+ * heap was committed and touched at start. (A full collection at the end of the window is reported
+ * too; it compares a busy endpoint with an idle one, not a large backlog with a small one.) The
+ * heap after each collection and the heap used are reported too; they follow the collector's rhythm
+ * more than the program.
  */
 final class Memory {
   static final String NAME = "memory";
@@ -67,7 +67,7 @@ final class Memory {
       cases.add(
           memoryCase(
               phase,
-              "live heap mid-drain (full GC after " + snapshotAt() + " done)",
+              "live heap mid-drain (full GC after " + plan.snapshotAt() + " done)",
               "heap_live_mid_drain_mb",
               large,
               small));
@@ -104,12 +104,8 @@ final class Memory {
       String key,
       Map<String, Object> large,
       Map<String, Object> small) {
-    Measured pump =
-        new Measured(
-            "pump, backlog " + plan.largeBacklog(), "MB", List.of(number(large, key)), large);
-    Measured baseline =
-        new Measured(
-            "pump, backlog " + plan.smallBacklog(), "MB", List.of(number(small, key)), small);
+    Measured pump = measured("pump, backlog " + plan.largeBacklog(), key, large);
+    Measured baseline = measured("pump, backlog " + plan.smallBacklog(), key, small);
     Map<String, Object> conditions = new LinkedHashMap<>();
     conditions.put("drained", phase.label);
     conditions.put("window_s", plan.window().toSeconds());
@@ -129,8 +125,27 @@ final class Memory {
     return copy;
   }
 
-  private static double number(Map<String, Object> result, String key) {
-    return ((Number) result.get(key)).doubleValue();
+  /**
+   * The figure {@code key} of one drain; a drain that did not reach it (too slow to do the
+   * snapshot's work within the window) is reported as not measured, with the drain's details kept.
+   */
+  private Measured measured(String system, String key, Map<String, Object> result) {
+    if (result.get(key) instanceof Number value) {
+      return new Measured(system, "MB", List.of(value.doubleValue()), result);
+    }
+    Map<String, Object> details = new LinkedHashMap<>(result);
+    details.put(
+        "missing",
+        "not reached: "
+            + key
+            + " needs "
+            + plan.snapshotAt()
+            + " done, the drain did "
+            + result.get("processed")
+            + " in its "
+            + plan.window().toSeconds()
+            + " s window");
+    return new Measured(system, "MB", List.of(), details);
   }
 
   /** Fills the backlog, lets a child JVM drain it for the window, empties the tables again. */
@@ -194,14 +209,6 @@ final class Memory {
     }
   }
 
-  /**
-   * When each drain takes its live heap: half of the small backlog done, so both drains are still
-   * running and have done the same work.
-   */
-  private int snapshotAt() {
-    return plan.smallBacklog() / 2;
-  }
-
   /** Runs {@link MemoryChild} in a JVM of its own and reads its result line. */
   private Map<String, Object> child(Phase phase, int backlog) throws Exception {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
@@ -223,7 +230,7 @@ final class Memory {
             String.valueOf(backlog),
             String.valueOf(plan.window().toMillis()),
             String.valueOf(concurrency),
-            String.valueOf(snapshotAt()));
+            String.valueOf(plan.snapshotAt()));
     Process process =
         new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

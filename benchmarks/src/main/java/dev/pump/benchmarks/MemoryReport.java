@@ -16,8 +16,10 @@ final class MemoryReport {
         .append(plan.window().toSeconds())
         .append(" s; the large backlog is not drained to the end in that window. Heap after GC ")
         .append("is what the collector left after each collection (its peak over the drain); ")
-        .append("live heap mid-drain is after a full collection once half the small backlog ")
-        .append("is done, both drains still running (the figure judged, with the RSS peak); ")
+        .append("live heap mid-drain is after a full collection once ")
+        .append(plan.snapshotAt())
+        .append(" are done, both drains still running (the figure judged, with the RSS peak; ")
+        .append("not measured for a drain too slow to get there in the window); ")
         .append("live heap at end is after a full collection at the end of the window (a busy ")
         .append("drain against a finished one); RSS from /proc/self/status (VmHWM = peak).\n\n");
     md.append(

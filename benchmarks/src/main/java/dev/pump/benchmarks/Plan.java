@@ -92,8 +92,20 @@ record Plan(
    * @param smallBacklog the same for the small drain the large one is compared with
    * @param window the longest a drain runs (the large one never finishes in it)
    * @param maxHeap {@code -Xmx} of the child JVM that drains
+   * @param snapshotAfter messages (or rows) both drains have done when their live heap is taken
+   *     mid-drain; small enough that a slow, loaded machine reaches it within the window
    */
-  record MemoryPlan(int largeBacklog, int smallBacklog, Duration window, String maxHeap) {}
+  record MemoryPlan(
+      int largeBacklog, int smallBacklog, Duration window, String maxHeap, int snapshotAfter) {
+
+    /**
+     * When each drain takes its live heap: the same work done by both, at most half the small
+     * backlog, so both drains are still running.
+     */
+    int snapshotAt() {
+      return Math.min(snapshotAfter, smallBacklog / 2);
+    }
+  }
 
   static Plan full() {
     return new Plan(
@@ -125,7 +137,7 @@ record Plan(
             Duration.ofSeconds(150),
             Duration.ofMinutes(3),
             Duration.ofMinutes(3)),
-        new MemoryPlan(1_000_000, 10_000, Duration.ofSeconds(25), "256m"));
+        new MemoryPlan(1_000_000, 10_000, Duration.ofSeconds(25), "256m", 5_000));
   }
 
   static Plan quick() {
@@ -158,6 +170,6 @@ record Plan(
             Duration.ofSeconds(2),
             Duration.ofSeconds(3),
             Duration.ofSeconds(3)),
-        new MemoryPlan(10_000, 1_000, Duration.ofSeconds(2), "256m"));
+        new MemoryPlan(10_000, 1_000, Duration.ofSeconds(2), "256m", 100));
   }
 }

@@ -49,8 +49,13 @@ import java.util.List;
  * when done: unacknowledged messages go back to their queues.
  */
 public interface RabbitMqTransport extends Transport {
-  /** The broker used when neither a URI nor a connection factory is set. */
-  String DEFAULT_URI = "amqp://guest:guest@localhost:5672/";
+  /**
+   * The broker used when neither a URI nor a connection factory is set: a local broker's default
+   * user on the default virtual host {@code /}. A URI names the virtual host in its path, so one
+   * ending in a bare {@code /} selects the vhost named by the empty string, which a stock broker
+   * does not have; write {@code /%2F} or no path at all for {@code /}.
+   */
+  String DEFAULT_URI = "amqp://guest:guest@localhost:5672";
 
   /** The queue type {@link #createQueue} declares: {@link QueueType#QUORUM}. */
   QueueType DEFAULT_QUEUE_TYPE = QueueType.QUORUM;
@@ -106,7 +111,9 @@ public interface RabbitMqTransport extends Transport {
 
     /**
      * The broker, as an AMQP URI ({@code amqp://user:password@host:port/vhost}, or {@code amqps}).
-     * Default {@link #DEFAULT_URI}. Mutually exclusive with {@link #connectionFactory}.
+     * The path is the virtual host, percent-encoded: no path, or {@code /%2F}, for the default
+     * vhost {@code /}; a bare trailing {@code /} means the vhost named by the empty string. Default
+     * {@link #DEFAULT_URI}. Mutually exclusive with {@link #connectionFactory}.
      */
     public Builder uri(String uri) {
       this.uri = uri;

@@ -96,7 +96,7 @@ final class RabbitMqBroker {
               + e
               + "); set "
               + URI_VARIABLE
-              + "=amqp://user:password@host:5672/, start RabbitMQ locally, or run a Docker engine"
+              + "=amqp://user:password@host:5672, start RabbitMQ locally, or run a Docker engine"
               + " for Testcontainers";
     }
   }

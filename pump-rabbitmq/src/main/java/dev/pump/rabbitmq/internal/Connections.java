@@ -1,6 +1,9 @@
 package dev.pump.rabbitmq.internal;
 
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.AuthenticationFailureException;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ShutdownSignalException;
 import com.rabbitmq.client.impl.recovery.RecordedBinding;
 import com.rabbitmq.client.impl.recovery.RecordedConsumer;
 import com.rabbitmq.client.impl.recovery.RecordedExchange;
@@ -109,10 +112,35 @@ final class Connections implements AutoCloseable {
       return opened;
     } catch (IOException | TimeoutException e) {
       throw new TransportUnavailableException(
-          "cannot " + operation + ": cannot connect to RabbitMQ at " + settings.brokerAddress(), e);
+          "cannot "
+              + operation
+              + ": cannot connect to RabbitMQ at "
+              + settings.brokerAddress()
+              + ": "
+              + refusal(e),
+          e);
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Why a connection could not be opened, in the broker's own words where it gave any (an unknown
+   * virtual host, refused credentials), else the deepest cause's (connection refused, timeout).
+   */
+  static String refusal(Throwable failure) {
+    Throwable deepest = failure;
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof ShutdownSignalException shutdown
+          && shutdown.getReason() instanceof AMQP.Connection.Close close) {
+        return "the broker refused it: " + close.getReplyCode() + " " + close.getReplyText();
+      }
+      if (t instanceof AuthenticationFailureException) {
+        return "the broker refused it: " + t.getMessage();
+      }
+      deepest = t;
+    }
+    return deepest.getMessage() != null ? deepest.getMessage() : deepest.toString();
   }
 
   /** Closes both connections, ending their recovery; idempotent. */

@@ -29,11 +29,13 @@ public record RabbitMqSettings(
 
   /** Where the factory connects, for error messages: host, port and virtual host, no secrets. */
   String brokerAddress() {
+    String vhost = factory.getVirtualHost();
+    // the empty vhost is a valid name, and a likely mistake: show it, not a blank
     return factory.getHost()
         + ":"
         + factory.getPort()
         + " (vhost "
-        + factory.getVirtualHost()
+        + (vhost.isEmpty() ? "\"\"" : vhost)
         + ")";
   }
 }

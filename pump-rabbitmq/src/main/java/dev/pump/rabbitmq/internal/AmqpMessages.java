@@ -5,11 +5,15 @@ import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.LongString;
 import dev.pump.core.Headers;
 import dev.pump.core.transport.OutgoingMessage;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * Maps Pump's string headers to AMQP properties and headers and back, without loss.
@@ -23,14 +27,22 @@ import java.util.UUID;
  *
  * <p>In: the reverse, so a received message carries the same headers it was sent with; the client
  * returns header strings as {@link LongString}, converted here. Messages from other producers get
- * their other header values as text, their {@code type} as the enclosed type when they have none,
- * and, when they carry no message id at all, a random one (so they cannot be deduplicated). The
- * broker's {@code x-delivery-count} is read as the delivery count and left out of the headers, so a
- * copy sent on (retry, error queue) does not carry a stale count to its next queue. Stateless.
+ * their other header values as text, and their {@code type} as the enclosed type when they have
+ * none. The broker's {@code x-delivery-count} is read as the delivery count and left out of the
+ * headers, so a copy sent on (retry, error queue) does not carry a stale count to its next queue.
+ *
+ * <p>A message with no message id (neither the property nor the header, or a blank one) cannot be
+ * recognised by the inbox when it comes again, so it is refused: it gets an id derived from its
+ * content, the same on every delivery, for the logs and its error-queue copy, and a refusal that
+ * sends it to the error queue before the inbox sees it. Stateless.
  */
 final class AmqpMessages {
   /** Quorum queues count earlier deliveries of a message in this header; absent on the first. */
   static final String DELIVERY_COUNT = "x-delivery-count";
+
+  // headers the broker adds on the way (dead-lettering), which a message's identity leaves out
+  private static final Pattern BROKER_HEADERS =
+      Pattern.compile("x-death|x-(first|last)-death-.*|" + DELIVERY_COUNT);
 
   private static final int PERSISTENT = 2;
   private static final int MAX_SHORT_STRING_BYTES = 255;
@@ -67,8 +79,8 @@ final class AmqpMessages {
     return properties.headers(headers).build();
   }
 
-  /** What Pump needs of a delivery: id, headers and delivery count. */
-  static Received received(Envelope envelope, AMQP.BasicProperties properties) {
+  /** What Pump needs of a delivery: id, headers, delivery count, and why it is refused if it is. */
+  static Received received(Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
     Map<String, String> headers = new LinkedHashMap<>();
     Object deliveryCountHeader = null;
     if (properties.getHeaders() != null) {
@@ -84,15 +96,68 @@ final class AmqpMessages {
     putIfPresent(headers, Headers.CONTENT_TYPE, properties.getContentType());
     putIfPresent(headers, Headers.ENCLOSED_TYPES, properties.getType());
     String messageId = properties.getMessageId();
-    if (messageId == null) {
+    if (isBlank(messageId)) {
       messageId = headers.get(Headers.MESSAGE_ID);
     }
-    if (messageId == null) {
-      messageId = UUID.randomUUID().toString();
+    String refusal = null;
+    if (isBlank(messageId)) {
+      messageId = contentId(headers, properties, body);
+      refusal =
+          "the message has no message id (neither the AMQP message-id property nor the "
+              + Headers.MESSAGE_ID
+              + " header), so a redelivery of it could not be recognised and it could be handled"
+              + " twice; it was refused unhandled. Set the message-id property when publishing."
+              + " Pump parked it under "
+              + messageId
+              + ", an id derived from its content";
+      headers.remove(Headers.MESSAGE_ID); // a blank one: the parked copy carries the derived id
     }
     putIfPresent(headers, Headers.MESSAGE_ID, messageId);
     return new Received(
-        messageId, Map.copyOf(headers), deliveryCount(deliveryCountHeader, envelope));
+        messageId, Map.copyOf(headers), deliveryCount(deliveryCountHeader, envelope), refusal);
+  }
+
+  /**
+   * A name-based UUID of what the sender wrote: headers (without those the broker adds on its way),
+   * the properties a sender sets, and the body. Every delivery of one message gets the same id; two
+   * messages with equal content get equal ids, which is why such a message is refused rather than
+   * handled under it.
+   */
+  private static String contentId(
+      Map<String, String> headers, AMQP.BasicProperties properties, byte[] body) {
+    ByteArrayOutputStream content = new ByteArrayOutputStream();
+    new TreeMap<>(headers)
+        .forEach((name, value) -> {
+          if (!BROKER_HEADERS.matcher(name).matches()) {
+            field(content, name);
+            field(content, value);
+          }
+        });
+    for (Object property :
+        new Object[] {
+          properties.getTimestamp() == null ? null : properties.getTimestamp().getTime(),
+          properties.getAppId(),
+          properties.getUserId(),
+          properties.getReplyTo(),
+          properties.getExpiration(),
+          properties.getPriority(),
+          properties.getContentEncoding()
+        }) {
+      field(content, String.valueOf(property));
+    }
+    content.writeBytes(body);
+    return UUID.nameUUIDFromBytes(content.toByteArray()).toString();
+  }
+
+  // length-prefixed, so that no two different field lists make the same bytes
+  private static void field(ByteArrayOutputStream content, String value) {
+    byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+    content.writeBytes(ByteBuffer.allocate(4).putInt(bytes.length).array());
+    content.writeBytes(bytes);
+  }
+
+  private static boolean isBlank(String value) {
+    return value == null || value.isBlank();
   }
 
   /**
@@ -144,6 +209,8 @@ final class AmqpMessages {
    * @param messageId the message id
    * @param headers every header, unmodifiable
    * @param deliveryCount deliveries so far, this one included
+   * @param refusal why the message must not be handled, or null
    */
-  record Received(String messageId, Map<String, String> headers, int deliveryCount) {}
+  record Received(
+      String messageId, Map<String, String> headers, int deliveryCount, String refusal) {}
 }

@@ -155,7 +155,7 @@ final class QueueConsumer implements Consumer {
   @Override
   public void handleDelivery(
       String consumerTag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
-    AmqpMessages.Received received = AmqpMessages.received(envelope, properties);
+    AmqpMessages.Received received = AmqpMessages.received(envelope, properties, body);
     int current = generation;
     buffer.add(
         new Delivered(

@@ -1,5 +1,7 @@
 package dev.pump.rabbitmq.internal;
 
+import dev.pump.core.Attributes;
+import dev.pump.core.UnrecoverableMessageException;
 import dev.pump.core.transport.ReceivedMessage;
 import java.time.Duration;
 import java.util.Map;
@@ -57,6 +59,18 @@ final class RabbitMqReceivedMessage implements ReceivedMessage {
   @Override
   public int deliveryCount() {
     return received.deliveryCount();
+  }
+
+  /**
+   * Refuses a message Pump must not handle (one without a message id): the failure is
+   * unrecoverable, so the pump moves it to the error queue with this reason before the inbox or a
+   * handler sees it.
+   */
+  @Override
+  public void contributeAttributes(Attributes attributes) {
+    if (received.refusal() != null) {
+      throw new UnrecoverableMessageException(received.refusal());
+    }
   }
 
   /** Acknowledges the delivery: RabbitMQ removes the message. */

@@ -103,5 +103,71 @@ public final class Headers {
     return name.regionMatches(true, 0, RESERVED_PREFIX, 0, RESERVED_PREFIX.length());
   }
 
+  /**
+   * Returns a sentence saying why {@code text} cannot travel as a header name or value, or {@code
+   * null} if it can. Header text must reach every transport and storage unchanged, and neither
+   * PostgreSQL's {@code text} nor its {@code jsonb} holds the NUL character (U+0000) or half of a
+   * surrogate pair, so Pump refuses both where a message enters: {@link SendOptions} on the way
+   * out, and the pump on the way in (such a message is unrecoverable at once).
+   *
+   * @param what what the text is, for the sentence, e.g. {@code "sendOptions.headers[\"x\"]"}
+   */
+  public static String textProblem(String what, String text) {
+    int at = unstorableAt(text);
+    if (at < 0) {
+      return null;
+    }
+    String found =
+        text.charAt(at) == 0
+            ? "a NUL character (U+0000)"
+            : String.format("half of a surrogate pair (U+%04X)", (int) text.charAt(at));
+    return what + " must not contain " + found + ", found at index " + at + ": it cannot be stored";
+  }
+
+  /** The index of the first character that cannot be stored, or -1 if there is none. */
+  static int unstorableAt(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == 0) {
+        return i;
+      }
+      if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * {@code text} with every character that cannot be stored written out as a visible escape (a
+   * backslash, {@code u} and four hex digits), so that a record of a bad message can be stored.
+   */
+  public static String storable(String text) {
+    int at = unstorableAt(text);
+    if (at < 0) {
+      return text;
+    }
+    StringBuilder out = new StringBuilder(text.length() + 8).append(text, 0, at);
+    for (int i = at; i < text.length(); i++) {
+      char c = text.charAt(i);
+      boolean pair =
+          Character.isHighSurrogate(c)
+              && i + 1 < text.length()
+              && Character.isLowSurrogate(text.charAt(i + 1));
+      if (pair) {
+        out.append(c).append(text.charAt(++i));
+      } else if (c == 0 || Character.isSurrogate(c)) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
   private Headers() {}
 }

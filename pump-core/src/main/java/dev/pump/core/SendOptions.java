@@ -131,8 +131,9 @@ public final class SendOptions {
     /**
      * Adds a header. Default: none. Names starting with {@code pump.} are reserved ({@link
      * Headers#isReserved}): Pump sets them itself, and reads some of them back (retry counts,
-     * failure records), so {@link #build()} refuses them. The message id and correlation id have
-     * their own options.
+     * failure records), so {@link #build()} refuses them, and names and values that cannot be
+     * stored ({@link Headers#textProblem}: a NUL character or half of a surrogate pair). The
+     * message id and correlation id have their own options.
      */
     public Builder header(String name, String value) {
       headers.put(name, value);
@@ -202,6 +203,16 @@ public final class SendOptions {
                   + ": headers starting with "
                   + Headers.RESERVED_PREFIX
                   + " are reserved to Pump (use messageId(...) or correlationId(...))");
+        } else {
+          String shown = "sendOptions.headers[\"" + Headers.storable(header.getKey()) + "\"]";
+          String name = Headers.textProblem(shown + " (its name)", header.getKey());
+          String value = Headers.textProblem(shown, header.getValue());
+          if (name != null) {
+            problems.add(name);
+          }
+          if (value != null) {
+            problems.add(value);
+          }
         }
       }
       if (!problems.isEmpty()) {

@@ -169,6 +169,36 @@ class GracefulStopTest extends EndpointTestSupport {
   }
 
   @Test
+  void aHandlerThatIgnoresCancellationAndReturnsAfterStopDoesNotSettleItsMessageAsHandled()
+      throws Exception {
+    Semaphore release = new Semaphore(0);
+    AtomicInteger started = new AtomicInteger();
+    AtomicInteger returned = new AtomicInteger();
+    sendPings("late", 1);
+    Endpoint endpoint =
+        start(
+            endpoint("late")
+                .cancellationGrace(Duration.ofMillis(100))
+                .handler(
+                    Ping.class,
+                    (ping, context) -> {
+                      started.incrementAndGet();
+                      release.acquireUninterruptibly();
+                      returned.incrementAndGet();
+                    }));
+    await().until(() -> started.get() == 1);
+    CompletableFuture.runAsync(() -> endpoint.stop(Duration.ofMillis(100)))
+        .get(STOP_RETURNS_WITHIN_SECONDS, TimeUnit.SECONDS);
+
+    release.release(); // the handler returns normally, after stop returned
+    await().until(() -> returned.get() == 1);
+
+    // given back, not completed: it is still in its queue and no longer leased
+    await().until(() -> memory.queueStats("late").inFlight() == 0);
+    assertThat(memory.queueStats("late").total()).isEqualTo(1);
+  }
+
+  @Test
   void aHandlerThatPollsTheCancellationSignalSeesItWhenGraceRunsOut() throws Exception {
     AtomicInteger sawCancellation = new AtomicInteger();
     AtomicInteger started = new AtomicInteger();

@@ -142,8 +142,10 @@ final class ClaimedMessage implements ReceivedMessage {
   public void abandon(Duration visibilityDelay) {
     settle();
     try {
-      // the attempt's writes were undone to its savepoint; the claim's delete stays, and a copy
-      // with its delivery count goes back, invisible for the delay: one atomic commit
+      // the attempt's writes are undone to its savepoint (a cancelled attempt may have returned
+      // normally); the claim's delete stays, and a copy with its delivery count goes back,
+      // invisible for the delay: one atomic commit
+      unit.undoAnyAttempt();
       transport.queues().requeue(unit.handle(), row, visibilityDelay);
       unit.commit();
     } catch (RuntimeException e) {

@@ -20,6 +20,7 @@ import dev.pump.jdbc.internal.queue.Notifier;
 import dev.pump.jdbc.internal.queue.QueueStore;
 import dev.pump.jdbc.internal.queue.Wakeups;
 import dev.pump.jdbc.internal.sql.Channels;
+import dev.pump.jdbc.internal.sql.SqlFailures;
 import dev.pump.jdbc.internal.sql.Transactions;
 import dev.pump.jdbc.internal.uow.InboxLink;
 import dev.pump.jdbc.internal.uow.OutboxLink;
@@ -255,9 +256,13 @@ public final class JdbcStorage implements Storage, AutoCloseable {
 
   @Override
   public void sendLater(String endpoint, String queue, OutgoingMessage message) {
-    jdbi.useTransaction(handle ->
-        outbox.insert(
-            handle, endpoint, null, List.of(OutboxRows.of(Destination.queue(queue), message))));
+    try {
+      jdbi.useTransaction(handle ->
+          outbox.insert(
+              handle, endpoint, null, List.of(OutboxRows.of(Destination.queue(queue), message))));
+    } catch (RuntimeException e) {
+      throw SqlFailures.classify("message " + message.messageId(), e);
+    }
     outboxCommitted();
   }
 

@@ -3,6 +3,7 @@ package dev.pump.core.internal.pump;
 import dev.pump.core.Headers;
 import dev.pump.core.PumpConfigurationException;
 import dev.pump.core.PumpException;
+import dev.pump.core.UnrecoverableMessageException;
 import dev.pump.core.internal.concurrent.CancellationSource;
 import dev.pump.core.internal.pipeline.Chain;
 import dev.pump.core.internal.pipeline.ContextServices;
@@ -18,6 +19,7 @@ import dev.pump.core.transport.ReceivedMessage;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,19 +89,32 @@ public final class MessageProcessor {
       parkUnhandled(received, inFlight, new Attempts(0, delayedRetries));
       return;
     }
+    String unstorable = unstorable(received);
+    if (unstorable != null) {
+      park(
+          received,
+          inFlight,
+          new UnrecoverableMessageException(unstorable),
+          Recoverability.REASON_UNRECOVERABLE,
+          new Attempts(0, delayedRetries));
+      return;
+    }
     int immediateRetries = 0;
     while (true) {
       Throwable failure = attempt(received, incoming, cancellation);
-      if (failure == null) {
-        settle(received, inFlight, "complete", received::complete);
-        return;
-      }
+      // A message cancelled by stop never settles as handled, even if its handler ignored the
+      // cancellation and returned: stop may have returned already, and nothing of the endpoint
+      // may commit after that.
       if (cancellation.isCancelled()) {
         log.info(
             "Endpoint {} cancelled message {} while stopping; it will be received again",
             endpoint,
             received.messageId());
         abandon(received, inFlight, Duration.ZERO);
+        return;
+      }
+      if (failure == null) {
+        settle(received, inFlight, "complete", received::complete);
         return;
       }
       if (failure instanceof VirtualMachineError error
@@ -135,31 +150,78 @@ public final class MessageProcessor {
               delayedRetries + 1,
               retry.delay(),
               failure.toString());
-          int made = delayedRetries;
-          settle(
-              received,
-              inFlight,
-              "schedule a delayed retry of",
-              () -> actions.retryLater(received, retry.delay(), made));
+          retryLater(received, inFlight, failure, retry, attempts);
           return;
         }
         case RecoveryDecision.MoveToErrorQueue park -> {
-          log.error(
-              "Endpoint {}: message {} failed ({}), moving it to {}",
-              endpoint,
-              received.messageId(),
-              park.reason(),
-              actions.errorQueue(),
-              failure);
-          settle(
-              received,
-              inFlight,
-              "move to the error queue",
-              () -> actions.moveToErrorQueue(received, failure, park.reason(), attempts));
+          park(received, inFlight, failure, park.reason(), attempts);
           return;
         }
       }
     }
+  }
+
+  /**
+   * Schedules a delayed retry. When the retry cannot be stored, and never will be (the storage
+   * reports an {@link UnrecoverableMessageException}), the message is parked with that cause at
+   * once: giving it back would only meet the same failure on every delivery.
+   */
+  private void retryLater(
+      SettlingMessage received,
+      InFlight inFlight,
+      Throwable failure,
+      RecoveryDecision.RetryDelayed retry,
+      Attempts attempts) {
+    RuntimeException refused =
+        settle(
+            received,
+            inFlight,
+            "schedule a delayed retry of",
+            () -> actions.retryLater(received, retry.delay(), attempts.delayedRetries()),
+            recoverability::isUnrecoverable);
+    if (refused != null) {
+      refused.addSuppressed(failure);
+      park(received, inFlight, refused, Recoverability.REASON_UNRECOVERABLE, attempts);
+    }
+  }
+
+  private void park(
+      SettlingMessage received,
+      InFlight inFlight,
+      Throwable failure,
+      String reason,
+      Attempts attempts) {
+    log.error(
+        "Endpoint {}: message {} failed ({}), moving it to {}",
+        endpoint,
+        Headers.storable(received.messageId()),
+        reason,
+        actions.errorQueue(),
+        failure);
+    settle(
+        received,
+        inFlight,
+        "move to the error queue",
+        () -> actions.moveToErrorQueue(received, failure, reason, attempts));
+  }
+
+  /** Why the message's id or headers cannot be stored, or null if they can. */
+  private static String unstorable(ReceivedMessage received) {
+    String problem = Headers.textProblem("the message id", received.messageId());
+    if (problem != null) {
+      return "message " + Headers.storable(received.messageId()) + ": " + problem;
+    }
+    for (Map.Entry<String, String> header : received.headers().entrySet()) {
+      String shown = "header \"" + Headers.storable(header.getKey()) + "\"";
+      problem = Headers.textProblem(shown + " (its name)", header.getKey());
+      if (problem == null) {
+        problem = Headers.textProblem(shown, header.getValue());
+      }
+      if (problem != null) {
+        return "message " + Headers.storable(received.messageId()) + ": " + problem;
+      }
+    }
+    return null;
   }
 
   // A message delivered too often crashed a process, or could not be settled, that many times:
@@ -241,13 +303,31 @@ public final class MessageProcessor {
   }
 
   private void settle(SettlingMessage received, InFlight inFlight, String what, Runnable action) {
+    settle(received, inFlight, what, action, e -> false);
+  }
+
+  /**
+   * Runs a settle action. A failure that {@code permanent} accepts, before anything was settled, is
+   * returned for the caller to decide on; any other failure is logged and, if nothing was settled
+   * yet, the message is given back. Returns null when the action succeeded or was handled.
+   */
+  private RuntimeException settle(
+      SettlingMessage received,
+      InFlight inFlight,
+      String what,
+      Runnable action,
+      Predicate<Throwable> permanent) {
     // Sending a retry or error-queue copy is settling too: the same connection may carry it.
     inFlight.beginSettling();
     boolean interrupted = Thread.interrupted();
     try {
       action.run();
       breaker.settled();
+      return null;
     } catch (RuntimeException e) {
+      if (!received.settleCalled() && permanent.test(e)) {
+        return e;
+      }
       breaker.settleFailed(e);
       if (received.settleCalled()) {
         log.error(
@@ -268,6 +348,7 @@ public final class MessageProcessor {
             e);
         abandon(received, inFlight, RECOVERY_FAILURE_DELAY);
       }
+      return null;
     } finally {
       if (interrupted) {
         Thread.currentThread().interrupt();

@@ -81,8 +81,12 @@ public final class RecoveryActions {
     headers.put(Headers.TIME_OF_FAILURE, clock.instant().toString());
     headers.put(Headers.IMMEDIATE_RETRIES_MADE, Integer.toString(attempts.immediateRetries()));
     headers.put(Headers.DELAYED_RETRIES_MADE, Integer.toString(attempts.delayedRetries()));
-    sendAndComplete(
-        message, errorQueue, OutgoingMessage.of(message.messageId(), headers, message.body()));
+    // the record of a failure must itself be storable, whatever text the message or the
+    // exception carried; the body travels unchanged
+    Map<String, String> storable = new LinkedHashMap<>();
+    headers.forEach((name, value) -> storable.put(Headers.storable(name), Headers.storable(value)));
+    String id = Headers.storable(message.messageId());
+    sendAndComplete(message, errorQueue, OutgoingMessage.of(id, storable, message.body()));
   }
 
   /** Atomically where the transport can (one database transaction), else send, then complete. */

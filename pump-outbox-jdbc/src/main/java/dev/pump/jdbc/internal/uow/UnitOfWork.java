@@ -26,6 +26,7 @@ public final class UnitOfWork {
   private final Object owner;
   private final List<Runnable> afterCommit = new ArrayList<>();
   private volatile boolean open = true;
+  private boolean attempted;
 
   /**
    * Wraps a handle whose transaction has begun.
@@ -61,11 +62,22 @@ public final class UnitOfWork {
   /** Marks the start of an attempt, so that its writes can be undone alone. */
   public void beginAttempt() {
     handle.savepoint(SAVEPOINT);
+    attempted = true;
   }
 
   /** Undoes the current attempt's writes; the claim stays. */
   public void undoAttempt() {
     handle.rollbackToSavepoint(SAVEPOINT);
+  }
+
+  /**
+   * Undoes the last attempt's writes if an attempt began: a message given back keeps nothing of its
+   * handling, even of an attempt that returned normally after it was cancelled.
+   */
+  public void undoAnyAttempt() {
+    if (attempted) {
+      undoAttempt();
+    }
   }
 
   /** Runs {@code action} after the transaction commits (never if it rolls back). */

@@ -1,8 +1,10 @@
 package dev.pump.jdbc.internal.uow;
 
+import dev.pump.core.UnrecoverableMessageException;
 import dev.pump.core.pipeline.Middleware;
 import dev.pump.core.pipeline.Next;
 import dev.pump.core.pipeline.PipelineContext;
+import dev.pump.jdbc.internal.sql.SqlFailures;
 import dev.pump.jdbc.internal.sql.Transactions;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -35,12 +37,14 @@ public final class UnitOfWorkLink implements Middleware {
       joined.beginAttempt();
       try {
         next.proceed();
+        context.cancellation().throwIfCancelled();
       } catch (Throwable failure) {
         try {
           joined.undoAttempt();
         } catch (RuntimeException undo) {
           failure.addSuppressed(undo); // the handler's failure is what recoverability must see
         }
+        throwIfPermanent(context, failure);
         throw failure;
       }
       return;
@@ -51,13 +55,25 @@ public final class UnitOfWorkLink implements Middleware {
       Transactions.begin(handle, isolation);
       context.attributes().put(UnitOfWork.KEY, own);
       next.proceed();
+      // stop cancels a message whose grace ran out, and may return at once; nothing of the
+      // endpoint may commit after that, however long its handler ignored the cancellation
+      context.cancellation().throwIfCancelled();
       own.commit();
     } catch (Throwable failure) {
       rollbackQuietly(own, failure);
+      throwIfPermanent(context, failure);
       throw failure;
     } finally {
       context.attributes().remove(UnitOfWork.KEY);
       own.close();
+    }
+  }
+
+  /** A refusal of the message's data by the database is unrecoverable: it would meet it again. */
+  private static void throwIfPermanent(PipelineContext context, Throwable failure) {
+    if (SqlFailures.classify("message " + context.messageId(), failure)
+        instanceof UnrecoverableMessageException unrecoverable) {
+      throw unrecoverable;
     }
   }
 

@@ -22,9 +22,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(PostgresExtension.class)
 class PumpMigrationsTest {
   /** The newest schema version, and how many migrations lead to it. */
-  static final String LATEST_VERSION = "3";
+  static final String LATEST_VERSION = "4";
 
-  static final int MIGRATIONS = 3;
+  static final int MIGRATIONS = 4;
 
   @Test
   void migratesAFreshDatabaseToTheLatestVersion(TestDatabase db) throws SQLException {
@@ -35,7 +35,12 @@ class PumpMigrationsTest {
     assertThat(report.migrationsApplied()).isEqualTo(MIGRATIONS);
     assertThat(tables(db, "fresh"))
         .containsExactlyInAnyOrder(
-            "queue_message", "inbox", "outbox", "subscription", PumpMigrations.HISTORY_TABLE);
+            "queue_message",
+            "inbox",
+            "outbox",
+            "subscription",
+            "redelivery",
+            PumpMigrations.HISTORY_TABLE);
     assertThat(views(db, "fresh"))
         .containsExactlyInAnyOrder(
             "audit_outbox",
@@ -87,6 +92,12 @@ class PumpMigrationsTest {
             "parked_at timestamp with time zone");
     assertThat(columns(db, "columns", "subscription"))
         .containsExactly("topic text", "queue text", "created_at timestamp with time zone");
+    assertThat(columns(db, "columns", "redelivery"))
+        .containsExactly(
+            "endpoint text",
+            "message_id text",
+            "redeliveries integer",
+            "last_started_at timestamp with time zone");
   }
 
   @Test
@@ -114,6 +125,11 @@ class PumpMigrationsTest {
     assertThat(indexes.get("outbox_causation_idx")).contains("(causation_id)");
     // keyed rows look for an earlier pending row of their key
     assertThat(indexes.get("outbox_ordering_idx")).contains("(ordering_key, id)");
+    // redeliveries counted by message id, and their retention purge by time
+    assertThat(indexes.get("redelivery_pkey"))
+        .contains("UNIQUE")
+        .contains("(endpoint, message_id)");
+    assertThat(indexes.get("redelivery_last_started_at_idx")).contains("(last_started_at)");
     // publish resolves subscribers by topic
     assertThat(indexes.get("subscription_pkey")).contains("UNIQUE").contains("(topic, queue)");
   }

@@ -42,4 +42,30 @@ public interface Storage {
    * @throws PumpConfigurationException naming both durations if the storage forgets too early
    */
   default void checkRetryHorizon(String endpoint, java.time.Duration retryHorizon) {}
+
+  /**
+   * Counts that {@code endpoint} starts handling {@code messageId} again after an earlier delivery,
+   * in a transaction of its own committed before it returns, so a process that dies in the handler
+   * leaves the count behind. The pump calls it, with the message running alone in its process, only
+   * for a redelivered message of a transport whose own count includes deliveries the pump never
+   * received ({@link dev.pump.core.transport.TransportCapabilities#countsUnreceivedDeliveries()});
+   * the message's delivery count is then 1 plus this, and {@code maxDeliveries} is judged against
+   * it. The default counts nothing and returns 0: the transport's count stands.
+   *
+   * @return the redeliveries counted so far, this one included; 0 if this storage does not count
+   * @throws PumpException if it cannot be counted; the pump then falls back to the transport's
+   *     count
+   */
+  default int countRedelivery(String endpoint, String messageId) {
+    return 0;
+  }
+
+  /**
+   * Forgets what {@link #countRedelivery} counted for {@code messageId} at {@code endpoint}, once
+   * the message is settled for good (handled, parked, or copied for a delayed retry), so a later
+   * copy with the same id starts from zero. Called only after a count. The default does nothing.
+   *
+   * @throws PumpException if it cannot; the pump logs it, and the storage's retention forgets later
+   */
+  default void forgetRedeliveries(String endpoint, String messageId) {}
 }

@@ -14,6 +14,7 @@ import dev.pump.core.pipeline.PipelineBuilder;
 import dev.pump.core.transport.Destination;
 import dev.pump.core.transport.OutgoingMessage;
 import dev.pump.jdbc.internal.inbox.InboxStore;
+import dev.pump.jdbc.internal.inbox.RedeliveryStore;
 import dev.pump.jdbc.internal.outbox.OutboxRows;
 import dev.pump.jdbc.internal.outbox.OutboxStore;
 import dev.pump.jdbc.internal.queue.Notifier;
@@ -71,6 +72,7 @@ public final class JdbcStorage implements Storage, AutoCloseable {
   private final SchemaName schema;
   private final TransactionIsolationLevel isolation;
   private final InboxStore inbox;
+  private final RedeliveryStore redeliveries;
   private final OutboxStore outbox;
   private final QueueStore queues;
   private final Wakeups wakeups = new Wakeups();
@@ -87,6 +89,7 @@ public final class JdbcStorage implements Storage, AutoCloseable {
     this.schema = SchemaName.of(builder.schema);
     this.isolation = builder.isolation;
     this.inbox = new InboxStore(schema);
+    this.redeliveries = new RedeliveryStore(jdbi, schema);
     this.outbox = new OutboxStore(schema);
     this.queues = new QueueStore(schema);
     this.notifier = new Notifier(jdbi);
@@ -264,6 +267,27 @@ public final class JdbcStorage implements Storage, AutoCloseable {
       throw SqlFailures.classify("message " + message.messageId(), e);
     }
     outboxCommitted();
+  }
+
+  /** Counts the redelivery in the {@code redelivery} table, committed before it returns. */
+  @Override
+  public int countRedelivery(String endpoint, String messageId) {
+    try {
+      return redeliveries.count(endpoint, messageId);
+    } catch (RuntimeException e) {
+      throw new PumpException(
+          "cannot count a redelivery of message " + messageId + " at endpoint " + endpoint, e);
+    }
+  }
+
+  @Override
+  public void forgetRedeliveries(String endpoint, String messageId) {
+    try {
+      redeliveries.forget(endpoint, messageId);
+    } catch (RuntimeException e) {
+      throw new PumpException(
+          "cannot forget the redeliveries of message " + messageId + " at endpoint " + endpoint, e);
+    }
   }
 
   /** Closes the connection pool if the storage built it from a JDBC URL. */

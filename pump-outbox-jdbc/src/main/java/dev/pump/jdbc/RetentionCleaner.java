@@ -8,8 +8,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Purges what the audit window no longer needs: dispatched outbox rows and inbox rows older than
- * their retention, in bounded batches, so no statement holds locks or bloats the tables for long.
- * Parked outbox rows are never purged: they wait for an operator.
+ * their retention, and redelivery counts no settle removed that are older than the inbox's, in
+ * bounded batches, so no statement holds locks or bloats the tables for long. Parked outbox rows
+ * are never purged: they wait for an operator.
  *
  * <p>Any number of instances may run it at once: each batch takes its rows with {@code FOR UPDATE
  * SKIP LOCKED}, so two cleaners never wait on each other or delete the same row twice. The {@link
@@ -25,6 +26,7 @@ public final class RetentionCleaner {
   private final Jdbi jdbi;
   private final String purgeOutbox;
   private final String purgeInbox;
+  private final String purgeRedeliveries;
   private final int batchSize;
   private final Duration outboxRetention;
   private final Duration inboxRetention;
@@ -52,6 +54,14 @@ public final class RetentionCleaner {
             + inbox
             + " WHERE processed_at < now() - :retentionMs * interval '1 millisecond'"
             + " ORDER BY processed_at LIMIT :batch FOR UPDATE SKIP LOCKED)";
+    String redelivery = storage.schema().table("redelivery");
+    this.purgeRedeliveries =
+        "DELETE FROM "
+            + redelivery
+            + " WHERE (endpoint, message_id) IN (SELECT endpoint, message_id FROM "
+            + redelivery
+            + " WHERE last_started_at < now() - :retentionMs * interval '1 millisecond'"
+            + " ORDER BY last_started_at LIMIT :batch FOR UPDATE SKIP LOCKED)";
     this.outboxRetention = storage.outboxRetention();
     this.inboxRetention = storage.inboxRetention();
   }
@@ -64,15 +74,19 @@ public final class RetentionCleaner {
   public long purge() {
     long outbox = purgeAll(purgeOutbox, outboxRetention);
     long inbox = purgeAll(purgeInbox, inboxRetention);
-    if (outbox + inbox > 0) {
+    // a message not started again within the inbox's window would not be recognised anyway
+    long redeliveries = purgeAll(purgeRedeliveries, inboxRetention);
+    if (outbox + inbox + redeliveries > 0) {
       log.info(
-          "Retention purged {} dispatched outbox rows older than {} and {} inbox rows older than {}",
+          "Retention purged {} dispatched outbox rows older than {}, {} inbox rows and {} redelivery"
+              + " counts older than {}",
           outbox,
           outboxRetention,
           inbox,
+          redeliveries,
           inboxRetention);
     }
-    return outbox + inbox;
+    return outbox + inbox + redeliveries;
   }
 
   private long purgeAll(String sql, Duration retention) {

@@ -392,6 +392,27 @@ class OutboxDispatcherTest {
   }
 
   @Test
+  void redeliveriesAreCountedByMessageIdForgottenAtSettleAndLeftoversPurgedWithTheInbox() {
+    assertThat(storage.countRedelivery("e", "m-1")).isEqualTo(1);
+    assertThat(storage.countRedelivery("e", "m-1")).isEqualTo(2);
+    assertThat(storage.countRedelivery("other", "m-1")).as("per endpoint").isEqualTo(1);
+    storage.forgetRedeliveries("e", "m-1");
+    assertThat(storage.countRedelivery("e", "m-1")).as("a later copy starts over").isEqualTo(1);
+    storage.countRedelivery("e", "left-behind");
+    storage
+        .jdbi()
+        .useHandle(h ->
+            h.execute(
+                "UPDATE pump.redelivery SET last_started_at = now() - interval '8 days'"
+                    + " WHERE message_id = 'left-behind'"));
+
+    assertThat(storage.retentionCleaner().purge()).isEqualTo(1);
+    assertThat(count("SELECT count(*) FROM pump.redelivery WHERE message_id = 'left-behind'"))
+        .isZero();
+    assertThat(count("SELECT count(*) FROM pump.redelivery")).isEqualTo(2);
+  }
+
+  @Test
   void theBacklogShowsPendingRowsAndTheOldestAgePerDestination() {
     write("x", 3, 10);
     storage

@@ -250,7 +250,9 @@ public final class Recoverability {
      * #DEFAULT_MAX_DELIVERIES}. Immediate retries run in place and are not deliveries; a delivery
      * is counted each time the message comes back after a crash, a stop, an expired lease or a
      * failed acknowledgement. There is no "unlimited": a message that kills the process must not
-     * kill it forever.
+     * kill it forever. Where the transport's count also includes messages pushed to a process that
+     * never received them (RabbitMQ's prefetch), an endpoint with a storage counts redeliveries
+     * itself, in the storage, as each starts.
      */
     public Builder maxDeliveries(int maxDeliveries) {
       this.maxDeliveries = maxDeliveries;

@@ -39,8 +39,9 @@ public final class DefaultRabbitMqTransport implements RabbitMqTransport {
   @Override
   public TransportCapabilities capabilities() {
     // no delayed delivery: RabbitMQ has none without plugins (the outbox's due time covers
-    // delayed sends when the outbox is present); one consumer receives a queue in publish order
-    return new TransportCapabilities(false, true, true, settings.maxMessageBytes());
+    // delayed sends when the outbox is present); one consumer receives a queue in publish order;
+    // the broker counts a delivery for every prefetched message, received by the pump or not
+    return new TransportCapabilities(false, true, true, settings.maxMessageBytes(), true);
   }
 
   @Override

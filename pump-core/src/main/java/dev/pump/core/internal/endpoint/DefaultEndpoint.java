@@ -181,6 +181,7 @@ public final class DefaultEndpoint implements Endpoint {
         name(),
         settings.inputQueue(),
         settings.transport(),
+        settings.storage(),
         settings.concurrency(),
         settings.receiveWait(),
         breaker,

@@ -1,5 +1,6 @@
 package dev.pump.core.internal.pump;
 
+import dev.pump.core.Storage;
 import dev.pump.core.transport.ReceivedMessage;
 import dev.pump.core.transport.Transport;
 import java.time.Duration;
@@ -27,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * process receives until it is settled. Such a message was last seen in a process that died, a
  * connection that broke or a stop that cancelled it; if it is what kills the process, it takes no
  * innocent message down with it, and only its own delivery count climbs towards {@code
- * maxDeliveries}. Redeliveries are rare, so the cost, a moment of concurrency one, is too.
+ * maxDeliveries}. Redeliveries are rare, so the cost, a moment of concurrency one, is too. Where
+ * the transport's count also includes messages pushed to the process but never received (RabbitMQ's
+ * prefetch), the {@link RedeliveryCounter} counts in the storage instead, when the message starts.
  *
  * <p>The receiver is a platform thread, so that long compute-bound handlers on virtual threads
  * cannot starve it of a carrier.
@@ -55,17 +58,24 @@ public final class MessagePump {
   private final Duration receiveWait;
   private final ReceiveCircuitBreaker breaker;
   private final MessageProcessor processor;
+  private final RedeliveryCounter redeliveries;
   private final Semaphore permits;
   private final Map<Thread, InFlight> inFlight = new ConcurrentHashMap<>();
   private final RedeliveryGate gate = RedeliveryGate.PROCESS;
   private volatile boolean stopping;
   private final List<Thread> receivers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-  /** Creates it; see the class comment. */
+  /**
+   * Creates it; see the class comment.
+   *
+   * @param storage counts redeliveries when the transport's count includes messages never received
+   *     ({@link RedeliveryCounter}); may be null
+   */
   public MessagePump(
       String endpoint,
       String queue,
       Transport transport,
+      Storage storage,
       int concurrency,
       Duration receiveWait,
       ReceiveCircuitBreaker breaker,
@@ -77,6 +87,7 @@ public final class MessagePump {
     this.receiveWait = receiveWait;
     this.breaker = breaker;
     this.processor = processor;
+    this.redeliveries = new RedeliveryCounter(endpoint, transport, storage);
     this.permits = new Semaphore(concurrency);
   }
 
@@ -235,7 +246,8 @@ public final class MessagePump {
 
   private void run(ReceivedMessage message, InFlight state, Hold hold) {
     try {
-      processor.process(message, state);
+      // counted here, where it starts (alone, if redelivered), not where it was received
+      processor.process(redeliveries.count(message), state);
     } catch (Throwable t) {
       log.error(
           "Endpoint {}: processing message {} failed outside recoverability",

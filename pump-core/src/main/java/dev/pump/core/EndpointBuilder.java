@@ -13,13 +13,16 @@ import dev.pump.core.recoverability.Recoverability;
 import dev.pump.core.serialization.JsonSerializer;
 import dev.pump.core.serialization.Serializer;
 import dev.pump.core.transport.Transport;
+import java.lang.reflect.Modifier;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
@@ -401,6 +404,7 @@ public final class EndpointBuilder {
     }
     routes.forEach((type, destination) ->
         nameProblem(found, "endpoint.route for " + type.getName(), destination));
+    readProblems(found);
     // an endpoint without handlers only sends (e.g. from web requests): it never retries
     if (transport != null
         && !handlers.isEmpty()
@@ -417,6 +421,13 @@ public final class EndpointBuilder {
     if (storage != null && recoverability != null && name != null) {
       try {
         storage.checkRetryHorizon(name, recoverability.retryHorizon());
+      } catch (PumpConfigurationException e) {
+        found.add(e.getMessage());
+      }
+    }
+    if (storage != null && name != null && !handlers.isEmpty()) {
+      try {
+        storage.checkConcurrency(name, concurrency);
       } catch (PumpConfigurationException e) {
         found.add(e.getMessage());
       }
@@ -463,6 +474,28 @@ public final class EndpointBuilder {
     String problem = Names.problem(property, value);
     if (problem != null) {
       found.add(problem);
+    }
+  }
+
+  /** Every concrete handled type the serializer could never read is a problem found at build. */
+  private void readProblems(List<String> found) {
+    if (serializer == null) {
+      return;
+    }
+    Set<Class<?>> checked = new HashSet<>();
+    for (HandlerRegistration<?> registration : handlers) {
+      Class<?> type = registration.type();
+      // an interface or abstract handled type is read as the concrete type a message names
+      if (type.isInterface()
+          || Modifier.isAbstract(type.getModifiers())
+          || type.isPrimitive()
+          || !checked.add(type)) {
+        continue;
+      }
+      String problem = serializer.readProblem(type);
+      if (problem != null) {
+        found.add("endpoint.handler for " + type.getName() + ": " + problem);
+      }
     }
   }
 

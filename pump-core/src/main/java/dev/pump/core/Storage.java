@@ -44,6 +44,15 @@ public interface Storage {
   default void checkRetryHorizon(String endpoint, java.time.Duration retryHorizon) {}
 
   /**
+   * Checks that the storage can serve an endpoint that handles up to {@code concurrency} messages
+   * at once, each holding a database connection for its transaction. Called by {@link
+   * EndpointBuilder#build()} for endpoints with handlers. The default accepts everything.
+   *
+   * @throws PumpConfigurationException naming both numbers if the storage's pool is too small
+   */
+  default void checkConcurrency(String endpoint, int concurrency) {}
+
+  /**
    * Counts that {@code endpoint} starts handling {@code messageId} again after an earlier delivery,
    * in a transaction of its own committed before it returns, so a process that dies in the handler
    * leaves the count behind. The pump calls it, with the message running alone in its process, only

@@ -44,6 +44,29 @@ class EndpointBuilderTest {
         .hasMessageContaining("endpoint.maxReceiveBackoff must not be shorter");
   }
 
+  /** Jackson cannot build it: its only constructor's parameters have no names. */
+  static class Unreadable {
+    Unreadable(String a, int b) {}
+  }
+
+  @Test
+  void aHandledTypeTheSerializerCannotConstructIsRefusedAtBuild() {
+    assertThatThrownBy(() ->
+            Endpoint.builder()
+                .name("orders")
+                .transport(transport)
+                .handler(Unreadable.class, (message, context) -> {})
+                .handler(Ping.class, (message, context) -> {})
+                .build())
+        .isInstanceOf(PumpConfigurationException.class)
+        .hasMessageContaining(
+            "endpoint.handler for "
+                + Unreadable.class.getName()
+                + ": JSON cannot construct "
+                + Unreadable.class.getName())
+        .hasMessageNotContaining(Ping.class.getName());
+  }
+
   @Test
   void hostileNamesAreRefusedAtBuild() {
     assertThatThrownBy(() ->

@@ -21,6 +21,7 @@ import dev.pump.jdbc.internal.queue.Notifier;
 import dev.pump.jdbc.internal.queue.QueueStore;
 import dev.pump.jdbc.internal.queue.Wakeups;
 import dev.pump.jdbc.internal.sql.Channels;
+import dev.pump.jdbc.internal.sql.PoolBudget;
 import dev.pump.jdbc.internal.sql.SqlFailures;
 import dev.pump.jdbc.internal.sql.Transactions;
 import dev.pump.jdbc.internal.uow.InboxLink;
@@ -79,6 +80,7 @@ public final class JdbcStorage implements Storage, AutoCloseable {
   private final Notifier notifier;
   private final String outboxChannel;
   private final LongAdder duplicates = new LongAdder();
+  private final PoolBudget poolBudget;
   private final Duration inboxRetention;
   private final Duration outboxRetention;
 
@@ -96,6 +98,7 @@ public final class JdbcStorage implements Storage, AutoCloseable {
     this.outboxChannel = Channels.outbox(schema);
     this.inboxRetention = builder.inboxRetention;
     this.outboxRetention = builder.outboxRetention;
+    this.poolBudget = new PoolBudget(dataSource);
   }
 
   /** Returns a builder; see each setting for its default. */
@@ -249,6 +252,16 @@ public final class JdbcStorage implements Storage, AutoCloseable {
               + ": a late copy would not be recognised as a duplicate;"
               + " shorten the delayed retries or keep the inbox longer");
     }
+  }
+
+  /**
+   * Refuses an endpoint that alone could hold more connections than the pool has (each message in
+   * flight holds one); warns when the endpoints built on this storage together could. Pools other
+   * than HikariCP are not checked.
+   */
+  @Override
+  public void checkConcurrency(String endpoint, int concurrency) {
+    poolBudget.check(endpoint, concurrency);
   }
 
   /** True: delayed messages wait in the outbox until due. */

@@ -2,11 +2,21 @@ package dev.pump.core.serialization;
 
 import java.util.Objects;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.exc.InvalidDefinitionException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The default serializer: JSON through Jackson 3, content type {@value #CONTENT_TYPE}. Records,
  * plain classes and {@code java.time} types work out of the box. Thread-safe.
+ *
+ * <p>{@link #create()} reads strictly where a lenient read would hand a handler a message that was
+ * never sent: a record component (or any constructor property) missing from the JSON, and a JSON
+ * {@code null} for a primitive, fail the read, so the message is parked as unrecoverable with the
+ * property named instead of reaching the handler with nulls and zeros. Properties the type does not
+ * know are ignored, so a producer may add fields before its consumers know them. To make a new
+ * component optional for messages already on the wire, give the endpoint a serializer of your own
+ * mapper through {@link #using(JsonMapper)}.
  */
 public final class JsonSerializer implements Serializer {
   /** The content type written and read. */
@@ -18,14 +28,52 @@ public final class JsonSerializer implements Serializer {
     this.mapper = Objects.requireNonNull(mapper, "mapper");
   }
 
-  /** Returns a serializer with Jackson's default settings. */
+  /**
+   * Returns a serializer with Jackson's defaults, except that missing constructor properties and
+   * nulls for primitives fail the read (see the class comment).
+   */
   public static JsonSerializer create() {
-    return new JsonSerializer(JsonMapper.builder().build());
+    return new JsonSerializer(
+        JsonMapper.builder()
+            .enable(
+                DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES,
+                DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .build());
   }
 
-  /** Returns a serializer that uses {@code mapper}, for custom modules or naming strategies. */
+  /**
+   * Returns a serializer that uses {@code mapper}, for custom modules or naming strategies; its
+   * settings are used as they are.
+   */
   public static JsonSerializer using(JsonMapper mapper) {
     return new JsonSerializer(mapper);
+  }
+
+  /**
+   * Finds whether Jackson can construct {@code type} at all (a creator, or a default constructor),
+   * by reading an empty object into it with every missing property allowed: a type it cannot
+   * construct fails the same way for every message.
+   */
+  @Override
+  public String readProblem(Class<?> type) {
+    try {
+      mapper
+          .readerFor(type)
+          .without(
+              DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES,
+              DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES,
+              DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES)
+          .readValue("{}");
+      return null;
+    } catch (InvalidDefinitionException e) {
+      return "JSON cannot construct "
+          + type.getName()
+          + ": "
+          + e.getOriginalMessage()
+          + " (give it a canonical or @JsonCreator constructor, or a default constructor)";
+    } catch (RuntimeException e) {
+      return null; // constructible; the empty object was only the wrong shape for it
+    }
   }
 
   @Override

@@ -24,4 +24,14 @@ public interface Serializer {
    *     then goes straight to the error queue
    */
   <T> T deserialize(byte[] body, Class<T> type);
+
+  /**
+   * Says why no body could ever be read into {@code type}, or returns {@code null} if one could.
+   * {@link dev.pump.core.EndpointBuilder#build()} asks for every concrete type an endpoint handles,
+   * so a type the serializer cannot construct is refused at start, not found when a message
+   * arrives. The default finds no problem.
+   */
+  default String readProblem(Class<?> type) {
+    return null;
+  }
 }

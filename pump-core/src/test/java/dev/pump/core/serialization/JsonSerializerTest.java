@@ -31,6 +31,53 @@ class JsonSerializerTest {
         .hasMessageContaining(Order.class.getName());
   }
 
+  record PlaceOrder(String orderId, int quantity, String customer) {}
+
+  /** Jackson has no way to build this: one constructor, parameters without names. */
+  static class NoCreator {
+    NoCreator(String a, int b) {}
+  }
+
+  @Test
+  void aMissingRecordComponentFailsTheReadNamingIt() {
+    assertThatThrownBy(() -> read("{\"orderId\":\"x2\"}", PlaceOrder.class))
+        .isInstanceOf(MessageDeserializationException.class)
+        .hasMessageContaining("Missing creator property 'quantity'");
+    assertThatThrownBy(() -> read("{\"orderId\":\"x2\",\"quantity\":1}", PlaceOrder.class))
+        .isInstanceOf(MessageDeserializationException.class)
+        .hasMessageContaining("'customer'");
+  }
+
+  @Test
+  void aNullForAPrimitiveFailsTheRead() {
+    assertThatThrownBy(() ->
+            read("{\"orderId\":\"x2\",\"quantity\":null,\"customer\":\"c\"}", PlaceOrder.class))
+        .isInstanceOf(MessageDeserializationException.class)
+        .hasMessageContaining("Cannot map `null` into type `int`");
+  }
+
+  @Test
+  void nullsForObjectsAndUnknownPropertiesAreRead() {
+    assertThat(
+            read(
+                "{\"orderId\":\"x2\",\"quantity\":3,\"customer\":null,\"note\":\"new\"}",
+                PlaceOrder.class))
+        .isEqualTo(new PlaceOrder("x2", 3, null));
+  }
+
+  @Test
+  void aTypeJacksonCannotConstructIsReportedBeforeAnyMessageArrives() {
+    assertThat(serializer.readProblem(NoCreator.class))
+        .contains("JSON cannot construct " + NoCreator.class.getName())
+        .contains("no Creators");
+    assertThat(serializer.readProblem(PlaceOrder.class)).isNull();
+    assertThat(serializer.readProblem(String.class)).isNull();
+  }
+
+  private <T> T read(String json, Class<T> type) {
+    return serializer.deserialize(json.getBytes(StandardCharsets.UTF_8), type);
+  }
+
   @Test
   void aNullBodyIsRefused() {
     assertThatThrownBy(

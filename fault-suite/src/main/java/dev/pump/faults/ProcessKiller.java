@@ -13,11 +13,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A probe beside the scenarios (suite number 8): one input halts every process that handles it,
- * among ordinary inputs. The harness relaunches the endpoint process after each death. Promised:
- * after {@link Sut#MAX_DELIVERIES} deliveries the message is parked in the error queue with reason
- * {@code too-many-deliveries} and everything else is handled. On a broker, the harness transcribes
- * the broker's error queue into {@code fault_broker_error} for the books.
+ * A probe beside the scenarios (suite numbers 8 and 9): one input halts every process that handles
+ * it, among ordinary inputs. The harness relaunches the endpoint process after each death.
+ * Promised: after {@link Sut#MAX_DELIVERIES} deliveries the message is parked in the error queue
+ * with reason {@code too-many-deliveries} and everything else is handled. On a broker, the harness
+ * transcribes the broker's error queue into {@code fault_broker_error} for the books, and reports
+ * how many messages it holds at the end ({@code brokerErrorQueue}, 1).
  */
 public final class ProcessKiller {
   private ProcessKiller() {}
@@ -88,6 +89,8 @@ public final class ProcessKiller {
         facts.put("expectationsMet", parked && settled);
         fleet.close();
         if (broker != null) {
+          // the broker's error queue, which the books cannot see: the killer alone must be there
+          facts.put("brokerErrorQueue", depth(broker, prefix + Sut.ERROR_QUEUE));
           // the broker's bindings, which the database cannot see
           harness
               .storage()
@@ -105,6 +108,13 @@ public final class ProcessKiller {
           BrokerOutage.deleteQueues(broker, prefix);
         }
       }
+    }
+  }
+
+  private static long depth(String broker, String queue) throws Exception {
+    try (Connection connection = BrokerOutage.factory(broker).newConnection("pump-faults-harness");
+        Channel channel = connection.createChannel()) {
+      return channel.queueDeclarePassive(queue).getMessageCount();
     }
   }
 

@@ -1,14 +1,17 @@
 package dev.pump.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.junit.jupiter.api.Test;
 
 /**
- * Probe 8, as in the full suite: one input halts every endpoint process that handles it, among 100
- * ordinary inputs on the PostgreSQL transport. The relaunched process counts each of its deliveries
- * and runs it alone once it comes back, so the killer is parked after {@link Sut#MAX_DELIVERIES}
- * deliveries and no ordinary input is parked beside it (the regression the probe first found).
+ * Probes 8 and 9, as in the full suite: one input halts every endpoint process that handles it,
+ * among 100 ordinary inputs. The relaunched process runs a redelivered message alone, and counts
+ * only the deliveries it starts, so the killer is parked after {@link Sut#MAX_DELIVERIES}
+ * deliveries and no ordinary input is parked beside it: not one handled beside it (8, the
+ * regression the probe first found), nor on RabbitMQ one that the broker had pushed ahead to each
+ * dying process without the pump ever starting it (9).
  */
 class ProcessKillerTest {
   static FaultDatabase server = TestServer.shared();
@@ -16,6 +19,34 @@ class ProcessKillerTest {
   @Test
   void aMessageThatKillsItsProcessIsParkedAndTakesNoOtherMessageWithIt() throws Exception {
     Outcome outcome = ProcessKiller.run(server, "processkiller", null, 15, TestServer.logs());
+    assertParkedAlone(outcome);
+  }
+
+  /**
+   * Needs a broker ({@code PUMP_TEST_RABBITMQ_URI}, else 127.0.0.1:5672): skipped without one,
+   * failed without one when {@code PUMP_REQUIRE_RABBITMQ=true}.
+   */
+  @Test
+  void onRabbitMqTheMessagesPrefetchedBesideTheKillerAreNotParkedWithIt() throws Exception {
+    String broker = BrokerOutage.brokerUri();
+    boolean answers = BrokerOutage.brokerAnswers(broker);
+    if (Boolean.parseBoolean(System.getenv("PUMP_REQUIRE_RABBITMQ"))) {
+      assertThat(answers).as("PUMP_REQUIRE_RABBITMQ=true, but no RabbitMQ answers").isTrue();
+    }
+    assumeTrue(answers, "no RabbitMQ answers; set PUMP_TEST_RABBITMQ_URI to run this test");
+    Outcome outcome =
+        ProcessKiller.run(server, "processkiller_rabbitmq", broker, 15, TestServer.logs());
+    System.out.println(outcome.line());
+    assertThat(outcome.clean()).as(outcome.line()).isTrue();
+    assertThat(outcome.facts())
+        .containsEntry("killerParked", true)
+        .containsEntry("othersHandled", true)
+        .as("only the killer is in the broker's error queue")
+        .containsEntry("brokerErrorQueue", 1L);
+    assertThat(outcome.verdict().count("orders")).isEqualTo(100);
+  }
+
+  private static void assertParkedAlone(Outcome outcome) {
     System.out.println(outcome.line());
     assertThat(outcome.clean()).as(outcome.line()).isTrue();
     assertThat(outcome.facts())

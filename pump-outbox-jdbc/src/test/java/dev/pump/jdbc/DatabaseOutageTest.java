@@ -69,13 +69,22 @@ class DatabaseOutageTest {
               .build();
       endpoint.start();
       try {
-        // kill every other connection of this database five times while the load runs
+        // kill every other connection of this database five times while the load runs, each
+        // time while a handler holds its transaction open, so the kill lands mid-flight
         for (int kill = 0; kill < 5; kill++) {
           int before = handled(db);
           await()
               .atMost(Duration.ofSeconds(30))
               .until(() -> handled(db) > before + 50 || handled(db) == messages);
+          CountDownLatch hold = new CountDownLatch(1);
+          int blockedBefore = blocked.get();
+          gate.set(hold);
+          await()
+              .atMost(Duration.ofSeconds(30))
+              .until(() -> blocked.get() > blockedBefore || handled(db) == messages);
           terminateOtherConnections(db);
+          gate.set(new CountDownLatch(0));
+          hold.countDown();
         }
         await()
             .atMost(Duration.ofMinutes(2))

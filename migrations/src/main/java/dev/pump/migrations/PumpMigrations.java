@@ -1,21 +1,22 @@
 package dev.pump.migrations;
 
 import dev.pump.core.PumpException;
-import java.util.Map;
 import java.util.Objects;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.FlywayException;
-import org.flywaydb.core.api.MigrationInfo;
-import org.flywaydb.core.api.output.MigrateResult;
 
 /**
  * Applies Pump's schema to a PostgreSQL database.
  *
+ * <p>Pump applies its own versioned SQL scripts, each in a transaction of its own, and records them
+ * in {@value #HISTORY_TABLE} inside the Pump schema, in Flyway's layout and with Flyway's
+ * checksums: a schema an earlier Pump migrated with Flyway carries on, Flyway's tools can read and
+ * validate the history, and an application's own Flyway, of whatever version, is left alone.
+ *
  * <p>Idempotent: migrating an up-to-date schema changes nothing. Safe to call from several
- * instances at once (Flyway serialises them with a PostgreSQL advisory lock). Flyway's history
- * table, {@value #HISTORY_TABLE}, lives inside the Pump schema, so it never collides with the
- * application's own Flyway history in {@code public}.
+ * instances at once: a PostgreSQL advisory lock on the schema's history table (the one Flyway takes
+ * for it) lets one instance migrate while the others wait. A script that differs from the one
+ * applied, a migration recorded as failed, or a version newer than this Pump knows is refused
+ * before anything is applied.
  *
  * <pre>{@code
  * MigrationReport report = PumpMigrations.migrate(dataSource, "pump");
@@ -25,11 +26,8 @@ import org.flywaydb.core.api.output.MigrateResult;
  * <p>Thread-safe: it holds no state.
  */
 public final class PumpMigrations {
-  /** Name of Flyway's history table inside the Pump schema: {@value}. */
+  /** Name of the migration history table inside the Pump schema, in Flyway's layout: {@value}. */
   public static final String HISTORY_TABLE = "pump_schema_history";
-
-  /** Where the SQL migrations live on the class path. */
-  static final String LOCATION = "classpath:META-INF/pump/migrations/postgresql";
 
   private PumpMigrations() {}
 
@@ -43,7 +41,8 @@ public final class PumpMigrations {
    *
    * @throws dev.pump.core.PumpConfigurationException if {@code schema} is not a plain lower-case
    *     identifier; nothing is touched in the database then
-   * @throws PumpException if the migration fails; the message names the schema
+   * @throws PumpException if the migration fails or the schema's history is refused; the message
+   *     names the schema, and the version when one is at fault
    */
   public static MigrationReport migrate(DataSource dataSource, String schema) {
     return migrate(dataSource, SchemaName.of(schema));
@@ -53,27 +52,6 @@ public final class PumpMigrations {
   public static MigrationReport migrate(DataSource dataSource, SchemaName schema) {
     Objects.requireNonNull(dataSource, "dataSource");
     Objects.requireNonNull(schema, "schema");
-    Flyway flyway = flyway(dataSource, schema);
-    try {
-      MigrateResult result = flyway.migrate();
-      MigrationInfo current = flyway.info().current();
-      String version = current == null ? null : current.getVersion().getVersion();
-      return new MigrationReport(schema, version, result.migrationsExecuted);
-    } catch (FlywayException e) {
-      throw new PumpException("migrating the pump schema " + schema.quoted() + " failed", e);
-    }
-  }
-
-  private static Flyway flyway(DataSource dataSource, SchemaName schema) {
-    return Flyway.configure(PumpMigrations.class.getClassLoader())
-        .dataSource(dataSource)
-        .schemas(schema.value())
-        .defaultSchema(schema.value())
-        .createSchemas(true)
-        .table(HISTORY_TABLE)
-        .locations(LOCATION)
-        .placeholders(Map.of("schema", schema.value()))
-        .cleanDisabled(true)
-        .load();
+    return new Migrator(dataSource, schema, Script.all()).migrate();
   }
 }

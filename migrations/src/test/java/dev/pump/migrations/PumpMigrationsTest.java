@@ -163,6 +163,12 @@ class PumpMigrationsTest {
       }
       assertThat(applied).isEqualTo(MIGRATIONS);
     }
+    assertThat(
+            strings(
+                db,
+                "SELECT string_agg(version, ',' ORDER BY installed_rank) FROM racing."
+                    + PumpMigrations.HISTORY_TABLE))
+        .containsExactly("1,2,3,4");
   }
 
   @Test
@@ -182,7 +188,7 @@ class PumpMigrationsTest {
   }
 
   @Test
-  void flywayHistoryStaysInsideThePumpSchema(TestDatabase db) throws SQLException {
+  void theHistoryStaysInsideThePumpSchema(TestDatabase db) throws SQLException {
     PumpMigrations.migrate(db.dataSource());
 
     assertThat(tables(db, SchemaName.DEFAULT_SCHEMA)).contains(PumpMigrations.HISTORY_TABLE);

@@ -27,14 +27,8 @@ import org.junit.jupiter.api.Test;
  * a jar's file name, which changes when that library names its module. This is what Maven's
  * compiler plugin warns about with "Required filename-based automodules detected"; the warning does
  * not fail the build, so this test does.
- *
- * <p>One exception is listed, and must go when it is fixed (the test fails when a listed exception
- * no longer occurs): Flyway ships neither a module-info.class nor an Automatic-Module-Name, so
- * {@code dev.pump.migrations}, which applies its schema with Flyway, requires it as {@code
- * flyway.core}.
  */
 class ModuleNamesTest {
-  private static final List<String> KNOWN = List.of("dev.pump.migrations requires flyway.core");
 
   private enum Naming {
     DESCRIPTOR,
@@ -57,8 +51,7 @@ class ModuleNamesTest {
         if (naming == null
             && !requires.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC)) {
           problems.add(module.name() + " requires " + name + ", which is not on the class path");
-        } else if (naming == Naming.FILE_NAME
-            && !KNOWN.contains(module.name() + " requires " + name)) {
+        } else if (naming == Naming.FILE_NAME) {
           problems.add(
               module.name()
                   + " requires "
@@ -73,18 +66,6 @@ class ModuleNamesTest {
         .extracting(ModuleDescriptor::name)
         .contains("dev.pump.core", "dev.pump.migrations", "dev.pump.jdbc", "dev.pump.rabbitmq");
     assertThat(problems).isEmpty();
-    for (String known : KNOWN) {
-      String[] parts = known.split(" requires ");
-      assertThat(pump)
-          .as("listed exception '%s' no longer occurs: remove it from KNOWN", known)
-          .anySatisfy(module -> {
-            assertThat(module.name()).isEqualTo(parts[0]);
-            assertThat(module.requires())
-                .extracting(ModuleDescriptor.Requires::name)
-                .contains(parts[1]);
-            assertThat(onClassPath.get(parts[1])).isEqualTo(Naming.FILE_NAME);
-          });
-    }
   }
 
   /** The descriptors of Pump's modules, from the module-info.class files on the class path. */

@@ -1,10 +1,7 @@
 package dev.pump.core.internal.pump;
 
-import dev.pump.core.Attributes;
 import dev.pump.core.transport.OutgoingMessage;
 import dev.pump.core.transport.ReceivedMessage;
-import java.time.Duration;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -12,13 +9,12 @@ import java.util.function.Consumer;
  * settled for good (completed, or moved atomically) the count is forgotten; an abandoned message
  * comes back and keeps it. Thread-safe as its delegate is.
  */
-final class CountedDelivery implements ReceivedMessage {
-  private final ReceivedMessage delegate;
+final class CountedDelivery extends ForwardingReceivedMessage {
   private final int deliveryCount;
   private final Consumer<String> forget;
 
   CountedDelivery(ReceivedMessage delegate, int deliveryCount, Consumer<String> forget) {
-    this.delegate = delegate;
+    super(delegate);
     this.deliveryCount = deliveryCount;
     this.forget = forget;
   }
@@ -29,33 +25,8 @@ final class CountedDelivery implements ReceivedMessage {
   }
 
   @Override
-  public String messageId() {
-    return delegate.messageId();
-  }
-
-  @Override
-  public String queue() {
-    return delegate.queue();
-  }
-
-  @Override
-  public Map<String, String> headers() {
-    return delegate.headers();
-  }
-
-  @Override
-  public byte[] body() {
-    return delegate.body();
-  }
-
-  @Override
-  public void contributeAttributes(Attributes attributes) {
-    delegate.contributeAttributes(attributes);
-  }
-
-  @Override
   public boolean completeAndSend(String queue, OutgoingMessage copy) {
-    boolean done = delegate.completeAndSend(queue, copy);
+    boolean done = super.completeAndSend(queue, copy);
     if (done) {
       forget.accept(messageId());
     }
@@ -64,17 +35,12 @@ final class CountedDelivery implements ReceivedMessage {
 
   @Override
   public void complete() {
-    delegate.complete();
+    super.complete();
     forget.accept(messageId());
   }
 
   @Override
-  public void abandon(Duration visibilityDelay) {
-    delegate.abandon(visibilityDelay);
-  }
-
-  @Override
   public String toString() {
-    return delegate + " (delivery " + deliveryCount + " as counted by the storage)";
+    return super.toString() + " (delivery " + deliveryCount + " as counted by the storage)";
   }
 }

@@ -1,10 +1,8 @@
 package dev.pump.core.internal.pump;
 
-import dev.pump.core.Attributes;
 import dev.pump.core.transport.OutgoingMessage;
 import dev.pump.core.transport.ReceivedMessage;
 import java.time.Duration;
-import java.util.Map;
 
 /**
  * The received message as the processor settles it. Every settle call first moves the message to
@@ -13,13 +11,12 @@ import java.util.Map;
  * transport settles on. It also remembers whether a settle call was made at all, because once one
  * was, the message must not be settled again: the first settle call wins.
  */
-final class SettlingMessage implements ReceivedMessage {
-  private final ReceivedMessage delegate;
+final class SettlingMessage extends ForwardingReceivedMessage {
   private final InFlight inFlight;
   private volatile boolean settleCalled;
 
   SettlingMessage(ReceivedMessage delegate, InFlight inFlight) {
-    this.delegate = delegate;
+    super(delegate);
     this.inFlight = inFlight;
   }
 
@@ -29,41 +26,11 @@ final class SettlingMessage implements ReceivedMessage {
   }
 
   @Override
-  public String messageId() {
-    return delegate.messageId();
-  }
-
-  @Override
-  public String queue() {
-    return delegate.queue();
-  }
-
-  @Override
-  public Map<String, String> headers() {
-    return delegate.headers();
-  }
-
-  @Override
-  public byte[] body() {
-    return delegate.body();
-  }
-
-  @Override
-  public int deliveryCount() {
-    return delegate.deliveryCount();
-  }
-
-  @Override
-  public void contributeAttributes(Attributes attributes) {
-    delegate.contributeAttributes(attributes);
-  }
-
-  @Override
   public boolean completeAndSend(String queue, OutgoingMessage copy) {
     boolean interrupted = beginSettling();
     try {
       settleCalled = true;
-      boolean done = delegate.completeAndSend(queue, copy);
+      boolean done = super.completeAndSend(queue, copy);
       // false means the transport did nothing: the caller sends and completes separately
       settleCalled = done;
       return done;
@@ -77,7 +44,7 @@ final class SettlingMessage implements ReceivedMessage {
     boolean interrupted = beginSettling();
     try {
       settleCalled = true;
-      delegate.complete();
+      super.complete();
     } finally {
       restore(interrupted);
     }
@@ -88,7 +55,7 @@ final class SettlingMessage implements ReceivedMessage {
     boolean interrupted = beginSettling();
     try {
       settleCalled = true;
-      delegate.abandon(visibilityDelay);
+      super.abandon(visibilityDelay);
     } finally {
       restore(interrupted);
     }
@@ -104,10 +71,5 @@ final class SettlingMessage implements ReceivedMessage {
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  @Override
-  public String toString() {
-    return delegate.toString();
   }
 }

@@ -1,0 +1,69 @@
+package dev.pump.core.internal.pump;
+
+import dev.pump.core.Attributes;
+import dev.pump.core.transport.OutgoingMessage;
+import dev.pump.core.transport.ReceivedMessage;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * A received message that forwards every call to another; the pump's wrappers override what they
+ * add. Thread-safe as its delegate is.
+ */
+abstract class ForwardingReceivedMessage implements ReceivedMessage {
+  private final ReceivedMessage delegate;
+
+  ForwardingReceivedMessage(ReceivedMessage delegate) {
+    this.delegate = delegate;
+  }
+
+  @Override
+  public String messageId() {
+    return delegate.messageId();
+  }
+
+  @Override
+  public String queue() {
+    return delegate.queue();
+  }
+
+  @Override
+  public Map<String, String> headers() {
+    return delegate.headers();
+  }
+
+  @Override
+  public byte[] body() {
+    return delegate.body();
+  }
+
+  @Override
+  public int deliveryCount() {
+    return delegate.deliveryCount();
+  }
+
+  @Override
+  public void contributeAttributes(Attributes attributes) {
+    delegate.contributeAttributes(attributes);
+  }
+
+  @Override
+  public boolean completeAndSend(String queue, OutgoingMessage copy) {
+    return delegate.completeAndSend(queue, copy);
+  }
+
+  @Override
+  public void complete() {
+    delegate.complete();
+  }
+
+  @Override
+  public void abandon(Duration visibilityDelay) {
+    delegate.abandon(visibilityDelay);
+  }
+
+  @Override
+  public String toString() {
+    return delegate.toString();
+  }
+}

@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,34 +23,49 @@ final class Migrator {
   private final HistoryTable history;
   private final List<Script> scripts;
 
+  /** How long a migrator waits for another process that is migrating the same schema: 5 min. */
+  static final Duration LOCK_WAIT = Duration.ofMinutes(5);
+
+  private static final long LOCK_POLL_MILLIS = 100;
+
+  private final Duration lockWait;
+
   Migrator(DataSource dataSource, SchemaName schema, List<Script> scripts) {
+    this(dataSource, schema, scripts, LOCK_WAIT);
+  }
+
+  Migrator(DataSource dataSource, SchemaName schema, List<Script> scripts, Duration lockWait) {
     this.dataSource = dataSource;
     this.schema = schema;
     this.history = new HistoryTable(schema);
     this.scripts = scripts;
+    this.lockWait = lockWait;
   }
 
   MigrationReport migrate() {
     try (Connection connection = dataSource.getConnection()) {
       boolean autoCommit = connection.getAutoCommit();
       connection.setAutoCommit(true);
-      // session-level, so it outlasts the transaction of each script; it goes with the session if
-      // the connection breaks
-      lock(connection);
-      MigrationReport report;
       try {
-        report = migrateLocked(connection);
-      } catch (RuntimeException | SQLException e) {
+        // session-level, so it outlasts the transaction of each script; it goes with the session
+        // if the connection breaks
+        lock(connection);
+        MigrationReport report;
         try {
-          unlock(connection);
-        } catch (SQLException unlockFailed) {
-          e.addSuppressed(unlockFailed);
+          report = migrateLocked(connection);
+        } catch (RuntimeException | SQLException e) {
+          try {
+            unlock(connection);
+          } catch (SQLException unlockFailed) {
+            e.addSuppressed(unlockFailed);
+          }
+          throw e;
         }
-        throw e;
+        unlock(connection);
+        return report;
+      } finally {
+        connection.setAutoCommit(autoCommit);
       }
-      unlock(connection);
-      connection.setAutoCommit(autoCommit);
-      return report;
     } catch (SQLException e) {
       throw new PumpException(
           "migrating the pump schema "
@@ -211,19 +227,50 @@ final class Migrator {
     }
   }
 
+  /**
+   * Takes the schema's advisory lock, waiting at most {@link #lockWait} for a process that holds
+   * it: one stuck migration must not hang every other start for ever.
+   */
   private void lock(Connection connection) throws SQLException {
-    advisory(connection, "SELECT pg_advisory_lock(?)");
+    long deadline = System.nanoTime() + lockWait.toNanos();
+    while (!advisory(connection, "SELECT pg_try_advisory_lock(?)")) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new PumpException(
+            "another process has been migrating the pump schema "
+                + schema.quoted()
+                + " for longer than "
+                + lockWait
+                + ": it holds the advisory lock "
+                + history.lockKey()
+                + " (find it with SELECT pid FROM pg_locks WHERE locktype = 'advisory'"
+                + " AND objid = "
+                + (history.lockKey() & 0xFFFFFFFFL)
+                + "); let it finish, or end it and start again");
+      }
+      try {
+        Thread.sleep(LOCK_POLL_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new PumpException(
+            "interrupted while waiting to migrate the pump schema " + schema.quoted(), e);
+      }
+    }
   }
 
   private void unlock(Connection connection) throws SQLException {
     advisory(connection, "SELECT pg_advisory_unlock(?)");
   }
 
-  private void advisory(Connection connection, String sql) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(sql)) {
-      statement.setLong(1, history.lockKey());
-      statement.executeQuery().close();
+  private boolean advisory(Connection connection, String sql) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(sql);
+        ResultSet result = executeWithKey(statement)) {
+      return result.next() && result.getBoolean(1);
     }
+  }
+
+  private ResultSet executeWithKey(PreparedStatement statement) throws SQLException {
+    statement.setLong(1, history.lockKey());
+    return statement.executeQuery();
   }
 
   private boolean schemaExists(Connection connection) throws SQLException {

@@ -7,8 +7,10 @@ import dev.pump.core.PumpException;
 import dev.pump.testkit.PostgresExtension;
 import dev.pump.testkit.TestDatabase;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -82,6 +84,34 @@ class HistoryValidationTest {
     assertThatThrownBy(() -> PumpMigrations.migrate(db.dataSource(), "unlocked"))
         .isInstanceOf(PumpException.class);
     assertThat(FlywayCompatibilityTest.advisoryLockHeld(db, key)).isFalse();
+  }
+
+  @Test
+  void aMigratorWaitsForAnotherHoldingTheLockOnlySoLongAndSaysWhoToLookFor(TestDatabase db)
+      throws SQLException {
+    long key = new HistoryTable(SchemaName.of("held")).lockKey();
+    try (Connection other = db.connect();
+        PreparedStatement lock = other.prepareStatement("SELECT pg_advisory_lock(?)")) {
+      lock.setLong(1, key);
+      lock.executeQuery().close();
+      Migrator waiting =
+          new Migrator(
+              db.dataSource(), SchemaName.of("held"), Script.all(), Duration.ofMillis(300));
+
+      assertThatThrownBy(waiting::migrate)
+          .isInstanceOf(PumpException.class)
+          .hasMessageContaining(
+              "another process has been migrating the pump schema \"held\" for longer than"
+                  + " PT0.3S")
+          .hasMessageContaining("pg_locks");
+    }
+    // once the other process is gone, the same migrator goes ahead
+    assertThat(
+            new Migrator(
+                    db.dataSource(), SchemaName.of("held"), Script.all(), Duration.ofMillis(300))
+                .migrate()
+                .migrationsApplied())
+        .isEqualTo(PumpMigrationsTest.MIGRATIONS);
   }
 
   @Test

@@ -124,6 +124,20 @@ public final class Headers {
     return what + " must not contain " + found + ", found at index " + at + ": it cannot be stored";
   }
 
+  /**
+   * Returns why a header cannot be stored, naming it as {@code prefix["name"]}, or {@code null} if
+   * both its name and its value can ({@link #textProblem}). Scans first; builds text only for a
+   * header that has a problem.
+   */
+  public static String headerProblem(String prefix, String name, String value) {
+    boolean nameStorable = unstorableAt(name) < 0;
+    if (nameStorable && unstorableAt(value) < 0) {
+      return null;
+    }
+    String shown = prefix + "[\"" + storable(name) + "\"]";
+    return nameStorable ? textProblem(shown, value) : textProblem(shown + " (its name)", name);
+  }
+
   /** The index of the first character that cannot be stored, or -1 if there is none. */
   static int unstorableAt(String text) {
     for (int i = 0; i < text.length(); i++) {

@@ -204,14 +204,10 @@ public final class SendOptions {
                   + Headers.RESERVED_PREFIX
                   + " are reserved to Pump (use messageId(...) or correlationId(...))");
         } else {
-          String shown = "sendOptions.headers[\"" + Headers.storable(header.getKey()) + "\"]";
-          String name = Headers.textProblem(shown + " (its name)", header.getKey());
-          String value = Headers.textProblem(shown, header.getValue());
-          if (name != null) {
-            problems.add(name);
-          }
-          if (value != null) {
-            problems.add(value);
+          String problem =
+              Headers.headerProblem("sendOptions.headers", header.getKey(), header.getValue());
+          if (problem != null) {
+            problems.add(problem);
           }
         }
       }

@@ -90,7 +90,7 @@ class UnstorableTextTest extends EndpointTestSupport {
         // the record keeps the value, written out so that it can be stored
         .containsEntry("note", "left\\u0000right");
     assertThat(parked.headers().get(Headers.EXCEPTION_MESSAGE))
-        .contains("header \"note\" must not contain a NUL character (U+0000), found at index 4");
+        .contains("header[\"note\"] must not contain a NUL character (U+0000), found at index 4");
     assertThat(memory.queueStats("inbound").total()).isZero();
   }
 
@@ -116,6 +116,30 @@ class UnstorableTextTest extends EndpointTestSupport {
     assertThat(parked.messageId()).startsWith("id\\u0000");
     assertThat(parked.headers().get(Headers.EXCEPTION_MESSAGE))
         .contains("the message id must not contain a NUL character");
+  }
+
+  @Test
+  void anIncomingMessageWhoseIdIsLongerThanAnyStoreHoldsIsParkedAtOnce() {
+    String longId = "x".repeat(Names.MAX_LENGTH + 1);
+    transport.onReceived(received ->
+        new ForwardingMessage(received) {
+          @Override
+          public String messageId() {
+            return longId;
+          }
+        });
+    AtomicInteger handled = new AtomicInteger();
+    endpoint("sender").build().send("long-ids", new Ping(1));
+
+    start(
+        endpoint("long-ids")
+            .recoverability(RETRIES)
+            .handler(Ping.class, (ping, context) -> handled.incrementAndGet()));
+
+    ReceivedMessage parked = awaitErrorQueue();
+    assertThat(handled).hasValue(0);
+    assertThat(parked.headers().get(Headers.EXCEPTION_MESSAGE))
+        .contains("the message id must be 1 to 200 characters, was 201");
   }
 
   @Test

@@ -46,7 +46,7 @@ class OutboxDispatcherTest {
 
   @BeforeEach
   void empty() {
-    storage.jdbi().useHandle(h -> h.execute("TRUNCATE pump.outbox, pump.inbox"));
+    storage.jdbi().useHandle(h -> h.execute("TRUNCATE pump.outbox, pump.inbox, pump.redelivery"));
     transport = new ScriptedTransport();
     statements.clear();
   }

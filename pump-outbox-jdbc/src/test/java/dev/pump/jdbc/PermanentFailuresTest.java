@@ -55,7 +55,10 @@ class PermanentFailuresTest {
   static void createStorage(TestDatabase db) {
     pool = (HikariDataSource) db.dataSource();
     storage = JdbcStorage.builder().dataSource(pool).build();
-    storage.jdbi().useHandle(h -> h.execute("CREATE TABLE remark (text text NOT NULL)"));
+    storage
+        .jdbi()
+        .useHandle(
+            h -> h.execute("CREATE TABLE remark (text text NOT NULL CHECK (length(text) <= 20))"));
   }
 
   @BeforeEach
@@ -97,6 +100,28 @@ class PermanentFailuresTest {
     assertThat(parked.headers().get(Headers.EXCEPTION_MESSAGE))
         .contains("message m-refused: the database refused its data for good (SQL state 22");
     assertThat(count("SELECT count(*) FROM pump.inbox")).isZero();
+  }
+
+  @Test
+  void aWriteACheckConstraintRefusesParksTheMessageAtOnce() {
+    AtomicInteger attempts = new AtomicInteger();
+    start(
+        endpoint("checked", memory)
+            .recoverability(RETRIES)
+            .handler(
+                Ping.class,
+                (ping, context) -> {
+                  attempts.incrementAndGet();
+                  JdbcContext.handle(context)
+                      .execute(
+                          "INSERT INTO remark VALUES (?)", "far longer than twenty characters");
+                }));
+    memory.send("checked", List.of(ping("m-checked")));
+
+    ReceivedMessage parked = awaitParked(memory);
+    assertThat(attempts).hasValue(1);
+    assertThat(parked.headers().get(Headers.EXCEPTION_MESSAGE))
+        .contains("message m-checked: the database refused its data for good (SQL state 23514)");
   }
 
   @Test

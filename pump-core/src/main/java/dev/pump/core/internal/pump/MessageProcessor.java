@@ -1,6 +1,7 @@
 package dev.pump.core.internal.pump;
 
 import dev.pump.core.Headers;
+import dev.pump.core.Names;
 import dev.pump.core.PumpConfigurationException;
 import dev.pump.core.PumpException;
 import dev.pump.core.UnrecoverableMessageException;
@@ -205,23 +206,30 @@ public final class MessageProcessor {
         () -> actions.moveToErrorQueue(received, failure, reason, attempts));
   }
 
-  /** Why the message's id or headers cannot be stored, or null if they can. */
+  /**
+   * Why the message's id or headers cannot be stored, or null if they can: an id of 1 to {@value
+   * Names#MAX_LENGTH} characters and text without NUL or half a surrogate pair ({@link
+   * Headers#textProblem}), as every storage and transport of Pump's can hold.
+   */
   private static String unstorable(ReceivedMessage received) {
-    String problem = Headers.textProblem("the message id", received.messageId());
-    if (problem != null) {
-      return "message " + Headers.storable(received.messageId()) + ": " + problem;
+    String id = received.messageId();
+    String problem =
+        id.isEmpty() || id.length() > Names.MAX_LENGTH
+            ? "the message id must be 1 to " + Names.MAX_LENGTH + " characters, was " + id.length()
+            : Headers.textProblem("the message id", id);
+    for (var headers = received.headers().entrySet().iterator();
+        problem == null && headers.hasNext(); ) {
+      var header = headers.next();
+      problem = Headers.headerProblem("header", header.getKey(), header.getValue());
     }
-    for (Map.Entry<String, String> header : received.headers().entrySet()) {
-      String shown = "header \"" + Headers.storable(header.getKey()) + "\"";
-      problem = Headers.textProblem(shown + " (its name)", header.getKey());
-      if (problem == null) {
-        problem = Headers.textProblem(shown, header.getValue());
-      }
-      if (problem != null) {
-        return "message " + Headers.storable(received.messageId()) + ": " + problem;
-      }
+    if (problem == null) {
+      return null;
     }
-    return null;
+    String shown = Headers.storable(id);
+    return "message "
+        + (shown.length() > Names.MAX_LENGTH ? shown.substring(0, Names.MAX_LENGTH) + "..." : shown)
+        + ": "
+        + problem;
   }
 
   // A message delivered too often crashed a process, or could not be settled, that many times:

@@ -6,11 +6,16 @@ import java.sql.SQLException;
 /**
  * Tells the database failures that retrying cannot fix from the rest. PostgreSQL refuses some data
  * for good: a NUL character in text, a value too long for its column, malformed JSON, a number out
- * of range (SQL state class 22, data exception), or a value past a hard limit such as an index
- * row's size (class 54). The same message meets the same refusal on every attempt, so such a
- * failure is unrecoverable: the message is parked at once, with the database's reason.
+ * of range (SQL state class 22, data exception), a value past a hard limit such as an index row's
+ * size (class 54), a null for a NOT NULL column (23502) or a value a CHECK constraint refuses
+ * (23514). The same message meets the same refusal on every attempt, so such a failure is
+ * unrecoverable: the message is parked at once, with the database's reason. Unique and foreign-key
+ * violations are not among them: another transaction's commit can change their outcome.
  */
 public final class SqlFailures {
+  private static final String NOT_NULL_VIOLATION = "23502";
+  private static final String CHECK_VIOLATION = "23514";
+
   private SqlFailures() {}
 
   /**
@@ -23,7 +28,10 @@ public final class SqlFailures {
       }
       if (t instanceof SQLException sql && sql.getSQLState() != null) {
         String state = sql.getSQLState();
-        if (state.startsWith("22") || state.startsWith("54")) {
+        if (state.startsWith("22")
+            || state.startsWith("54")
+            || state.equals(NOT_NULL_VIOLATION)
+            || state.equals(CHECK_VIOLATION)) {
           return state;
         }
       }

@@ -63,6 +63,25 @@ final class InFlight {
     }
   }
 
+  /**
+   * Moves to settling unless cancellation was requested first, and says whether it moved. {@link
+   * #cancel()} raises the signal before it takes the same lock, so a message either begins to
+   * settle as handled before its cancellation (and stop's cancellation grace waits for it) or is
+   * given back: a commit never begins after the cancellation. Called by the message thread.
+   */
+  boolean beginSettlingUnlessCancelled() {
+    lock.lock();
+    try {
+      if (cancellation.isCancelled()) {
+        return false;
+      }
+      phase = Phase.SETTLING;
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** From now on stop leaves the message thread alone. Idempotent; called by that thread. */
   void beginSettling() {
     lock.lock();

@@ -103,6 +103,10 @@ public final class MessageProcessor {
     int immediateRetries = 0;
     while (true) {
       Throwable failure = attempt(received, incoming, cancellation);
+      if (failure == null && inFlight.beginSettlingUnlessCancelled()) {
+        settle(received, inFlight, "complete", received::complete);
+        return;
+      }
       // A message cancelled by stop never settles as handled, even if its handler ignored the
       // cancellation and returned: stop may have returned already, and nothing of the endpoint
       // may commit after that.
@@ -112,10 +116,6 @@ public final class MessageProcessor {
             endpoint,
             received.messageId());
         abandon(received, inFlight, Duration.ZERO);
-        return;
-      }
-      if (failure == null) {
-        settle(received, inFlight, "complete", received::complete);
         return;
       }
       if (failure instanceof VirtualMachineError error

@@ -36,6 +36,17 @@ class RabbitMqTransportBuilderTest {
   }
 
   @Test
+  void theDefaultUriSelectsTheBrokersDefaultVirtualHostAsGuestOnLocalhost() throws Exception {
+    ConnectionFactory factory = new ConnectionFactory();
+    factory.setUri(RabbitMqTransport.DEFAULT_URI);
+
+    assertThat(factory.getVirtualHost()).isEqualTo("/");
+    assertThat(factory.getHost()).isEqualTo("localhost");
+    assertThat(factory.getPort()).isEqualTo(5672);
+    assertThat(factory.getUsername()).isEqualTo("guest");
+  }
+
+  @Test
   void aUriAndAConnectionFactoryTogetherAreRefused() {
     assertThatThrownBy(() ->
             RabbitMqTransport.builder()

@@ -29,8 +29,8 @@ import java.util.TreeSet;
  */
 public final class FaultSuite {
   /**
-   * Every scenario the suite promises clean: the issue's seven, the process-killer probes on
-   * PostgreSQL (8) and RabbitMQ (9), and the kill during retention cleanup (10).
+   * Every scenario the suite promises clean: the seven of the table (1-7), the process-killer
+   * probes on PostgreSQL (8) and RabbitMQ (9), and the kill during retention cleanup (10).
    */
   static final String ALL = "1,2,3,4,5,6,7,8,9,10";
 

@@ -207,9 +207,8 @@ public final class MessageProcessor {
   }
 
   /**
-   * Why the message's id or headers cannot be stored, or null if they can: an id of 1 to {@value
-   * Names#MAX_LENGTH} characters and text without NUL or half a surrogate pair ({@link
-   * Headers#textProblem}), as every storage and transport of Pump's can hold.
+   * Why the message's id or headers cannot be stored, or null: every store holds an id of 1 to
+   * {@value Names#MAX_LENGTH} characters, and text without NUL or half a surrogate pair.
    */
   private static String unstorable(ReceivedMessage received) {
     String id = received.messageId();

@@ -81,9 +81,8 @@ public final class OutboxDispatcher implements AutoCloseable {
   public static final int DEFAULT_CIRCUIT_BREAKER_THRESHOLD = 5;
 
   /**
-   * How long a woken dispatcher waits for more commits before it claims: 2 ms. Measured with 8
-   * writers committing one message each: 5.6 messages per transport operation without a window, 8.2
-   * with 2 ms, 11.3 with 5 ms.
+   * How long a woken dispatcher waits for more commits before it claims, so that the commits right
+   * behind share its batches: 2 ms.
    */
   public static final Duration DEFAULT_BATCH_WINDOW = Duration.ofMillis(2);
 

@@ -95,8 +95,7 @@ public final class MessagePump {
    * How many receiver threads a pump of {@code concurrency} runs: one per four permits, one to
    * four. A receive is a round trip or more (three with the PostgreSQL transport: the committed
    * delivery count, then the claim), so one receiver caps an endpoint's rate at one message per
-   * receive whatever its concurrency; the end-to-end benchmark found its receiver busy 95-99% of
-   * the time.
+   * receive whatever its concurrency.
    */
   static int receiversFor(int concurrency) {
     return Math.max(1, Math.min(4, concurrency / 4));

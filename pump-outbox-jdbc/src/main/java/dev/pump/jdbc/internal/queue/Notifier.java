@@ -13,11 +13,10 @@ import org.slf4j.LoggerFactory;
  * Sends {@code NOTIFY}s to other processes after commits, outside the committing transactions.
  *
  * <p>A transaction that notifies takes a database-wide lock at commit, so notifying inside every
- * message transaction serialises all commits (measured: 16 clients committed 60% less). Instead,
- * after a commit the code asks for a notification here; requests are coalesced for {@link
- * #DEFAULT_COALESCE} and sent together by one statement in a transaction of their own. Receivers in
- * this process are woken directly, and other processes' pollers are the backstop if a notification
- * is lost. Thread-safe.
+ * message transaction serialises all commits. Instead, after a commit the code asks for a
+ * notification here; requests are coalesced for {@link #DEFAULT_COALESCE} and sent together by one
+ * statement in a transaction of their own. Receivers in this process are woken directly, and other
+ * processes' pollers are the backstop if a notification is lost. Thread-safe.
  */
 public final class Notifier implements AutoCloseable {
   /** How long requests are gathered before they are sent together: 5 ms. */

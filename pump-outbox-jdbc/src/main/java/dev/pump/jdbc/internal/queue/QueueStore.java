@@ -73,31 +73,12 @@ public final class QueueStore {
             + batch
             + " RETURNING queue, id, visible_at)"
             + SENT;
-    // A delivery is counted, and the row hidden for a short lease, in a statement committed on
-    // its own (the lease in a column outside every index, so the row keeps its place in the claim
-    // index and leaves no entry ahead of the live messages): a process that dies while handling the
-    // message leaves the count behind (so
-    // maxDeliveries can stop a message that kills its process), and the row comes back when the
-    // lease ends. The claim proper then deletes the row inside the handler's transaction: gone if
-    // that commits, back (with its count) if it rolls back; its row lock keeps others off it.
-    //
-    // The scan starts at :from, not at the head of the index, when the transport knows where the
-    // live messages begin (ScanStarts): every handled message leaves dead versions at the head, and
-    // while any snapshot could still see them (a long transaction anywhere in the database) vacuum
-    // cannot remove them nor index scans skip them, so a walk from the head grows with every
-    // message handled since that snapshot was taken.
-    //
-    // The row is chosen by an uncorrelated subquery, which PostgreSQL runs exactly once. An
-    // UPDATE ... FROM (SELECT ... LIMIT 1 FOR UPDATE SKIP LOCKED) is not safe here: with a few live
-    // rows in the statistics the planner may put the subquery on the inner side of a nested loop,
-    // run it once per row of the outer side, and count and lease hundreds of messages at once
-    // (seen in the soak benchmark).
-    //
-    // Rows are found again by all three columns of the claim index, never by id alone: a queue
-    // holds few live rows, so its statistics are small, and PostgreSQL may then answer "id = ?"
-    // with a walk of the whole claim index (id is its last column) rather than the primary key;
-    // the soak benchmark caught it doing so on every receive, which under a long transaction is a
-    // walk over every dead version. With all three, either index is a single descent.
+    // Counted and leased in a statement of its own, committed before the handler runs, so a
+    // process that dies in the handler leaves the count behind and maxDeliveries can stop a message
+    // that kills its process. The scan starts at :from (ScanStarts), the subquery is uncorrelated
+    // and the row is matched on all three columns of the claim index, so that neither the dead
+    // versions a long-lived snapshot keeps nor a queue's small statistics lead to a walk of the
+    // whole index: docs/decisions/2026-12-06-claims-start-where-live-rows-begin.md.
     this.countDelivery =
         "UPDATE "
             + messages
@@ -109,9 +90,9 @@ public final class QueueStore {
             + " '-infinity') AND visible_at <= now()"
             + " AND (leased_until IS NULL OR leased_until <= now()) ORDER BY visible_at, id"
             + " LIMIT 1 FOR UPDATE SKIP LOCKED)"
-            // Committed without waiting for the WAL flush: the endpoint's one receiver runs this
-            // before every message, so a flush here would bound the whole endpoint's rate. A
-            // count lost to a server crash only lets a message be delivered once more.
+            // Committed without waiting for the WAL flush: a receiver runs this before every
+            // message, one at a time, so a flush here would bound the endpoint's rate. A count
+            // lost to a server crash only lets a message be delivered once more.
             + " RETURNING id, visible_at, attempts, set_config('synchronous_commit', 'off', true)";
     // Only the row as this receive counted it: if its lease ran out before this statement (a
     // stalled thread, a loaded server) and another receive counted it since, the row this

@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * How long and how big: the full plan fits the issue's 20 minutes on 2 cores (the soak alone takes
- * 10; the budget per scenario is in {@code docs/performance.md}); the quick plan is the one-minute
- * smoke run CI does.
+ * How long and how big: the full plan fits 20 minutes on 2 cores (the soak alone takes 10; the
+ * budget per scenario is in {@code docs/performance.md}); the quick plan is the one-minute smoke
+ * run CI does.
  *
  * @param warmUp closed-loop run before the measured rounds, discarded
  * @param firstWarmUp the warm-up of the first case, which also warms the JIT: at concurrency 1 a

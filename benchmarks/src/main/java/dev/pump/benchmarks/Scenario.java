@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The results of one scenario: its cases, the issue's targets judged against them, and a section of
- * {@code latest.md} of its own (empty when the common tables say it all), and how long it took.
+ * The results of one scenario: its cases, the targets judged against them, and a section of {@code
+ * latest.md} of its own (empty when the common tables say it all), and how long it took.
  */
 record Scenario(
     String name,

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A target of the issue, judged on this run's figures.
+ * A promised figure, judged on this run's figures.
  *
  * @param description what is promised
  * @param value the measured figure, NaN if it could not be measured

@@ -379,8 +379,9 @@ final class WritePath {
   }
 
   /**
-   * pgbench running the SQL Pump sends; or, as {@code pgbench-notify-in-tx}, the SQL of Pump before
-   * commit 78f3953, whose outbox insert also called {@code pg_notify} in the transaction.
+   * pgbench running the SQL Pump sends; or, as {@code pgbench-notify-in-tx}, that SQL with {@code
+   * pg_notify} inside the transaction, to show what notifying there costs
+   * (docs/decisions/2026-12-06-notify-after-commit.md).
    */
   private final class PgbenchScript implements Contender {
     private final String system;

@@ -14,7 +14,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The full fault suite at the issue's sizes, one command:
+ * The full fault suite at full size, one command:
  *
  * <pre>
  * java -cp ... dev.pump.faults.FaultSuite [--only 1,2,3,4,5,6,7,8,9,10] [--fast true]

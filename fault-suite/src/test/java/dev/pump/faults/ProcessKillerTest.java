@@ -9,9 +9,9 @@ import org.junit.jupiter.api.Test;
  * Probes 8 and 9, as in the full suite: one input halts every endpoint process that handles it,
  * among 100 ordinary inputs. The relaunched process runs a redelivered message alone, and counts
  * only the deliveries it starts, so the killer is parked after {@link Sut#MAX_DELIVERIES}
- * deliveries and no ordinary input is parked beside it: not one handled beside it (8, the
- * regression the probe first found), nor on RabbitMQ one that the broker had pushed ahead to each
- * dying process without the pump ever starting it (9).
+ * deliveries and no ordinary input is parked beside it: not one handled beside it (8), nor on
+ * RabbitMQ one that the broker had pushed ahead to each dying process without the pump ever
+ * starting it (9).
  */
 class ProcessKillerTest {
   static FaultDatabase server = TestServer.shared();

@@ -152,8 +152,7 @@ class PostgresQueueTest {
   /**
    * A receive whose lease ran out before it claimed (a stalled thread, a loaded server) must not
    * wait for the receive that counted the message since: it gets nothing, at once. Waiting would
-   * hold it (and the process's redelivery gate with it) until the other one's transaction ends; the
-   * soak benchmark saw an endpoint stop for 30 s that way.
+   * hold it (and the process's redelivery gate with it) until the other one's transaction ends.
    */
   @Test
   void aClaimWhoseLeaseRanOutGivesWayToTheReceiveThatCountedTheMessageSince() throws Exception {

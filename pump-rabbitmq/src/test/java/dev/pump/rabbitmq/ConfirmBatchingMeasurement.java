@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Not a test: a measurement for the closing note of the RabbitMQ issue. Publishes the same messages
- * with one publisher confirm per message (batches of 1) and one per batch of 100, in the same run
- * against the same queue, and prints messages per second and the ratio.
+ * Not a test: what batching publisher confirms buys. Publishes the same messages with one publisher
+ * confirm per message (batches of 1) and one per batch of 100, in the same run against the same
+ * queue, and prints messages per second and the ratio.
  *
  * <p>Run after {@code test-compile}: {@code java -cp <test classpath>
  * dev.pump.rabbitmq.ConfirmBatchingMeasurement [uri] [queueType]}; the URI defaults to {@code

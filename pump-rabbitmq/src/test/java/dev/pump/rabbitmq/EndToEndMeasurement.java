@@ -18,11 +18,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
 /**
- * Not a test: the end-to-end figure for the closing note of the RabbitMQ issue. Runs the {@link
- * OrderFlow} of {@link RabbitMqOutboxEndToEndTest} without outages or failures: orders are placed
- * through the transactional session (each twice, with one message id), the dispatcher relays the
- * outbox to RabbitMQ, orders handles the command and publishes OrderPlaced, billing and shipping
- * handle it.
+ * Not a test: an end-to-end rate on RabbitMQ with PostgreSQL's outbox. Runs the {@link OrderFlow}
+ * of {@link RabbitMqOutboxEndToEndTest} without outages or failures: orders are placed through the
+ * transactional session (each twice, with one message id), the dispatcher relays the outbox to
+ * RabbitMQ, orders handles the command and publishes OrderPlaced, billing and shipping handle it.
  *
  * <ul>
  *   <li>{@code mode=steady} (default): after a warm-up, {@code producers} threads place the orders

@@ -84,9 +84,7 @@ final class Memory {
     for (Case c : cases) {
       targets.add(
           Target.atMost(
-              "memory: no growth with the backlog, "
-                  + c.name()
-                  + " (large / small backlog ≤ 1.25, our bound: the issue sets none)",
+              "memory: no growth with the backlog, " + c.name() + " (large / small backlog ≤ 1.25)",
               c.ratio(c.baselines().getFirst()),
               1.25));
     }

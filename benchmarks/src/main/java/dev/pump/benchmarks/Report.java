@@ -131,8 +131,7 @@ final class Report {
         }
       }
     }
-    md.append(
-        "\n## Targets of the issue\n\n| target | measured | verdict |\n| --- | ---: | --- |\n");
+    md.append("\n## Targets\n\n| target | measured | verdict |\n| --- | ---: | --- |\n");
     for (Scenario scenario : scenarios) {
       for (Target target : scenario.targets()) {
         md.append("| ")

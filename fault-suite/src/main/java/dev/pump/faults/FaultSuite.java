@@ -74,7 +74,7 @@ public final class FaultSuite {
             + ", "
             + Runtime.getRuntime().availableProcessors()
             + " cpus");
-    report.add("# sizes: " + (fast ? "fast (CI)" : "full (the issue's)"));
+    report.add("# sizes: " + (fast ? "fast (CI)" : "full"));
     report.add("# this run (" + String.join(",", only) + "): " + (clean ? "CLEAN" : "NOT CLEAN"));
     report.addAll(lines);
     if (!fast) {

@@ -39,7 +39,6 @@ public final class RetentionCleaner {
     this.jdbi = storage.jdbi();
     this.batchSize = batchSize;
     String outbox = storage.schema().table("outbox");
-    String inbox = storage.schema().table("inbox");
     this.purgeOutbox =
         "DELETE FROM "
             + outbox
@@ -47,23 +46,25 @@ public final class RetentionCleaner {
             + outbox
             + " WHERE dispatched_at < now() - :retentionMs * interval '1 millisecond'"
             + " ORDER BY dispatched_at LIMIT :batch FOR UPDATE SKIP LOCKED)";
-    this.purgeInbox =
-        "DELETE FROM "
-            + inbox
-            + " WHERE (endpoint, message_id) IN (SELECT endpoint, message_id FROM "
-            + inbox
-            + " WHERE processed_at < now() - :retentionMs * interval '1 millisecond'"
-            + " ORDER BY processed_at LIMIT :batch FOR UPDATE SKIP LOCKED)";
-    String redelivery = storage.schema().table("redelivery");
+    this.purgeInbox = purgeByMessage(storage.schema().table("inbox"), "processed_at");
     this.purgeRedeliveries =
-        "DELETE FROM "
-            + redelivery
-            + " WHERE (endpoint, message_id) IN (SELECT endpoint, message_id FROM "
-            + redelivery
-            + " WHERE last_started_at < now() - :retentionMs * interval '1 millisecond'"
-            + " ORDER BY last_started_at LIMIT :batch FOR UPDATE SKIP LOCKED)";
+        purgeByMessage(storage.schema().table("redelivery"), "last_started_at");
     this.outboxRetention = storage.outboxRetention();
     this.inboxRetention = storage.inboxRetention();
+  }
+
+  /** One batch of a table keyed by (endpoint, message_id), oldest {@code time} first. */
+  private static String purgeByMessage(String table, String time) {
+    return "DELETE FROM "
+        + table
+        + " WHERE (endpoint, message_id) IN (SELECT endpoint, message_id FROM "
+        + table
+        + " WHERE "
+        + time
+        + " < now() - :retentionMs * interval '1 millisecond'"
+        + " ORDER BY "
+        + time
+        + " LIMIT :batch FOR UPDATE SKIP LOCKED)";
   }
 
   /**

@@ -1,11 +1,13 @@
 package dev.pump.rabbitmq;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -99,6 +101,27 @@ final class BrokerAdmin implements AutoCloseable {
       return ids;
     } catch (IOException | TimeoutException e) {
       throw new UncheckedIOException(new IOException("cannot take the messages of " + queue, e));
+    }
+  }
+
+  /**
+   * Publishes a message of {@code type} to {@code queue} the way another producer would: raw AMQP,
+   * JSON, persistent, with {@code messageId} as the AMQP message id (none when null).
+   */
+  void publishJson(String queue, String messageId, Class<?> type, String json) throws IOException {
+    try (Channel channel = channel()) {
+      channel.basicPublish(
+          "",
+          queue,
+          new AMQP.BasicProperties.Builder()
+              .messageId(messageId)
+              .type(type.getName())
+              .contentType("application/json")
+              .deliveryMode(2)
+              .build(),
+          json.getBytes(StandardCharsets.UTF_8));
+    } catch (TimeoutException e) {
+      throw new IOException("closing the channel timed out", e);
     }
   }
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
 import com.zaxxer.hikari.HikariDataSource;
@@ -156,18 +155,7 @@ class RabbitMqMessageIdTest {
   }
 
   private void publish(String queue, String messageId, String json) throws Exception {
-    try (Channel channel = admin.channel()) {
-      channel.basicPublish(
-          "",
-          queue,
-          new AMQP.BasicProperties.Builder()
-              .messageId(messageId)
-              .type(Ping.class.getName())
-              .contentType("application/json")
-              .deliveryMode(2)
-              .build(),
-          json.getBytes(StandardCharsets.UTF_8));
-    }
+    admin.publishJson(queue, messageId, Ping.class, json);
   }
 
   private GetResponse take(String queue) throws Exception {

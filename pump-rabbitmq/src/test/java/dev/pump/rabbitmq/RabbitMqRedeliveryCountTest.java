@@ -3,7 +3,6 @@ package dev.pump.rabbitmq;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
 import com.zaxxer.hikari.HikariDataSource;
@@ -16,7 +15,6 @@ import dev.pump.jdbc.PumpDataSources;
 import dev.pump.testkit.PostgresExtension;
 import dev.pump.testkit.TestDatabase;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -182,18 +180,7 @@ class RabbitMqRedeliveryCountTest {
   }
 
   private void publish(String queue, String messageId, String text) throws Exception {
-    try (Channel channel = admin.channel()) {
-      channel.basicPublish(
-          "",
-          queue,
-          new AMQP.BasicProperties.Builder()
-              .messageId(messageId)
-              .type(Ping.class.getName())
-              .contentType("application/json")
-              .deliveryMode(2)
-              .build(),
-          ("{\"text\":\"" + text + "\"}").getBytes(StandardCharsets.UTF_8));
-    }
+    admin.publishJson(queue, messageId, Ping.class, "{\"text\":\"" + text + "\"}");
   }
 
   private static int count(JdbcStorage storage, String sql) {

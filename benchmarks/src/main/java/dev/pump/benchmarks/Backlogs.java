@@ -1,7 +1,7 @@
 package dev.pump.benchmarks;
 
 import dev.pump.core.Headers;
-import dev.pump.core.transport.OutgoingMessage;
+import dev.pump.core.spi.OutgoingMessage;
 import org.jdbi.v3.core.Jdbi;
 import tools.jackson.databind.json.JsonMapper;
 

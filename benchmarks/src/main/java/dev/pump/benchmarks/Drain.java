@@ -2,8 +2,8 @@ package dev.pump.benchmarks;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.pump.core.Endpoint;
-import dev.pump.core.transport.OutgoingMessage;
-import dev.pump.core.transport.Transport;
+import dev.pump.core.spi.OutgoingMessage;
+import dev.pump.core.spi.Transport;
 import dev.pump.core.transport.memory.InMemoryTransport;
 import dev.pump.jdbc.DispatcherCounters;
 import dev.pump.jdbc.JdbcStorage;

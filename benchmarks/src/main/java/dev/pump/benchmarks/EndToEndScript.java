@@ -1,7 +1,8 @@
 package dev.pump.benchmarks;
 
 import dev.pump.core.Endpoint;
-import dev.pump.core.transport.OutgoingMessage;
+import dev.pump.core.internal.shared.Endpoints;
+import dev.pump.core.spi.OutgoingMessage;
 import dev.pump.core.transport.memory.InMemoryTransport;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -100,7 +101,7 @@ final class EndToEndScript {
             .name(EndToEndService.ENDPOINT)
             .transport(InMemoryTransport.create())
             .build();
-    var sender = handler.bufferedSender();
+    var sender = Endpoints.bufferedSender(handler);
     sender.send(EndToEndService.OUTPUT, new OrderPlaced(123_456_789L, 1, Workload.PAYLOAD));
     OutgoingMessage outgoing = sender.outgoing().drain().getFirst().message();
     Map<String, String> variables = new LinkedHashMap<>();

@@ -5,10 +5,11 @@ import dev.pump.core.Context;
 import dev.pump.core.Endpoint;
 import dev.pump.core.Handler;
 import dev.pump.core.SendOptions;
-import dev.pump.core.pipeline.BufferedSender;
+import dev.pump.core.internal.shared.BufferedSender;
+import dev.pump.core.internal.shared.Endpoints;
 import dev.pump.core.recoverability.Recoverability;
-import dev.pump.core.transport.OutgoingMessage;
-import dev.pump.core.transport.Transport;
+import dev.pump.core.spi.OutgoingMessage;
+import dev.pump.core.spi.Transport;
 import dev.pump.core.transport.memory.InMemoryTransport;
 import dev.pump.jdbc.JdbcContext;
 import dev.pump.jdbc.JdbcStorage;
@@ -172,7 +173,7 @@ final class EndToEndService implements AutoCloseable {
 
   /** An incoming message as the client application makes it, with the id of {@code ticket}. */
   static OutgoingMessage incoming(Endpoint client, String messageId, long orderId) {
-    BufferedSender sender = client.bufferedSender();
+    BufferedSender sender = Endpoints.bufferedSender(client);
     sender.send(
         INPUT,
         new OrderPlaced(orderId, 0, Workload.PAYLOAD),

@@ -1,10 +1,10 @@
 package dev.pump.benchmarks;
 
 import dev.pump.core.Attributes;
-import dev.pump.core.transport.OutgoingMessage;
-import dev.pump.core.transport.ReceivedMessage;
-import dev.pump.core.transport.Transport;
-import dev.pump.core.transport.TransportCapabilities;
+import dev.pump.core.spi.OutgoingMessage;
+import dev.pump.core.spi.ReceivedMessage;
+import dev.pump.core.spi.Transport;
+import dev.pump.core.spi.TransportCapabilities;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

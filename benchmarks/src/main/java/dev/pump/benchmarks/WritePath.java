@@ -2,9 +2,10 @@ package dev.pump.benchmarks;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.pump.core.Endpoint;
-import dev.pump.core.pipeline.BufferedSender;
-import dev.pump.core.pipeline.PendingMessage;
-import dev.pump.core.transport.Destination;
+import dev.pump.core.internal.shared.BufferedSender;
+import dev.pump.core.internal.shared.Endpoints;
+import dev.pump.core.spi.Destination;
+import dev.pump.core.spi.pipeline.PendingMessage;
 import dev.pump.core.transport.memory.InMemoryTransport;
 import dev.pump.jdbc.JdbcStorage;
 import java.nio.file.Path;
@@ -516,7 +517,7 @@ final class WritePath {
   static Map<String, String> variables(int k) {
     Endpoint endpoint =
         Endpoint.builder().name(ENDPOINT).transport(InMemoryTransport.create()).build();
-    BufferedSender sender = endpoint.bufferedSender();
+    BufferedSender sender = Endpoints.bufferedSender(endpoint);
     for (int line = 0; line < k; line++) {
       sender.send(DESTINATION, new OrderPlaced(123_456_789L, line, Workload.PAYLOAD));
     }

@@ -4,7 +4,7 @@ import dev.pump.core.Endpoint;
 import dev.pump.core.PumpConfigurationException;
 import dev.pump.core.recoverability.FailedMessages;
 import dev.pump.core.recoverability.Recoverability;
-import dev.pump.core.transport.OutgoingMessage;
+import dev.pump.core.spi.OutgoingMessage;
 import dev.pump.faults.Messages.PlaceOrder;
 import dev.pump.jdbc.JdbcStorage;
 import java.time.Duration;

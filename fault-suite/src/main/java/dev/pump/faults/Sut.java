@@ -2,9 +2,9 @@ package dev.pump.faults;
 
 import dev.pump.core.Endpoint;
 import dev.pump.core.EndpointBuilder;
-import dev.pump.core.pipeline.Middleware;
 import dev.pump.core.recoverability.Recoverability;
-import dev.pump.core.transport.Transport;
+import dev.pump.core.spi.Transport;
+import dev.pump.core.spi.pipeline.Middleware;
 import dev.pump.faults.Messages.ChargeOrder;
 import dev.pump.faults.Messages.OrderPlaced;
 import dev.pump.faults.Messages.PlaceOrder;

@@ -2,7 +2,7 @@ package dev.pump.faults;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.pump.core.Endpoint;
-import dev.pump.core.transport.Transport;
+import dev.pump.core.spi.Transport;
 import dev.pump.jdbc.JdbcStorage;
 import dev.pump.jdbc.OutboxDispatcher;
 import dev.pump.jdbc.PostgresTransport;

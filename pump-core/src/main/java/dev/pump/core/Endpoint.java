@@ -1,6 +1,5 @@
 package dev.pump.core;
 
-import dev.pump.core.pipeline.BufferedSender;
 import dev.pump.core.recoverability.FailedMessages;
 import java.time.Duration;
 
@@ -72,14 +71,6 @@ public interface Endpoint extends MessageSender, AutoCloseable {
 
   /** Operations on this endpoint's error queue: retry failed messages once fixed. */
   FailedMessages failedMessages();
-
-  /**
-   * A new sender that buffers instead of sending, for code outside a handler that must send in its
-   * own transaction: the storage module drains it into the outbox before that transaction commits.
-   * Messages get this endpoint's routing, serializer and headers, as from a handler. Works whether
-   * or not the endpoint was started.
-   */
-  BufferedSender bufferedSender();
 
   /** The life of an endpoint. */
   enum State {

@@ -8,11 +8,13 @@ import dev.pump.core.internal.endpoint.EndpointSettings;
 import dev.pump.core.internal.pipeline.PipelineLayout;
 import dev.pump.core.internal.routing.HandlerRegistration;
 import dev.pump.core.internal.routing.MessageTypes;
-import dev.pump.core.pipeline.PipelineBuilder;
+import dev.pump.core.internal.shared.Names;
 import dev.pump.core.recoverability.Recoverability;
 import dev.pump.core.serialization.JsonSerializer;
 import dev.pump.core.serialization.Serializer;
-import dev.pump.core.transport.Transport;
+import dev.pump.core.spi.Storage;
+import dev.pump.core.spi.Transport;
+import dev.pump.core.spi.pipeline.PipelineBuilder;
 import java.lang.reflect.Modifier;
 import java.time.Clock;
 import java.time.Duration;
@@ -98,13 +100,16 @@ public final class EndpointBuilder {
 
   EndpointBuilder() {}
 
-  /** The endpoint's name, a valid {@link Names name}. Required; no default. */
+  /** The endpoint's name, a valid {@linkplain dev.pump.core##names name}. Required; no default. */
   public EndpointBuilder name(String name) {
     this.name = name;
     return this;
   }
 
-  /** The queue to receive from, a valid {@link Names name}. Default: the endpoint's name. */
+  /**
+   * The queue to receive from, a valid {@linkplain dev.pump.core##names name}. Default: the
+   * endpoint's name.
+   */
   public EndpointBuilder inputQueue(String inputQueue) {
     this.inputQueue = inputQueue;
     return this;

@@ -22,7 +22,8 @@ public interface MessageSender {
   /**
    * Sends a message to an explicit queue.
    *
-   * @throws PumpConfigurationException if {@code destination} is not a valid {@link Names name}
+   * @throws PumpConfigurationException if {@code destination} is not a valid {@linkplain
+   *     dev.pump.core##names name}
    */
   default void send(String destination, Object message) {
     send(destination, message, SendOptions.DEFAULT);

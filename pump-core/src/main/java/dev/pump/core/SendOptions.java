@@ -1,5 +1,6 @@
 package dev.pump.core;
 
+import dev.pump.core.internal.shared.Names;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -109,9 +110,9 @@ public final class SendOptions {
 
     /**
      * Uses {@code messageId} instead of a generated id, e.g. derived from business data so that a
-     * repeated send is recognised as a duplicate. Must be a valid {@link Names name}. Default: from
-     * a handler, an id derived from the incoming message and the send's position; otherwise a new
-     * time-ordered UUID.
+     * repeated send is recognised as a duplicate. Must be a valid {@linkplain dev.pump.core##names
+     * name}. Default: from a handler, an id derived from the incoming message and the send's
+     * position; otherwise a new time-ordered UUID.
      */
     public Builder messageId(String messageId) {
       this.messageId = messageId;
@@ -120,8 +121,8 @@ public final class SendOptions {
 
     /**
      * Sets the correlation id ({@link Headers#CORRELATION_ID}), e.g. to tie the message to an
-     * external request. Must be a valid {@link Names name}. Default: the incoming message's
-     * correlation id from a handler, else the message's own id.
+     * external request. Must be a valid {@linkplain dev.pump.core##names name}. Default: the
+     * incoming message's correlation id from a handler, else the message's own id.
      */
     public Builder correlationId(String correlationId) {
       this.correlationId = correlationId;

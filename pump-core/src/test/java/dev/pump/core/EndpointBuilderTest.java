@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pump.core.recoverability.Recoverability;
+import dev.pump.core.spi.Transport;
+import dev.pump.core.spi.TransportCapabilities;
 import dev.pump.core.testing.RecordingTransport;
 import dev.pump.core.testing.TestMessages.Ping;
-import dev.pump.core.transport.Transport;
-import dev.pump.core.transport.TransportCapabilities;
 import dev.pump.core.transport.memory.InMemoryTransport;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

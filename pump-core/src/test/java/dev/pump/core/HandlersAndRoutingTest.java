@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.pump.core.spi.ReceivedMessage;
 import dev.pump.core.testing.ForwardingMessage;
 import dev.pump.core.testing.Queues;
 import dev.pump.core.testing.TestMessages.OrderCancelled;
@@ -11,7 +12,6 @@ import dev.pump.core.testing.TestMessages.OrderEvent;
 import dev.pump.core.testing.TestMessages.OrderPlaced;
 import dev.pump.core.testing.TestMessages.Ping;
 import dev.pump.core.testing.TestMessages.PlaceOrder;
-import dev.pump.core.transport.ReceivedMessage;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -3,13 +3,13 @@ package dev.pump.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.pump.core.pipeline.Middleware;
 import dev.pump.core.recoverability.Recoverability;
+import dev.pump.core.spi.ReceivedMessage;
+import dev.pump.core.spi.pipeline.Middleware;
 import dev.pump.core.testing.Queues;
 import dev.pump.core.testing.RecordingTransport.Call;
 import dev.pump.core.testing.TestMessages.Ping;
 import dev.pump.core.testing.TestMessages.PlaceOrder;
-import dev.pump.core.transport.ReceivedMessage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.pump.core.pipeline.Middleware;
+import dev.pump.core.spi.pipeline.Middleware;
 import dev.pump.core.testing.TestMessages.Ping;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -120,7 +120,7 @@ class PipelineTest extends EndpointTestSupport {
     memory.send(
         "legacy",
         List.of(
-            dev.pump.core.transport.OutgoingMessage.of(
+            dev.pump.core.spi.OutgoingMessage.of(
                 "legacy-1",
                 java.util.Map.of(),
                 "42".getBytes(java.nio.charset.StandardCharsets.UTF_8))));
@@ -169,7 +169,7 @@ class PipelineTest extends EndpointTestSupport {
   void aStorageLinkInsideDispatchOutgoingCanTakeTheOutgoingMessagesIntoItsOutbox() {
     // the seam pump-outbox-jdbc uses: its outbox link drains the buffer inside the transaction,
     // so dispatch-outgoing, further out, finds nothing left to send
-    List<dev.pump.core.pipeline.PendingMessage> outbox = new CopyOnWriteArrayList<>();
+    List<dev.pump.core.spi.pipeline.PendingMessage> outbox = new CopyOnWriteArrayList<>();
     endpoint("x").build().send("stored", new Ping(1));
 
     start(
@@ -192,9 +192,9 @@ class PipelineTest extends EndpointTestSupport {
     await().until(() -> memory.queueStats("stored").total() == 0);
     assertThat(outbox).hasSize(2);
     assertThat(outbox.getFirst().destination())
-        .isEqualTo(dev.pump.core.transport.Destination.queue("downstream"));
+        .isEqualTo(dev.pump.core.spi.Destination.queue("downstream"));
     assertThat(outbox.get(1).destination())
-        .isInstanceOf(dev.pump.core.transport.Destination.Topics.class);
+        .isInstanceOf(dev.pump.core.spi.Destination.Topics.class);
     assertThat(transport.callsTo("downstream")).isEmpty();
   }
 }

@@ -4,10 +4,10 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.pump.core.spi.ReceivedMessage;
+import dev.pump.core.spi.TransportException;
 import dev.pump.core.testing.ForwardingMessage;
 import dev.pump.core.testing.TestMessages.Ping;
-import dev.pump.core.transport.ReceivedMessage;
-import dev.pump.core.transport.TransportException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;

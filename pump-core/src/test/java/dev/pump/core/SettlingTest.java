@@ -3,14 +3,14 @@ package dev.pump.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.pump.core.pipeline.Middleware;
 import dev.pump.core.recoverability.Recoverability;
+import dev.pump.core.spi.OutgoingMessage;
+import dev.pump.core.spi.ReceivedMessage;
+import dev.pump.core.spi.TransportException;
+import dev.pump.core.spi.pipeline.Middleware;
 import dev.pump.core.testing.ForwardingMessage;
 import dev.pump.core.testing.Queues;
 import dev.pump.core.testing.TestMessages.Ping;
-import dev.pump.core.transport.OutgoingMessage;
-import dev.pump.core.transport.ReceivedMessage;
-import dev.pump.core.transport.TransportException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -4,16 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.pump.core.pipeline.BufferedSender;
-import dev.pump.core.pipeline.Middleware;
-import dev.pump.core.pipeline.PendingMessage;
-import dev.pump.core.pipeline.PipelineBuilder;
+import dev.pump.core.internal.shared.BufferedSender;
+import dev.pump.core.internal.shared.Endpoints;
 import dev.pump.core.recoverability.Recoverability;
+import dev.pump.core.spi.Destination;
+import dev.pump.core.spi.OutgoingMessage;
+import dev.pump.core.spi.Storage;
+import dev.pump.core.spi.TransportCapabilities;
+import dev.pump.core.spi.pipeline.Middleware;
+import dev.pump.core.spi.pipeline.PendingMessage;
+import dev.pump.core.spi.pipeline.PipelineBuilder;
 import dev.pump.core.testing.ForwardingMessage;
 import dev.pump.core.testing.TestMessages.Ping;
-import dev.pump.core.transport.Destination;
-import dev.pump.core.transport.OutgoingMessage;
-import dev.pump.core.transport.TransportCapabilities;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -145,7 +147,7 @@ class StorageSeamTest extends EndpointTestSupport {
 
     Endpoint web = endpoint("web").recoverability(Recoverability.defaults()).build();
 
-    assertThat(web.bufferedSender()).isNotNull();
+    assertThat(Endpoints.bufferedSender(web)).isNotNull();
   }
 
   @Test
@@ -192,7 +194,7 @@ class StorageSeamTest extends EndpointTestSupport {
   void aBufferedSenderKeepsRoutedSerializedMessagesUntilDrainedAndSendsNothing() {
     Endpoint web = endpoint("web").route(Ping.class, "pings").build();
 
-    BufferedSender session = web.bufferedSender();
+    BufferedSender session = Endpoints.bufferedSender(web);
     session.send(new Ping(1));
     session.publish(new Ping(2));
 

@@ -1,11 +1,11 @@
 package dev.pump.jdbc;
 
 import dev.pump.core.Attributes;
-import dev.pump.core.Names;
 import dev.pump.core.UnrecoverableMessageException;
-import dev.pump.core.transport.OutgoingMessage;
-import dev.pump.core.transport.ReceivedMessage;
-import dev.pump.core.transport.TransportException;
+import dev.pump.core.internal.shared.Names;
+import dev.pump.core.spi.OutgoingMessage;
+import dev.pump.core.spi.ReceivedMessage;
+import dev.pump.core.spi.TransportException;
 import dev.pump.jdbc.internal.queue.QueueRow;
 import dev.pump.jdbc.internal.queue.QueueStore;
 import dev.pump.jdbc.internal.sql.HeadersJson;

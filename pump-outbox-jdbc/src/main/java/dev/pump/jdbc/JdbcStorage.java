@@ -7,12 +7,13 @@ import dev.pump.core.Endpoint;
 import dev.pump.core.MessageSender;
 import dev.pump.core.PumpConfigurationException;
 import dev.pump.core.PumpException;
-import dev.pump.core.Storage;
-import dev.pump.core.pipeline.BufferedSender;
-import dev.pump.core.pipeline.Middleware;
-import dev.pump.core.pipeline.PipelineBuilder;
-import dev.pump.core.transport.Destination;
-import dev.pump.core.transport.OutgoingMessage;
+import dev.pump.core.internal.shared.BufferedSender;
+import dev.pump.core.internal.shared.Endpoints;
+import dev.pump.core.spi.Destination;
+import dev.pump.core.spi.OutgoingMessage;
+import dev.pump.core.spi.Storage;
+import dev.pump.core.spi.pipeline.Middleware;
+import dev.pump.core.spi.pipeline.PipelineBuilder;
 import dev.pump.jdbc.internal.inbox.InboxStore;
 import dev.pump.jdbc.internal.inbox.RedeliveryStore;
 import dev.pump.jdbc.internal.outbox.OutboxRows;
@@ -194,7 +195,7 @@ public final class JdbcStorage implements Storage, AutoCloseable {
     try (Handle handle = jdbi.open()) {
       Transactions.begin(handle, isolation);
       try {
-        BufferedSender sender = endpoint.bufferedSender();
+        BufferedSender sender = Endpoints.bufferedSender(endpoint);
         R result = work.run(handle, sender);
         outbox.insert(handle, endpoint.name(), null, OutboxRows.of(sender.outgoing().drain()));
         handle.commit();

@@ -5,7 +5,7 @@ package dev.pump.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.pump.core.PumpConfigurationException;
-import dev.pump.core.transport.Transport;
+import dev.pump.core.spi.Transport;
 import dev.pump.jdbc.internal.dispatcher.DestinationBreakers;
 import dev.pump.jdbc.internal.dispatcher.DispatchCounters;
 import dev.pump.jdbc.internal.dispatcher.DispatchCycle;

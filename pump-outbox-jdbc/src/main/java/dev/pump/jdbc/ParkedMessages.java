@@ -1,6 +1,6 @@
 package dev.pump.jdbc;
 
-import dev.pump.core.Names;
+import dev.pump.core.internal.shared.Names;
 import dev.pump.jdbc.internal.sql.SqlArrays;
 import java.time.Instant;
 import java.time.OffsetDateTime;

@@ -1,13 +1,13 @@
 package dev.pump.jdbc;
 
-import dev.pump.core.Names;
 import dev.pump.core.PumpConfigurationException;
-import dev.pump.core.transport.OutgoingMessage;
-import dev.pump.core.transport.ReceivedMessage;
-import dev.pump.core.transport.Transport;
-import dev.pump.core.transport.TransportCapabilities;
-import dev.pump.core.transport.TransportException;
-import dev.pump.core.transport.TransportUnavailableException;
+import dev.pump.core.internal.shared.Names;
+import dev.pump.core.spi.OutgoingMessage;
+import dev.pump.core.spi.ReceivedMessage;
+import dev.pump.core.spi.Transport;
+import dev.pump.core.spi.TransportCapabilities;
+import dev.pump.core.spi.TransportException;
+import dev.pump.core.spi.TransportUnavailableException;
 import dev.pump.jdbc.internal.queue.NotificationListener;
 import dev.pump.jdbc.internal.queue.Notifier;
 import dev.pump.jdbc.internal.queue.QueueRow;

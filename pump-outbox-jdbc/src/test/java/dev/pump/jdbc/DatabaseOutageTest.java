@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.pump.core.Endpoint;
 import dev.pump.core.recoverability.Recoverability;
+import dev.pump.core.spi.OutgoingMessage;
 import dev.pump.core.testing.TestMessages.Ping;
-import dev.pump.core.transport.OutgoingMessage;
 import dev.pump.testkit.PostgresExtension;
 import dev.pump.testkit.TestDatabase;
 import java.sql.Connection;

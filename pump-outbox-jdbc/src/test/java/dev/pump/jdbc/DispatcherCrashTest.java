@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.pump.core.Endpoint;
+import dev.pump.core.spi.OutgoingMessage;
+import dev.pump.core.spi.ReceivedMessage;
+import dev.pump.core.spi.Transport;
+import dev.pump.core.spi.TransportCapabilities;
 import dev.pump.core.testing.TestMessages.Ping;
-import dev.pump.core.transport.OutgoingMessage;
-import dev.pump.core.transport.ReceivedMessage;
-import dev.pump.core.transport.Transport;
-import dev.pump.core.transport.TransportCapabilities;
 import dev.pump.jdbc.internal.outbox.OutboxRow;
 import dev.pump.testkit.PostgresExtension;
 import dev.pump.testkit.TestDatabase;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.pump.core.Endpoint;
-import dev.pump.core.pipeline.Middleware;
+import dev.pump.core.spi.OutgoingMessage;
+import dev.pump.core.spi.pipeline.Middleware;
 import dev.pump.core.testing.TestMessages.Ping;
-import dev.pump.core.transport.OutgoingMessage;
 import dev.pump.testkit.PostgresExtension;
 import dev.pump.testkit.TestDatabase;
 import java.time.Duration;

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.pump.core.PumpConfigurationException;
-import dev.pump.core.transport.TransportException;
+import dev.pump.core.spi.TransportException;
 import dev.pump.jdbc.internal.outbox.OutboxRow;
 import dev.pump.testkit.PostgresExtension;
 import dev.pump.testkit.TestDatabase;

@@ -1,11 +1,11 @@
 package dev.pump.jdbc;
 
 import dev.pump.core.Endpoint;
+import dev.pump.core.spi.OutgoingMessage;
+import dev.pump.core.spi.ReceivedMessage;
+import dev.pump.core.spi.Transport;
+import dev.pump.core.spi.TransportCapabilities;
 import dev.pump.core.testing.TestMessages.Ping;
-import dev.pump.core.transport.OutgoingMessage;
-import dev.pump.core.transport.ReceivedMessage;
-import dev.pump.core.transport.Transport;
-import dev.pump.core.transport.TransportCapabilities;
 import dev.pump.jdbc.internal.outbox.OutboxRow;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.time.Duration;
@@ -261,7 +261,7 @@ public final class PathMeasurement {
           @Override
           public void send(String queue, List<OutgoingMessage> messages) {
             if (queue.equals("bad")) {
-              throw new dev.pump.core.transport.TransportException("bad is down");
+              throw new dev.pump.core.spi.TransportException("bad is down");
             }
             super.send(queue, messages);
           }

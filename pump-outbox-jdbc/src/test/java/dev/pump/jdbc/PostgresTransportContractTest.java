@@ -1,7 +1,7 @@
 package dev.pump.jdbc;
 
-import dev.pump.core.transport.ReceivedMessage;
-import dev.pump.core.transport.Transport;
+import dev.pump.core.spi.ReceivedMessage;
+import dev.pump.core.spi.Transport;
 import dev.pump.core.transport.TransportContractTest;
 import dev.pump.testkit.PostgresExtension;
 import dev.pump.testkit.TestDatabase;

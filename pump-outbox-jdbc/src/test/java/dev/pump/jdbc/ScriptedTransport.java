@@ -1,11 +1,11 @@
 package dev.pump.jdbc;
 
-import dev.pump.core.transport.OutgoingMessage;
-import dev.pump.core.transport.ReceivedMessage;
-import dev.pump.core.transport.Transport;
-import dev.pump.core.transport.TransportCapabilities;
-import dev.pump.core.transport.TransportException;
-import dev.pump.core.transport.TransportUnavailableException;
+import dev.pump.core.spi.OutgoingMessage;
+import dev.pump.core.spi.ReceivedMessage;
+import dev.pump.core.spi.Transport;
+import dev.pump.core.spi.TransportCapabilities;
+import dev.pump.core.spi.TransportException;
+import dev.pump.core.spi.TransportUnavailableException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

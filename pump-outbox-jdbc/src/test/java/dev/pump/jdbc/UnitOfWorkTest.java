@@ -254,9 +254,9 @@ class UnitOfWorkTest {
             throw new IllegalStateException("even numbers fail");
           }
         });
-    List<dev.pump.core.transport.OutgoingMessage> batch = new ArrayList<>();
+    List<dev.pump.core.spi.OutgoingMessage> batch = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
-      batch.add(dev.pump.core.transport.OutgoingMessage.of("m-" + i, headers(), json(i)));
+      batch.add(dev.pump.core.spi.OutgoingMessage.of("m-" + i, headers(), json(i)));
     }
     transport.send("mixed", batch);
 
@@ -300,8 +300,8 @@ class UnitOfWorkTest {
     return storage.jdbi().withHandle(h -> h.createQuery(sql).mapTo(Long.class).one());
   }
 
-  private static dev.pump.core.transport.OutgoingMessage ping(String id) {
-    return dev.pump.core.transport.OutgoingMessage.of(id, headers(), json(1));
+  private static dev.pump.core.spi.OutgoingMessage ping(String id) {
+    return dev.pump.core.spi.OutgoingMessage.of(id, headers(), json(1));
   }
 
   static Map<String, String> headers() {

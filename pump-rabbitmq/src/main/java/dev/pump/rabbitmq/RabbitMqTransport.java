@@ -2,9 +2,9 @@ package dev.pump.rabbitmq;
 
 import com.rabbitmq.client.ConnectionFactory;
 import dev.pump.core.EndpointBuilder;
-import dev.pump.core.Names;
 import dev.pump.core.PumpConfigurationException;
-import dev.pump.core.transport.Transport;
+import dev.pump.core.internal.shared.Names;
+import dev.pump.core.spi.Transport;
 import dev.pump.rabbitmq.internal.DefaultRabbitMqTransport;
 import dev.pump.rabbitmq.internal.RabbitMqSettings;
 import java.net.URI;
@@ -25,7 +25,7 @@ import java.util.List;
  *   <li><b>Send</b>: a batch is published persistent and {@code mandatory} on a channel in confirm
  *       mode, with one wait for confirms per batch; a nack, a timeout or a message the broker could
  *       not route (the queue does not exist) fails the whole batch with a {@link
- *       dev.pump.core.transport.TransportException}.
+ *       dev.pump.core.spi.TransportException}.
  *   <li><b>Publish</b>: one durable fanout exchange per topic, named after the topic. A message is
  *       published once, to its own type's exchange, which is bound to its supertypes' exchanges;
  *       subscribers bind their queue to the exchange of the type they subscribe to. The broker

@@ -4,7 +4,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.pump.core.Headers;
-import dev.pump.core.transport.OutgoingMessage;
+import dev.pump.core.spi.OutgoingMessage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

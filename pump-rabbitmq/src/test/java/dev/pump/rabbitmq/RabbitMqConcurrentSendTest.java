@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.pump.core.Endpoint;
 import dev.pump.core.SendOptions;
+import dev.pump.core.spi.OutgoingMessage;
+import dev.pump.core.spi.TransportException;
 import dev.pump.core.testing.TestMessages.Ping;
-import dev.pump.core.transport.OutgoingMessage;
-import dev.pump.core.transport.TransportException;
 import dev.pump.jdbc.JdbcStorage;
 import dev.pump.jdbc.OutboxDispatcher;
 import dev.pump.testkit.PostgresExtension;

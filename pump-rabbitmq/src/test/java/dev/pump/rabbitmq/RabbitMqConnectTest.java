@@ -3,8 +3,8 @@ package dev.pump.rabbitmq;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pump.core.transport.ReceivedMessage;
-import dev.pump.core.transport.TransportUnavailableException;
+import dev.pump.core.spi.ReceivedMessage;
+import dev.pump.core.spi.TransportUnavailableException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;

@@ -12,7 +12,7 @@ import dev.pump.core.Endpoint;
 import dev.pump.core.Headers;
 import dev.pump.core.UnrecoverableMessageException;
 import dev.pump.core.recoverability.Recoverability;
-import dev.pump.core.transport.ReceivedMessage;
+import dev.pump.core.spi.ReceivedMessage;
 import dev.pump.jdbc.JdbcContext;
 import dev.pump.jdbc.JdbcStorage;
 import dev.pump.jdbc.PumpDataSources;

@@ -7,7 +7,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import dev.pump.core.Endpoint;
 import dev.pump.core.PumpConfigurationException;
 import dev.pump.core.recoverability.Recoverability;
-import dev.pump.core.transport.TransportException;
+import dev.pump.core.spi.TransportException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,6 @@
 package dev.pump.rabbitmq;
 
-import dev.pump.core.transport.Transport;
+import dev.pump.core.spi.Transport;
 import dev.pump.core.transport.TransportContractTest;
 import java.io.IOException;
 import java.time.Duration;

@@ -2,8 +2,8 @@ package dev.pump.rabbitmq;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pump.core.transport.OutgoingMessage;
-import dev.pump.core.transport.TransportUnavailableException;
+import dev.pump.core.spi.OutgoingMessage;
+import dev.pump.core.spi.TransportUnavailableException;
 import java.net.ServerSocket;
 import java.util.List;
 import java.util.Map;

@@ -5,7 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.pump.core.Endpoint;
 import dev.pump.core.SendOptions;
 import dev.pump.core.recoverability.Recoverability;
-import dev.pump.core.transport.Transport;
+import dev.pump.core.spi.Transport;
 import dev.pump.examples.guide.GuideMessages.CheckPayment;
 import dev.pump.examples.guide.GuideMessages.OrderPriced;
 import dev.pump.examples.guide.GuideMessages.PriceOrder;

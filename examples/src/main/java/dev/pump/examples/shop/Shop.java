@@ -2,7 +2,7 @@ package dev.pump.examples.shop;
 
 import dev.pump.core.Endpoint;
 import dev.pump.core.recoverability.Recoverability;
-import dev.pump.core.transport.Transport;
+import dev.pump.core.spi.Transport;
 import dev.pump.jdbc.JdbcContext;
 import dev.pump.jdbc.JdbcStorage;
 import dev.pump.jdbc.OutboxDispatcher;

@@ -5,7 +5,7 @@ package dev.pump.examples.shop;
 
 import dev.pump.core.Endpoint;
 import dev.pump.core.SendOptions;
-import dev.pump.core.transport.Transport;
+import dev.pump.core.spi.Transport;
 import dev.pump.jdbc.JdbcStorage;
 import dev.pump.jdbc.PostgresTransport;
 import dev.pump.rabbitmq.RabbitMqTransport;

@@ -1,11 +1,11 @@
 package dev.pump.core.recoverability;
 
 import dev.pump.core.Headers;
-import dev.pump.core.Names;
 import dev.pump.core.PumpException;
-import dev.pump.core.transport.OutgoingMessage;
-import dev.pump.core.transport.ReceivedMessage;
-import dev.pump.core.transport.Transport;
+import dev.pump.core.internal.shared.Names;
+import dev.pump.core.spi.OutgoingMessage;
+import dev.pump.core.spi.ReceivedMessage;
+import dev.pump.core.spi.Transport;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package dev.pump.core.recoverability;
 
-import dev.pump.core.Names;
 import dev.pump.core.PumpConfigurationException;
 import dev.pump.core.UnrecoverableMessageException;
+import dev.pump.core.internal.shared.Names;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,8 +1,8 @@
 package dev.pump.core.testing;
 
 import dev.pump.core.Attributes;
-import dev.pump.core.transport.OutgoingMessage;
-import dev.pump.core.transport.ReceivedMessage;
+import dev.pump.core.spi.OutgoingMessage;
+import dev.pump.core.spi.ReceivedMessage;
 import java.time.Duration;
 import java.util.Map;
 

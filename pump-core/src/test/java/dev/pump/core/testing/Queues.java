@@ -1,7 +1,7 @@
 package dev.pump.core.testing;
 
-import dev.pump.core.transport.ReceivedMessage;
-import dev.pump.core.transport.Transport;
+import dev.pump.core.spi.ReceivedMessage;
+import dev.pump.core.spi.Transport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,10 +1,10 @@
 package dev.pump.rabbitmq.internal;
 
-import dev.pump.core.Names;
-import dev.pump.core.transport.OutgoingMessage;
-import dev.pump.core.transport.ReceivedMessage;
-import dev.pump.core.transport.TransportCapabilities;
-import dev.pump.core.transport.TransportException;
+import dev.pump.core.internal.shared.Names;
+import dev.pump.core.spi.OutgoingMessage;
+import dev.pump.core.spi.ReceivedMessage;
+import dev.pump.core.spi.TransportCapabilities;
+import dev.pump.core.spi.TransportException;
 import dev.pump.rabbitmq.PublishStatistics;
 import dev.pump.rabbitmq.RabbitMqTransport;
 import java.time.Duration;

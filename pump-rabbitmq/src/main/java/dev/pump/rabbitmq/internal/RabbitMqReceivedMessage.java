@@ -2,7 +2,7 @@ package dev.pump.rabbitmq.internal;
 
 import dev.pump.core.Attributes;
 import dev.pump.core.UnrecoverableMessageException;
-import dev.pump.core.transport.ReceivedMessage;
+import dev.pump.core.spi.ReceivedMessage;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;

@@ -2,7 +2,7 @@ package dev.pump.rabbitmq.internal;
 
 import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
-import dev.pump.core.transport.TransportException;
+import dev.pump.core.spi.TransportException;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;

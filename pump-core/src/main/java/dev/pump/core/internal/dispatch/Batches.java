@@ -1,6 +1,6 @@
 package dev.pump.core.internal.dispatch;
 
-import dev.pump.core.transport.OutgoingMessage;
+import dev.pump.core.spi.OutgoingMessage;
 import java.util.ArrayList;
 import java.util.List;
 

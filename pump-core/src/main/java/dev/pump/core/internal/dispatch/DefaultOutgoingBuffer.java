@@ -1,8 +1,8 @@
 package dev.pump.core.internal.dispatch;
 
 import dev.pump.core.PumpException;
-import dev.pump.core.pipeline.OutgoingBuffer;
-import dev.pump.core.pipeline.PendingMessage;
+import dev.pump.core.spi.pipeline.OutgoingBuffer;
+import dev.pump.core.spi.pipeline.PendingMessage;
 import java.util.ArrayList;
 import java.util.List;
 

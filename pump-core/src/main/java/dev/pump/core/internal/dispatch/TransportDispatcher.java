@@ -1,10 +1,10 @@
 package dev.pump.core.internal.dispatch;
 
-import dev.pump.core.pipeline.PendingMessage;
-import dev.pump.core.transport.Destination;
-import dev.pump.core.transport.OutgoingMessage;
-import dev.pump.core.transport.Transport;
-import dev.pump.core.transport.TransportException;
+import dev.pump.core.spi.Destination;
+import dev.pump.core.spi.OutgoingMessage;
+import dev.pump.core.spi.Transport;
+import dev.pump.core.spi.TransportException;
+import dev.pump.core.spi.pipeline.PendingMessage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -19,11 +19,11 @@ import dev.pump.core.internal.recoverability.RecoveryActions;
 import dev.pump.core.internal.routing.HandlerRegistry;
 import dev.pump.core.internal.routing.MessageTypes;
 import dev.pump.core.internal.routing.Router;
-import dev.pump.core.pipeline.BufferedSender;
-import dev.pump.core.pipeline.Middleware;
-import dev.pump.core.pipeline.OutgoingBuffer;
+import dev.pump.core.internal.shared.BufferedSender;
 import dev.pump.core.recoverability.FailedMessages;
-import dev.pump.core.transport.Destination;
+import dev.pump.core.spi.Destination;
+import dev.pump.core.spi.pipeline.Middleware;
+import dev.pump.core.spi.pipeline.OutgoingBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -287,7 +287,12 @@ public final class DefaultEndpoint implements Endpoint {
         settings.transport(), settings.recoverability().errorQueue(), settings.clock());
   }
 
-  @Override
+  /**
+   * A new sender that buffers instead of sending, for code outside a handler that must send in its
+   * own transaction: the storage module drains it into the outbox before that transaction commits.
+   * Messages get this endpoint's routing, serializer and headers, as from a handler. Works whether
+   * or not the endpoint was started.
+   */
   public BufferedSender bufferedSender() {
     DefaultOutgoingBuffer buffer = new DefaultOutgoingBuffer();
     return new BufferedSender() {

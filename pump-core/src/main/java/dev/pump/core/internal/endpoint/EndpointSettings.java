@@ -1,12 +1,12 @@
 package dev.pump.core.internal.endpoint;
 
 import dev.pump.core.CriticalError;
-import dev.pump.core.Storage;
 import dev.pump.core.internal.pipeline.PipelineLayout;
 import dev.pump.core.internal.routing.HandlerRegistration;
 import dev.pump.core.recoverability.Recoverability;
 import dev.pump.core.serialization.Serializer;
-import dev.pump.core.transport.Transport;
+import dev.pump.core.spi.Storage;
+import dev.pump.core.spi.Transport;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.pump.core.internal.pipeline;
 
-import dev.pump.core.pipeline.Middleware;
-import dev.pump.core.pipeline.PipelineContext;
+import dev.pump.core.spi.pipeline.Middleware;
+import dev.pump.core.spi.pipeline.PipelineContext;
 import java.util.List;
 
 /** The compiled middleware chain of an endpoint: immutable, shared by every message. */

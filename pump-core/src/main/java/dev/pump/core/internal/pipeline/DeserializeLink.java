@@ -4,11 +4,11 @@ import dev.pump.core.Headers;
 import dev.pump.core.NoHandlerException;
 import dev.pump.core.internal.routing.HandlerRegistry;
 import dev.pump.core.internal.routing.MessageTypes;
-import dev.pump.core.pipeline.Middleware;
-import dev.pump.core.pipeline.Next;
-import dev.pump.core.pipeline.PipelineContext;
 import dev.pump.core.serialization.MessageDeserializationException;
 import dev.pump.core.serialization.Serializer;
+import dev.pump.core.spi.pipeline.Middleware;
+import dev.pump.core.spi.pipeline.Next;
+import dev.pump.core.spi.pipeline.PipelineContext;
 import java.lang.reflect.Modifier;
 
 /**

@@ -1,10 +1,10 @@
 package dev.pump.core.internal.pipeline;
 
 import dev.pump.core.internal.dispatch.TransportDispatcher;
-import dev.pump.core.pipeline.Middleware;
-import dev.pump.core.pipeline.Next;
-import dev.pump.core.pipeline.PendingMessage;
-import dev.pump.core.pipeline.PipelineContext;
+import dev.pump.core.spi.pipeline.Middleware;
+import dev.pump.core.spi.pipeline.Next;
+import dev.pump.core.spi.pipeline.PendingMessage;
+import dev.pump.core.spi.pipeline.PipelineContext;
 import java.util.List;
 
 /**

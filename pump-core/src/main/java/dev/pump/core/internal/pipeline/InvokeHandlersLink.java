@@ -4,9 +4,9 @@ import dev.pump.core.NoHandlerException;
 import dev.pump.core.PumpException;
 import dev.pump.core.internal.routing.HandlerRegistration;
 import dev.pump.core.internal.routing.HandlerRegistry;
-import dev.pump.core.pipeline.Middleware;
-import dev.pump.core.pipeline.Next;
-import dev.pump.core.pipeline.PipelineContext;
+import dev.pump.core.spi.pipeline.Middleware;
+import dev.pump.core.spi.pipeline.Next;
+import dev.pump.core.spi.pipeline.PipelineContext;
 import java.util.List;
 
 /** The built-in {@value Middleware#INVOKE_HANDLERS} link: every matching handler, in order. */

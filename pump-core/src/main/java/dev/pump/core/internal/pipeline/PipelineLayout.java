@@ -1,9 +1,9 @@
 package dev.pump.core.internal.pipeline;
 
-import dev.pump.core.Names;
 import dev.pump.core.PumpConfigurationException;
-import dev.pump.core.pipeline.Middleware;
-import dev.pump.core.pipeline.PipelineBuilder;
+import dev.pump.core.internal.shared.Names;
+import dev.pump.core.spi.pipeline.Middleware;
+import dev.pump.core.spi.pipeline.PipelineBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

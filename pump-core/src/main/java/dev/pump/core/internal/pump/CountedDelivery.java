@@ -1,7 +1,7 @@
 package dev.pump.core.internal.pump;
 
-import dev.pump.core.transport.OutgoingMessage;
-import dev.pump.core.transport.ReceivedMessage;
+import dev.pump.core.spi.OutgoingMessage;
+import dev.pump.core.spi.ReceivedMessage;
 import java.util.function.Consumer;
 
 /**

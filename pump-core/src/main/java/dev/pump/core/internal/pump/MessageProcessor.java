@@ -1,7 +1,6 @@
 package dev.pump.core.internal.pump;
 
 import dev.pump.core.Headers;
-import dev.pump.core.Names;
 import dev.pump.core.PumpConfigurationException;
 import dev.pump.core.PumpException;
 import dev.pump.core.UnrecoverableMessageException;
@@ -10,13 +9,14 @@ import dev.pump.core.internal.pipeline.Chain;
 import dev.pump.core.internal.pipeline.ContextServices;
 import dev.pump.core.internal.pipeline.MessageContext;
 import dev.pump.core.internal.recoverability.RecoveryActions;
-import dev.pump.core.pipeline.IncomingMessage;
-import dev.pump.core.pipeline.PendingMessage;
+import dev.pump.core.internal.shared.Names;
 import dev.pump.core.recoverability.Attempts;
 import dev.pump.core.recoverability.Failure;
 import dev.pump.core.recoverability.Recoverability;
 import dev.pump.core.recoverability.RecoveryDecision;
-import dev.pump.core.transport.ReceivedMessage;
+import dev.pump.core.spi.ReceivedMessage;
+import dev.pump.core.spi.pipeline.IncomingMessage;
+import dev.pump.core.spi.pipeline.PendingMessage;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,8 +1,8 @@
 package dev.pump.core.internal.pump;
 
-import dev.pump.core.Storage;
-import dev.pump.core.transport.ReceivedMessage;
-import dev.pump.core.transport.Transport;
+import dev.pump.core.spi.ReceivedMessage;
+import dev.pump.core.spi.Storage;
+import dev.pump.core.spi.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,11 +1,11 @@
 package dev.pump.core.internal.recoverability;
 
 import dev.pump.core.Headers;
-import dev.pump.core.Storage;
 import dev.pump.core.recoverability.Attempts;
-import dev.pump.core.transport.OutgoingMessage;
-import dev.pump.core.transport.ReceivedMessage;
-import dev.pump.core.transport.Transport;
+import dev.pump.core.spi.OutgoingMessage;
+import dev.pump.core.spi.ReceivedMessage;
+import dev.pump.core.spi.Storage;
+import dev.pump.core.spi.Transport;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Clock;

@@ -47,7 +47,7 @@ public final class MessageTypes {
 
   /**
    * The topic of one type: its binary name with {@code $} (nested classes) as {@code .}, so it is a
-   * valid {@link dev.pump.core.Names name}.
+   * valid {@link dev.pump.core.internal.shared.Names name}.
    */
   public static String topicOf(Class<?> type) {
     return type.getName().replace('$', '.');

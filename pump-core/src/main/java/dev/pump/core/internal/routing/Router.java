@@ -1,7 +1,7 @@
 package dev.pump.core.internal.routing;
 
 import dev.pump.core.PumpConfigurationException;
-import dev.pump.core.transport.Destination;
+import dev.pump.core.spi.Destination;
 import java.util.Map;
 import java.util.Optional;
 

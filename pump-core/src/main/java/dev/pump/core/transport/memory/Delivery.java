@@ -1,6 +1,6 @@
 package dev.pump.core.transport.memory;
 
-import dev.pump.core.transport.ReceivedMessage;
+import dev.pump.core.spi.ReceivedMessage;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;

@@ -1,12 +1,12 @@
 package dev.pump.core.transport.memory;
 
-import dev.pump.core.Names;
 import dev.pump.core.PumpConfigurationException;
-import dev.pump.core.transport.OutgoingMessage;
-import dev.pump.core.transport.ReceivedMessage;
-import dev.pump.core.transport.Transport;
-import dev.pump.core.transport.TransportCapabilities;
-import dev.pump.core.transport.TransportException;
+import dev.pump.core.internal.shared.Names;
+import dev.pump.core.spi.OutgoingMessage;
+import dev.pump.core.spi.ReceivedMessage;
+import dev.pump.core.spi.Transport;
+import dev.pump.core.spi.TransportCapabilities;
+import dev.pump.core.spi.TransportException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

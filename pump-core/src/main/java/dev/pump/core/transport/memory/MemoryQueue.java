@@ -1,7 +1,7 @@
 package dev.pump.core.transport.memory;
 
-import dev.pump.core.transport.OutgoingMessage;
-import dev.pump.core.transport.TransportException;
+import dev.pump.core.spi.OutgoingMessage;
+import dev.pump.core.spi.TransportException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,7 +2,7 @@ package dev.pump.core.internal.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pump.core.transport.OutgoingMessage;
+import dev.pump.core.spi.OutgoingMessage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pump.core.PumpException;
-import dev.pump.core.pipeline.PendingMessage;
-import dev.pump.core.transport.Destination;
-import dev.pump.core.transport.OutgoingMessage;
+import dev.pump.core.spi.Destination;
+import dev.pump.core.spi.OutgoingMessage;
+import dev.pump.core.spi.pipeline.PendingMessage;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

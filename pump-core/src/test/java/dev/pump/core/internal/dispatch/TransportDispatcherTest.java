@@ -2,11 +2,11 @@ package dev.pump.core.internal.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pump.core.pipeline.PendingMessage;
+import dev.pump.core.spi.Destination;
+import dev.pump.core.spi.OutgoingMessage;
+import dev.pump.core.spi.TransportException;
+import dev.pump.core.spi.pipeline.PendingMessage;
 import dev.pump.core.testing.RecordingTransport;
-import dev.pump.core.transport.Destination;
-import dev.pump.core.transport.OutgoingMessage;
-import dev.pump.core.transport.TransportException;
 import dev.pump.core.transport.memory.InMemoryTransport;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.pump.core.internal.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pump.core.Names;
+import dev.pump.core.internal.shared.Names;
 import org.junit.jupiter.api.Test;
 
 class MessageTypesTest {

@@ -3,12 +3,12 @@ package dev.pump.core.transport.memory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pump.core.spi.OutgoingMessage;
+import dev.pump.core.spi.ReceivedMessage;
+import dev.pump.core.spi.Transport;
+import dev.pump.core.spi.TransportException;
 import dev.pump.core.testing.MutableClock;
-import dev.pump.core.transport.OutgoingMessage;
-import dev.pump.core.transport.ReceivedMessage;
-import dev.pump.core.transport.Transport;
 import dev.pump.core.transport.TransportContractTest;
-import dev.pump.core.transport.TransportException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

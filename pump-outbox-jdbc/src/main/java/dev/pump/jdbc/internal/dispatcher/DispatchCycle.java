@@ -1,7 +1,7 @@
 package dev.pump.jdbc.internal.dispatcher;
 
-import dev.pump.core.transport.Transport;
-import dev.pump.core.transport.TransportUnavailableException;
+import dev.pump.core.spi.Transport;
+import dev.pump.core.spi.TransportUnavailableException;
 import dev.pump.jdbc.internal.outbox.OutboxStore;
 import dev.pump.jdbc.internal.outbox.PendingRow;
 import dev.pump.jdbc.internal.sql.HeadersJson;

@@ -1,8 +1,8 @@
 package dev.pump.jdbc.internal.dispatcher;
 
-import dev.pump.core.transport.OutgoingMessage;
-import dev.pump.core.transport.Transport;
-import dev.pump.core.transport.TransportException;
+import dev.pump.core.spi.OutgoingMessage;
+import dev.pump.core.spi.Transport;
+import dev.pump.core.spi.TransportException;
 import dev.pump.jdbc.internal.dispatcher.Lanes.DestinationRun;
 import dev.pump.jdbc.internal.dispatcher.Lanes.Lane;
 import dev.pump.jdbc.internal.outbox.PendingRow;

@@ -1,9 +1,9 @@
 package dev.pump.jdbc.internal.outbox;
 
 import dev.pump.core.Headers;
-import dev.pump.core.pipeline.PendingMessage;
-import dev.pump.core.transport.Destination;
-import dev.pump.core.transport.OutgoingMessage;
+import dev.pump.core.spi.Destination;
+import dev.pump.core.spi.OutgoingMessage;
+import dev.pump.core.spi.pipeline.PendingMessage;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -209,7 +209,8 @@ public final class OutboxStore {
       OutboxRow row = rows.get(i);
       kinds[i] = row.isPublish() ? "publish" : "send";
       destinations[i] = row.destination();
-      // topic names never contain a comma (dev.pump.core.Names), so a joined list is unambiguous
+      // topic names never contain a comma (dev.pump.core.internal.shared.Names), so a joined list
+      // is unambiguous
       topics[i] = row.isPublish() ? String.join(",", row.topics()) : null;
       messageIds[i] = row.messageId();
       headers[i] = HeadersJson.write(row.headers());

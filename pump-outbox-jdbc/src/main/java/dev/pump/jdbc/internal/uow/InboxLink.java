@@ -1,8 +1,8 @@
 package dev.pump.jdbc.internal.uow;
 
-import dev.pump.core.pipeline.Middleware;
-import dev.pump.core.pipeline.Next;
-import dev.pump.core.pipeline.PipelineContext;
+import dev.pump.core.spi.pipeline.Middleware;
+import dev.pump.core.spi.pipeline.Next;
+import dev.pump.core.spi.pipeline.PipelineContext;
 import dev.pump.jdbc.internal.inbox.InboxStore;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;

@@ -1,9 +1,9 @@
 package dev.pump.jdbc.internal.uow;
 
-import dev.pump.core.pipeline.Middleware;
-import dev.pump.core.pipeline.Next;
-import dev.pump.core.pipeline.PendingMessage;
-import dev.pump.core.pipeline.PipelineContext;
+import dev.pump.core.spi.pipeline.Middleware;
+import dev.pump.core.spi.pipeline.Next;
+import dev.pump.core.spi.pipeline.PendingMessage;
+import dev.pump.core.spi.pipeline.PipelineContext;
 import dev.pump.jdbc.internal.outbox.OutboxRows;
 import dev.pump.jdbc.internal.outbox.OutboxStore;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.pump.jdbc.internal.uow;
 
 import dev.pump.core.PumpConfigurationException;
-import dev.pump.core.pipeline.PipelineContext;
+import dev.pump.core.spi.pipeline.PipelineContext;
 
 /** Shared checks of the storage links. */
 final class StorageLinks {

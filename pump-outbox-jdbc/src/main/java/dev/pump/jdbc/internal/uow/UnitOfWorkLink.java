@@ -1,9 +1,9 @@
 package dev.pump.jdbc.internal.uow;
 
 import dev.pump.core.UnrecoverableMessageException;
-import dev.pump.core.pipeline.Middleware;
-import dev.pump.core.pipeline.Next;
-import dev.pump.core.pipeline.PipelineContext;
+import dev.pump.core.spi.pipeline.Middleware;
+import dev.pump.core.spi.pipeline.Next;
+import dev.pump.core.spi.pipeline.PipelineContext;
 import dev.pump.jdbc.internal.sql.SqlFailures;
 import dev.pump.jdbc.internal.sql.Transactions;
 import org.jdbi.v3.core.Handle;

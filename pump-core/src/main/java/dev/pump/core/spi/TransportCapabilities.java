@@ -1,4 +1,4 @@
-package dev.pump.core.transport;
+package dev.pump.core.spi;
 
 /**
  * What a transport promises. The endpoint checks them at build time: delayed retries, for example,
@@ -15,7 +15,7 @@ package dev.pump.core.transport;
  *     deliveries the pump never received: a broker that pushes messages to the process ahead of
  *     {@link Transport#receive} (RabbitMQ's prefetch) counts each push, so a process that dies
  *     charges every message it held. The pump then counts redeliveries itself, in its storage
- *     ({@link dev.pump.core.Storage#countRedelivery}), where it has one.
+ *     ({@link dev.pump.core.spi.Storage#countRedelivery}), where it has one.
  */
 public record TransportCapabilities(
     boolean delayedDelivery,

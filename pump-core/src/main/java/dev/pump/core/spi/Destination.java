@@ -1,6 +1,6 @@
-package dev.pump.core.transport;
+package dev.pump.core.spi;
 
-import dev.pump.core.Names;
+import dev.pump.core.internal.shared.Names;
 import java.util.List;
 
 /**

@@ -1,4 +1,4 @@
-package dev.pump.core.transport;
+package dev.pump.core.spi;
 
 /**
  * The transport could not be reached at all (no connection to the broker or database), so the

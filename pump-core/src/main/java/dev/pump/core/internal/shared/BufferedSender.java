@@ -1,6 +1,7 @@
-package dev.pump.core.pipeline;
+package dev.pump.core.internal.shared;
 
 import dev.pump.core.MessageSender;
+import dev.pump.core.spi.pipeline.OutgoingBuffer;
 
 /**
  * A sender that keeps what it is given instead of sending it: each send is routed, serialized and

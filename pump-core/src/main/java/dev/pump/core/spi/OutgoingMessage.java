@@ -1,4 +1,4 @@
-package dev.pump.core.transport;
+package dev.pump.core.spi;
 
 import java.time.Duration;
 import java.util.Map;

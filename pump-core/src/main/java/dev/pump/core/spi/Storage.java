@@ -1,7 +1,9 @@
-package dev.pump.core;
+package dev.pump.core.spi;
 
-import dev.pump.core.pipeline.PipelineBuilder;
-import dev.pump.core.transport.OutgoingMessage;
+import dev.pump.core.EndpointBuilder;
+import dev.pump.core.PumpConfigurationException;
+import dev.pump.core.PumpException;
+import dev.pump.core.spi.pipeline.PipelineBuilder;
 
 /**
  * Storage that takes part in every message an endpoint handles: a unit of work, an inbox and an
@@ -57,9 +59,9 @@ public interface Storage {
    * in a transaction of its own committed before it returns, so a process that dies in the handler
    * leaves the count behind. The pump calls it, with the message running alone in its process, only
    * for a redelivered message of a transport whose own count includes deliveries the pump never
-   * received ({@link dev.pump.core.transport.TransportCapabilities#countsUnreceivedDeliveries()});
-   * the message's delivery count is then 1 plus this, and {@code maxDeliveries} is judged against
-   * it. The default counts nothing and returns 0: the transport's count stands.
+   * received ({@link dev.pump.core.spi.TransportCapabilities#countsUnreceivedDeliveries()}); the
+   * message's delivery count is then 1 plus this, and {@code maxDeliveries} is judged against it.
+   * The default counts nothing and returns 0: the transport's count stands.
    *
    * @return the redeliveries counted so far, this one included; 0 if this storage does not count
    * @throws PumpException if it cannot be counted; the pump then falls back to the transport's

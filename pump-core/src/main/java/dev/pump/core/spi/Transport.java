@@ -1,4 +1,4 @@
-package dev.pump.core.transport;
+package dev.pump.core.spi;
 
 import java.time.Duration;
 import java.util.List;
@@ -14,8 +14,8 @@ import java.util.Optional;
  *
  * <p>Sends are batched: the pump calls {@link #send} once per destination with every message the
  * handler sent there, so a transport can use one network round trip (or one SQL statement) per
- * batch. Queue and topic names reaching a transport are already validated against {@link
- * dev.pump.core.Names}.
+ * batch. Queue and topic names reaching a transport are already validated (see {@linkplain
+ * dev.pump.core##names names}).
  *
  * <p>Every method must be thread-safe: the pump receives on one thread while many message threads
  * send, complete and abandon concurrently. Failures are reported as {@link TransportException}.

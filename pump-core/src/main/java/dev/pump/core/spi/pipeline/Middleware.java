@@ -1,4 +1,4 @@
-package dev.pump.core.pipeline;
+package dev.pump.core.spi.pipeline;
 
 /**
  * One link of the ordered chain every message passes through. A link may act before and after

@@ -1,5 +1,6 @@
-package dev.pump.core;
+package dev.pump.core.internal.shared;
 
+import dev.pump.core.PumpConfigurationException;
 import java.util.regex.Pattern;
 
 /**

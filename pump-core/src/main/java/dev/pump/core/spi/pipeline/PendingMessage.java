@@ -1,7 +1,7 @@
-package dev.pump.core.pipeline;
+package dev.pump.core.spi.pipeline;
 
-import dev.pump.core.transport.Destination;
-import dev.pump.core.transport.OutgoingMessage;
+import dev.pump.core.spi.Destination;
+import dev.pump.core.spi.OutgoingMessage;
 
 /**
  * A message a handler sent and that has not left yet.

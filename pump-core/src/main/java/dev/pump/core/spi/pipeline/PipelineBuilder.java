@@ -1,11 +1,11 @@
-package dev.pump.core.pipeline;
+package dev.pump.core.spi.pipeline;
 
 import java.util.List;
 
 /**
  * Arranges an endpoint's middleware around the built-in links, by name. Reached through {@code
  * EndpointBuilder.middleware(pipeline -> ...)}. Names must be unique and valid {@link
- * dev.pump.core.Names names}. Not thread-safe.
+ * dev.pump.core.internal.shared.Names names}. Not thread-safe.
  *
  * <pre>{@code
  * builder.middleware(p -> p.addBefore(Middleware.INVOKE_HANDLERS, "audit", auditLink));

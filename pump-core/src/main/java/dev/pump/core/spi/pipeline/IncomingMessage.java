@@ -1,4 +1,4 @@
-package dev.pump.core.pipeline;
+package dev.pump.core.spi.pipeline;
 
 import java.util.Map;
 

@@ -1,0 +1,5 @@
+/**
+ * What Pump's own modules share and users do not see: name validation and the buffered sender of
+ * the transactional session. Exported only to Pump's modules.
+ */
+package dev.pump.core.internal.shared;

@@ -26,7 +26,7 @@ import java.time.Duration;
  * Its settings are frozen when it is built. All methods are thread-safe; {@code stop} may be called
  * from any thread, any number of times.
  */
-public interface Endpoint extends MessageSender, AutoCloseable {
+public interface Endpoint extends MessageSender, Lifecycle {
   /** Returns a builder for an endpoint; see {@link EndpointBuilder} for every setting. */
   static EndpointBuilder builder() {
     return new EndpointBuilder();

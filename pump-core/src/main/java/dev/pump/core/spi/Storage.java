@@ -1,9 +1,11 @@
 package dev.pump.core.spi;
 
 import dev.pump.core.EndpointBuilder;
+import dev.pump.core.Lifecycle;
 import dev.pump.core.PumpConfigurationException;
 import dev.pump.core.PumpException;
 import dev.pump.core.spi.pipeline.PipelineBuilder;
+import java.time.Duration;
 
 /**
  * Storage that takes part in every message an endpoint handles: a unit of work, an inbox and an
@@ -13,7 +15,7 @@ import dev.pump.core.spi.pipeline.PipelineBuilder;
  * once, so middleware arranged afterwards can be placed relative to the storage's named links.
  * Implementations must be thread-safe: one storage may serve several endpoints.
  */
-public interface Storage {
+public interface Storage extends Lifecycle {
   /**
    * Adds the storage's links to an endpoint's pipeline, between {@code dispatch-outgoing} and
    * {@code invoke-handlers}: its outbox link drains what handlers sent into the outbox inside the
@@ -79,4 +81,18 @@ public interface Storage {
    * @throws PumpException if it cannot; the pump logs it, and the storage's retention forgets later
    */
   default void forgetRedeliveries(String endpoint, String messageId) {}
+
+  /** Does nothing unless a storage needs it: a storage is ready to use once built. */
+  @Override
+  default void start() {}
+
+  /** Closes the storage; its endpoints and dispatcher must have stopped first. */
+  @Override
+  default void stop(Duration grace) {
+    close();
+  }
+
+  /** Releases what the storage owns, such as a connection pool it made. Nothing by default. */
+  @Override
+  default void close() {}
 }

@@ -1,5 +1,6 @@
 package dev.pump.core.spi;
 
+import dev.pump.core.Lifecycle;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -21,7 +22,7 @@ import java.util.Optional;
  * send, complete and abandon concurrently. Failures are reported as {@link TransportException}.
  * Every transport is checked by the same contract test suite ({@code TransportContractTest}).
  */
-public interface Transport extends AutoCloseable {
+public interface Transport extends Lifecycle {
   /** What this transport promises: delayed delivery, topics, ordering, message size. */
   TransportCapabilities capabilities();
 
@@ -73,9 +74,20 @@ public interface Transport extends AutoCloseable {
   /** Removes the subscription of {@code queue} to {@code topic}, if any. Idempotent. */
   void unsubscribe(String topic, String queue);
 
+  /** Does nothing unless a transport needs it: a transport is ready to use once built. */
+  @Override
+  default void start() {}
+
+  /** Closes the transport: nothing it does waits for work in flight, which its endpoints own. */
+  @Override
+  default void stop(Duration grace) {
+    close();
+  }
+
   /**
    * Releases the transport's resources. Messages received but not completed come back to their
-   * queues. Endpoints never close the transport they were given: its owner does.
+   * queues. Endpoints never close the transport they were given: its owner (or the {@link
+   * dev.pump.core.Service} it was given to) does.
    */
   @Override
   void close();

@@ -19,14 +19,17 @@ import java.time.Duration;
  * }
  * }</pre>
  *
- * <p>As a {@link MessageSender}, an endpoint sends from outside any handler: each send and publish
- * leaves at once. Inside a handler, send through its {@link Context} instead.
+ * <p>An endpoint is not a sender. Inside a handler, send through its {@link Context}: the sends
+ * leave only if the handler's transaction commits. Outside a handler, send through the storage's
+ * transactional session (on PostgreSQL, {@code JdbcStorage.inTransaction}), so that the sends
+ * commit with the application's own writes. {@link #withoutOutbox()} sends at once, for endpoints
+ * without a storage and for code that accepts losing or duplicating a send.
  *
  * <p>An endpoint runs once: {@link #start()}, then {@link #stop(Duration)} (or {@link #close()}).
  * Its settings are frozen when it is built. All methods are thread-safe; {@code stop} may be called
  * from any thread, any number of times.
  */
-public interface Endpoint extends MessageSender, Lifecycle {
+public interface Endpoint extends Lifecycle {
   /** Returns a builder for an endpoint; see {@link EndpointBuilder} for every setting. */
   static EndpointBuilder builder() {
     return new EndpointBuilder();
@@ -68,6 +71,16 @@ public interface Endpoint extends MessageSender, Lifecycle {
   /** Stops with the grace set by {@code EndpointBuilder.stopGrace} (default 30 seconds). */
   @Override
   void close();
+
+  /**
+   * A sender that hands each message to the transport at once, skipping the outbox: a send is not
+   * undone if the caller's transaction rolls back, and is lost if the process dies while it is in
+   * flight. Use it where no storage is configured, or for sends that need no transaction. Messages
+   * get this endpoint's routing, serializer and headers.
+   *
+   * @throws dev.pump.core.PumpException from a send once the endpoint stopped
+   */
+  MessageSender withoutOutbox();
 
   /** Operations on this endpoint's error queue: retry failed messages once fixed. */
   FailedMessages failedMessages();

@@ -1,9 +1,10 @@
 package dev.pump.core;
 
 /**
- * Sends and publishes messages. A handler's {@link Context} is one, and its sends are batched until
- * the handler succeeded; an {@link Endpoint} is one too, for sends from outside a handler, which
- * leave at once. Thread-safe.
+ * Sends and publishes messages. A handler's {@link Context} is one: its sends wait in the outbox
+ * until the handler's transaction commits. The storage's transactional session hands one to code
+ * outside handlers, with the same guarantee. {@link Endpoint#withoutOutbox()} is one that sends at
+ * once. Thread-safe.
  */
 public interface MessageSender {
   /**

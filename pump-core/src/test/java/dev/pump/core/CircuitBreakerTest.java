@@ -37,7 +37,7 @@ class CircuitBreakerTest extends EndpointTestSupport {
 
     // once the transport is back, messages flow again
     transport.failReceives(false);
-    endpoint("x").build().send("unreachable", new Ping(1));
+    endpoint("x").build().withoutOutbox().send("unreachable", new Ping(1));
     await().until(() -> handled.get() == 1);
     assertThat(reported).hasSize(1);
   }
@@ -73,7 +73,7 @@ class CircuitBreakerTest extends EndpointTestSupport {
         });
     Endpoint sender = endpoint("x").build();
     for (int i = 0; i < 5; i++) {
-      sender.send("unacknowledged", new Ping(i));
+      sender.withoutOutbox().send("unacknowledged", new Ping(i));
     }
 
     start(

@@ -27,8 +27,8 @@ class ComputeAndAwaitTest extends EndpointTestSupport {
     AtomicInteger quickHandled = new AtomicInteger();
     AtomicInteger heavyDone = new AtomicInteger();
     Endpoint sender = endpoint("x").build();
-    sender.send("compute", new Ping(-1));
-    sender.send("compute", new Ping(-2));
+    sender.withoutOutbox().send("compute", new Ping(-1));
+    sender.withoutOutbox().send("compute", new Ping(-2));
 
     start(
         endpoint("compute")
@@ -57,7 +57,7 @@ class ComputeAndAwaitTest extends EndpointTestSupport {
     await().until(() -> computing.get() == 1);
 
     for (int i = 0; i < 20; i++) {
-      sender.send("compute", new Ping(i));
+      sender.withoutOutbox().send("compute", new Ping(i));
     }
 
     await().until(() -> quickHandled.get() == 20);
@@ -72,7 +72,7 @@ class ComputeAndAwaitTest extends EndpointTestSupport {
   void stopInterruptsOffloadedComputeAndTheMessageComesBack() {
     AtomicInteger interrupted = new AtomicInteger();
     AtomicInteger started = new AtomicInteger();
-    endpoint("x").build().send("long-compute", new Ping(1));
+    endpoint("x").build().withoutOutbox().send("long-compute", new Ping(1));
     Endpoint endpoint =
         start(
             endpoint("long-compute")
@@ -102,7 +102,7 @@ class ComputeAndAwaitTest extends EndpointTestSupport {
   @Test
   void awaitReturnsTheValueACallbackStyleApiCompletes() {
     AtomicReference<String> result = new AtomicReference<>();
-    endpoint("x").build().send("callback", new Ping(1));
+    endpoint("x").build().withoutOutbox().send("callback", new Ping(1));
 
     start(
         endpoint("callback")
@@ -125,7 +125,7 @@ class ComputeAndAwaitTest extends EndpointTestSupport {
   void awaitGivesUpAfterItsTimeoutAndCancelsTheFuture() {
     AtomicReference<Throwable> failure = new AtomicReference<>();
     CompletableFuture<String> never = new CompletableFuture<>();
-    endpoint("x").build().send("slow-callback", new Ping(1));
+    endpoint("x").build().withoutOutbox().send("slow-callback", new Ping(1));
 
     start(
         endpoint("slow-callback")
@@ -149,7 +149,7 @@ class ComputeAndAwaitTest extends EndpointTestSupport {
     AtomicReference<Throwable> failure = new AtomicReference<>();
     CompletableFuture<String> never = new CompletableFuture<>();
     AtomicInteger waiting = new AtomicInteger();
-    endpoint("x").build().send("cancelled-callback", new Ping(1));
+    endpoint("x").build().withoutOutbox().send("cancelled-callback", new Ping(1));
     Endpoint endpoint =
         start(
             endpoint("cancelled-callback")

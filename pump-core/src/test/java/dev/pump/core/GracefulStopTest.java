@@ -26,7 +26,7 @@ class GracefulStopTest extends EndpointTestSupport {
   private void sendPings(String queue, int count) {
     Endpoint sender = endpoint(queue + "-sender").build();
     for (int i = 0; i < count; i++) {
-      sender.send(queue, new Ping(i));
+      sender.withoutOutbox().send(queue, new Ping(i));
     }
   }
 

@@ -25,7 +25,7 @@ class HandlersAndRoutingTest extends EndpointTestSupport {
   @Test
   void severalHandlersForOneTypeAllRunInRegistrationOrder() {
     List<String> calls = new CopyOnWriteArrayList<>();
-    endpoint("x").build().send("multi", new OrderPlaced("o-1"));
+    endpoint("x").build().withoutOutbox().send("multi", new OrderPlaced("o-1"));
 
     start(
         endpoint("multi")
@@ -41,8 +41,8 @@ class HandlersAndRoutingTest extends EndpointTestSupport {
   void aHandlerForAnInterfaceReceivesEveryImplementation() {
     List<String> seen = new CopyOnWriteArrayList<>();
     Endpoint sender = endpoint("x").build();
-    sender.send("events", new OrderPlaced("o-1"));
-    sender.send("events", new OrderCancelled("o-2"));
+    sender.withoutOutbox().send("events", new OrderPlaced("o-1"));
+    sender.withoutOutbox().send("events", new OrderCancelled("o-2"));
 
     start(
         endpoint("events")
@@ -85,7 +85,7 @@ class HandlersAndRoutingTest extends EndpointTestSupport {
     ScopedHandler.closed.set(0);
     Endpoint sender = endpoint("x").build();
     for (int i = 0; i < 5; i++) {
-      sender.send("scoped", new Ping(i));
+      sender.withoutOutbox().send("scoped", new Ping(i));
     }
 
     start(endpoint("scoped").handlerFactory(Ping.class, ScopedHandler::new));
@@ -106,8 +106,8 @@ class HandlersAndRoutingTest extends EndpointTestSupport {
             .handler(OrderPlaced.class, (e, c) -> audit.add("placed " + e.orderId())));
     Endpoint publisher = endpoint("shop").build();
 
-    publisher.publish(new OrderPlaced("o-1"));
-    publisher.publish(new OrderCancelled("o-2"));
+    publisher.withoutOutbox().publish(new OrderPlaced("o-1"));
+    publisher.withoutOutbox().publish(new OrderCancelled("o-2"));
 
     await().until(() -> billing.size() == 1 && audit.size() == 3);
     assertThat(billing).containsExactly("o-1");
@@ -123,8 +123,8 @@ class HandlersAndRoutingTest extends EndpointTestSupport {
             .route(OrderEvent.class, "order-events")
             .build();
 
-    sender.send(new PlaceOrder("o-1"));
-    sender.send(new OrderCancelled("o-2"));
+    sender.withoutOutbox().send(new PlaceOrder("o-1"));
+    sender.withoutOutbox().send(new OrderCancelled("o-2"));
 
     assertThat(memory.queueStats("orders").ready()).isEqualTo(1);
     assertThat(memory.queueStats("order-events").ready()).isEqualTo(1);
@@ -134,7 +134,7 @@ class HandlersAndRoutingTest extends EndpointTestSupport {
   void sendingACommandWithoutARouteFailsNamingTheType() {
     Endpoint sender = endpoint("unrouted").build();
 
-    assertThatThrownBy(() -> sender.send(new PlaceOrder("o-1")))
+    assertThatThrownBy(() -> sender.withoutOutbox().send(new PlaceOrder("o-1")))
         .isInstanceOf(PumpConfigurationException.class)
         .hasMessageContaining(PlaceOrder.class.getName());
   }
@@ -142,13 +142,16 @@ class HandlersAndRoutingTest extends EndpointTestSupport {
   @Test
   void correlationConversationAndTraceContextFlowFromIncomingToOutgoing() {
     Endpoint sender = endpoint("origin").build();
-    sender.send(
-        "relay",
-        new Ping(1),
-        SendOptions.builder()
-            .messageId("first-message")
-            .header(Headers.TRACEPARENT, "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
-            .build());
+    sender
+        .withoutOutbox()
+        .send(
+            "relay",
+            new Ping(1),
+            SendOptions.builder()
+                .messageId("first-message")
+                .header(
+                    Headers.TRACEPARENT, "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+                .build());
 
     start(
         endpoint("relay")
@@ -171,7 +174,7 @@ class HandlersAndRoutingTest extends EndpointTestSupport {
 
   @Test
   void theEnclosedTypesHeaderNamesTheClassAndItsInterfaces() {
-    endpoint("x").build().send("typed", new OrderPlaced("o-1"));
+    endpoint("x").build().withoutOutbox().send("typed", new OrderPlaced("o-1"));
 
     ReceivedMessage received = Queues.drain(memory, "typed").getFirst();
 
@@ -193,7 +196,7 @@ class HandlersAndRoutingTest extends EndpointTestSupport {
                 .route(PlaceOrder.class, "server")
                 .handler(OrderPlaced.class, (placed, context) -> reply.set(placed.orderId())));
 
-    client.send(new PlaceOrder("o-42"));
+    client.withoutOutbox().send(new PlaceOrder("o-42"));
 
     await().until(() -> "o-42".equals(reply.get()));
   }
@@ -211,6 +214,7 @@ class HandlersAndRoutingTest extends EndpointTestSupport {
         });
     endpoint("x")
         .build()
+        .withoutOutbox()
         .send("transactional", new Ping(1), SendOptions.builder().messageId("m1").build());
 
     start(
@@ -238,7 +242,7 @@ class HandlersAndRoutingTest extends EndpointTestSupport {
                         new Ping(2),
                         SendOptions.builder().correlationId("order-42").build())));
 
-    endpoint("x").build().send("correlating", new Ping(1));
+    endpoint("x").build().withoutOutbox().send("correlating", new Ping(1));
 
     await().until(() -> memory.queueStats("sink").ready() == 1);
     assertThat(Queues.drain(memory, "sink").getFirst().headers())
@@ -257,7 +261,7 @@ class HandlersAndRoutingTest extends EndpointTestSupport {
                         new Ping(2),
                         SendOptions.builder().orderingKey("order-42").build())));
 
-    endpoint("x").build().send("keyed", new Ping(1));
+    endpoint("x").build().withoutOutbox().send("keyed", new Ping(1));
 
     await().until(() -> memory.queueStats("sink").ready() == 1);
     assertThat(Queues.drain(memory, "sink").getFirst().headers())

@@ -27,7 +27,7 @@ class OutgoingDispatchTest extends EndpointTestSupport {
 
   @Test
   void nothingAHandlerSentLeavesWhenTheHandlerFails() {
-    endpoint("x").build().send("failing", new Ping(1));
+    endpoint("x").build().withoutOutbox().send("failing", new Ping(1));
 
     start(
         endpoint("failing")
@@ -47,7 +47,7 @@ class OutgoingDispatchTest extends EndpointTestSupport {
   @Test
   void aRetriedAttemptStartsWithAnEmptyBufferSoEachSendLeavesOnce() {
     AtomicInteger attempts = new AtomicInteger();
-    endpoint("x").build().send("retrying", new Ping(1));
+    endpoint("x").build().withoutOutbox().send("retrying", new Ping(1));
 
     start(
         endpoint("retrying")
@@ -68,7 +68,7 @@ class OutgoingDispatchTest extends EndpointTestSupport {
 
   @Test
   void tenThousandBatchedSendsLeaveAsOneTransportCallPerDestination() {
-    endpoint("x").build().send("fan-out", new Ping(1));
+    endpoint("x").build().withoutOutbox().send("fan-out", new Ping(1));
 
     start(
         endpoint("fan-out")
@@ -92,7 +92,7 @@ class OutgoingDispatchTest extends EndpointTestSupport {
 
   @Test
   void batchesRespectTheCountLimitPerTransportCall() {
-    endpoint("x").build().send("chunked", new Ping(1));
+    endpoint("x").build().withoutOutbox().send("chunked", new Ping(1));
 
     start(
         endpoint("chunked")
@@ -113,7 +113,7 @@ class OutgoingDispatchTest extends EndpointTestSupport {
 
   @Test
   void anImmediateSendLeavesAtOnceEvenWhenTheHandlerLaterFails() {
-    endpoint("x").build().send("audit", new Ping(1));
+    endpoint("x").build().withoutOutbox().send("audit", new Ping(1));
     AtomicReference<Integer> seenDuringHandler = new AtomicReference<>();
 
     start(
@@ -135,7 +135,7 @@ class OutgoingDispatchTest extends EndpointTestSupport {
   void tenThousandImmediateSendsFromManyThreadsAreBoundedByTheContext() throws Exception {
     int bound = 8;
     CountDownLatch boundReached = new CountDownLatch(bound);
-    endpoint("x").build().send("burst", new Ping(1));
+    endpoint("x").build().withoutOutbox().send("burst", new Ping(1));
     transport.beforeSend(() -> {
       // hold the first sends until the bound is reached, so reaching it is certain
       boundReached.countDown();
@@ -175,7 +175,7 @@ class OutgoingDispatchTest extends EndpointTestSupport {
   @Test
   void sendingThroughAContextAfterItsHandlerReturnedFails() {
     AtomicReference<Context> leaked = new AtomicReference<>();
-    endpoint("x").build().send("leaky", new Ping(1));
+    endpoint("x").build().withoutOutbox().send("leaky", new Ping(1));
     start(endpoint("leaky").handler(Ping.class, (ping, context) -> leaked.set(context)));
     await().until(() -> leaked.get() != null && memory.queueStats("leaky").total() == 0);
 
@@ -187,7 +187,7 @@ class OutgoingDispatchTest extends EndpointTestSupport {
 
   @Test
   void aSendWithADelayArrivesOnlyAfterTheDelay() {
-    endpoint("x").build().send("reminders", new Ping(1));
+    endpoint("x").build().withoutOutbox().send("reminders", new Ping(1));
 
     start(
         endpoint("reminders")
@@ -206,7 +206,7 @@ class OutgoingDispatchTest extends EndpointTestSupport {
 
   @Test
   void aSendAfterDispatchOutgoingDrainedTheBufferFailsTheMessageInsteadOfBeingLost() {
-    endpoint("x").build().send("late", new Ping(1));
+    endpoint("x").build().withoutOutbox().send("late", new Ping(1));
 
     start(
         endpoint("late")
@@ -235,7 +235,7 @@ class OutgoingDispatchTest extends EndpointTestSupport {
   @Test
   void aRetriedAttemptSendsItsMessagesWithTheSameIdsAsTheFailedOne() {
     AtomicInteger attempts = new AtomicInteger();
-    endpoint("x").build().send("idempotent", new Ping(1));
+    endpoint("x").build().withoutOutbox().send("idempotent", new Ping(1));
 
     start(
         endpoint("idempotent")
@@ -262,10 +262,14 @@ class OutgoingDispatchTest extends EndpointTestSupport {
   @Test
   void sendsFromHandlersOfDifferentMessagesOrOutsideAHandlerGetDifferentIds() {
     Endpoint outside = endpoint("x").build();
-    outside.send("fan", new Ping(1), SendOptions.builder().messageId("in-1").build());
-    outside.send("fan", new Ping(2), SendOptions.builder().messageId("in-2").build());
-    outside.send("fan-out", new Ping(3));
-    outside.send("fan-out", new Ping(4));
+    outside
+        .withoutOutbox()
+        .send("fan", new Ping(1), SendOptions.builder().messageId("in-1").build());
+    outside
+        .withoutOutbox()
+        .send("fan", new Ping(2), SendOptions.builder().messageId("in-2").build());
+    outside.withoutOutbox().send("fan-out", new Ping(3));
+    outside.withoutOutbox().send("fan-out", new Ping(4));
 
     start(
         endpoint("fan")

@@ -17,7 +17,7 @@ class PipelineTest extends EndpointTestSupport {
   @Test
   void userMiddlewareRunsWhereItWasInsertedAroundTheBuiltInLinks() {
     List<String> trace = new CopyOnWriteArrayList<>();
-    endpoint("x").build().send("traced", new Ping(1));
+    endpoint("x").build().withoutOutbox().send("traced", new Ping(1));
 
     start(
         endpoint("traced")
@@ -64,7 +64,7 @@ class PipelineTest extends EndpointTestSupport {
   @Test
   void middlewareCanShortCircuitSoHandlersDoNotRunAndTheMessageCompletes() {
     AtomicInteger handled = new AtomicInteger();
-    endpoint("x").build().send("filtered", new Ping(13));
+    endpoint("x").build().withoutOutbox().send("filtered", new Ping(13));
 
     start(
         endpoint("filtered")
@@ -87,7 +87,7 @@ class PipelineTest extends EndpointTestSupport {
   @Test
   void middlewareObservesAndTranslatesHandlerExceptions() {
     AtomicReference<Throwable> observed = new AtomicReference<>();
-    endpoint("x").build().send("observed", new Ping(1));
+    endpoint("x").build().withoutOutbox().send("observed", new Ping(1));
 
     start(
         endpoint("observed")
@@ -170,7 +170,7 @@ class PipelineTest extends EndpointTestSupport {
     // the seam pump-outbox-jdbc uses: its outbox link drains the buffer inside the transaction,
     // so dispatch-outgoing, further out, finds nothing left to send
     List<dev.pump.core.spi.pipeline.PendingMessage> outbox = new CopyOnWriteArrayList<>();
-    endpoint("x").build().send("stored", new Ping(1));
+    endpoint("x").build().withoutOutbox().send("stored", new Ping(1));
 
     start(
         endpoint("stored")

@@ -33,7 +33,7 @@ class PumpConcurrencyTest extends EndpointTestSupport {
     CountDownLatch limitReached = new CountDownLatch(1);
     Endpoint sender = endpoint("flood-sender").build();
     for (int i = 0; i < messages; i++) {
-      sender.send("flood", new Ping(i));
+      sender.withoutOutbox().send("flood", new Ping(i));
     }
 
     start(
@@ -66,7 +66,7 @@ class PumpConcurrencyTest extends EndpointTestSupport {
     List<String> violations = new CopyOnWriteArrayList<>();
     Endpoint sender = endpoint("permits-sender").build();
     for (int i = 0; i < 10; i++) {
-      sender.send("permits", new Ping(i));
+      sender.withoutOutbox().send("permits", new Ping(i));
     }
     // Every running handler holds a permit until its message is settled, so a receive that starts
     // while `limit` handlers run was started without a permit.
@@ -138,7 +138,7 @@ class PumpConcurrencyTest extends EndpointTestSupport {
         });
     Endpoint sender = endpoint("survivor-sender").build();
     for (int i = 0; i < 20; i++) {
-      sender.send("survivor", new Ping(i));
+      sender.withoutOutbox().send("survivor", new Ping(i));
     }
 
     start(
@@ -175,7 +175,7 @@ class PumpConcurrencyTest extends EndpointTestSupport {
     transport.onReceived(redeliveredIf("{\"number\":-1}"));
     Endpoint sender = endpoint("alone-sender").build();
     for (int i = 0; i < 60; i++) {
-      sender.send("alone", new Ping(i == 30 ? -1 : i));
+      sender.withoutOutbox().send("alone", new Ping(i == 30 ? -1 : i));
     }
 
     start(
@@ -213,7 +213,7 @@ class PumpConcurrencyTest extends EndpointTestSupport {
     transport.onReceived(redeliveredIf("{\"number\":-1}"));
     Endpoint sender = endpoint("process-sender").build();
     for (int i = 0; i < 400; i++) {
-      sender.send("busy", new Ping(i));
+      sender.withoutOutbox().send("busy", new Ping(i));
     }
     start(
         endpoint("busy")
@@ -230,7 +230,7 @@ class PumpConcurrencyTest extends EndpointTestSupport {
                 }));
     await().until(() -> handled.get() > 0);
     // a message of another endpoint in the same process comes back after a crash
-    sender.send("suspect", new Ping(-1));
+    sender.withoutOutbox().send("suspect", new Ping(-1));
     start(
         endpoint("suspect")
             .handler(
@@ -256,8 +256,8 @@ class PumpConcurrencyTest extends EndpointTestSupport {
     AtomicInteger started = new AtomicInteger();
     transport.onReceived(redeliveredIf("{\"number\":2}"));
     Endpoint sender = endpoint("waiting-sender").build();
-    sender.send("waiting", new Ping(3));
-    sender.send("waiting", new Ping(2));
+    sender.withoutOutbox().send("waiting", new Ping(3));
+    sender.withoutOutbox().send("waiting", new Ping(2));
 
     Endpoint waiting =
         start(

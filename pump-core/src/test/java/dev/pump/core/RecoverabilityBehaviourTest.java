@@ -39,7 +39,7 @@ class RecoverabilityBehaviourTest extends EndpointTestSupport {
   void aTransientFailureIsRetriedImmediatelyAndThenSucceeds() {
     AtomicInteger attempts = new AtomicInteger();
     AtomicInteger succeeded = new AtomicInteger();
-    sender().send("flaky", new Ping(1));
+    sender().withoutOutbox().send("flaky", new Ping(1));
 
     start(
         endpoint("flaky")
@@ -62,7 +62,7 @@ class RecoverabilityBehaviourTest extends EndpointTestSupport {
   @Test
   void afterImmediateRetriesEachDelayedRoundWaitsLongerThenTheMessageIsParked() {
     AtomicInteger attempts = new AtomicInteger();
-    sender().send("doomed", new Ping(1));
+    sender().withoutOutbox().send("doomed", new Ping(1));
 
     start(
         endpoint("doomed")
@@ -100,7 +100,9 @@ class RecoverabilityBehaviourTest extends EndpointTestSupport {
 
   @Test
   void theParkedMessageKeepsItsBodyAndHeadersAndRecordsWhyWhereAndWhenItFailed() {
-    sender().send("parking", new Ping(7), SendOptions.builder().header("tenant", "acme").build());
+    sender()
+        .withoutOutbox()
+        .send("parking", new Ping(7), SendOptions.builder().header("tenant", "acme").build());
 
     start(
         endpoint("parking")
@@ -130,7 +132,7 @@ class RecoverabilityBehaviourTest extends EndpointTestSupport {
   @Test
   void anExceptionConfiguredAsUnrecoverableSkipsEveryRetryEvenWhenWrapped() {
     AtomicInteger attempts = new AtomicInteger();
-    sender().send("strict", new Ping(1));
+    sender().withoutOutbox().send("strict", new Ping(1));
 
     start(
         endpoint("strict")
@@ -181,7 +183,7 @@ class RecoverabilityBehaviourTest extends EndpointTestSupport {
 
   @Test
   void aMessageOfATypeNobodyHandlesGoesStraightToTheErrorQueue() {
-    sender().send("picky", new Orphan("hello"));
+    sender().withoutOutbox().send("picky", new Orphan("hello"));
 
     start(
         endpoint("picky")
@@ -210,8 +212,12 @@ class RecoverabilityBehaviourTest extends EndpointTestSupport {
                       }
                       succeeded.incrementAndGet();
                     }));
-    sender().send("fixable", new Ping(1), SendOptions.builder().messageId("ping-1").build());
-    sender().send("fixable", new Ping(2), SendOptions.builder().messageId("ping-2").build());
+    sender()
+        .withoutOutbox()
+        .send("fixable", new Ping(1), SendOptions.builder().messageId("ping-1").build());
+    sender()
+        .withoutOutbox()
+        .send("fixable", new Ping(2), SendOptions.builder().messageId("ping-2").build());
     await().until(() -> memory.queueStats("error").ready() == 2);
 
     fixed.set(true);
@@ -244,7 +250,7 @@ class RecoverabilityBehaviourTest extends EndpointTestSupport {
                                   .filter(h -> h.startsWith(Headers.FAILURE_PREFIX))
                                   .count());
                     }));
-    sender().send("fresh", new Ping(1));
+    sender().withoutOutbox().send("fresh", new Ping(1));
     await().until(() -> memory.queueStats("error").ready() == 1);
 
     fixed.set(true);
@@ -261,7 +267,7 @@ class RecoverabilityBehaviourTest extends EndpointTestSupport {
             failure.exception() instanceof IllegalStateException && tried.immediateRetries() < 2
                 ? RecoveryDecision.retryImmediately()
                 : RecoveryDecision.moveToErrorQueue("custom-verdict");
-    sender().send("custom", new Ping(1));
+    sender().withoutOutbox().send("custom", new Ping(1));
 
     start(
         endpoint("custom")
@@ -281,7 +287,7 @@ class RecoverabilityBehaviourTest extends EndpointTestSupport {
   @Test
   void aHugeExceptionMessageIsCutToTheLimitInTheErrorQueueHeaders() {
     String huge = "x".repeat(100_000);
-    sender().send("verbose", new Ping(1));
+    sender().withoutOutbox().send("verbose", new Ping(1));
 
     start(
         endpoint("verbose")
@@ -308,7 +314,9 @@ class RecoverabilityBehaviourTest extends EndpointTestSupport {
   void aMessageDeliveredMoreOftenThanMaxDeliveriesIsParkedWithoutRunningTheHandlers()
       throws Exception {
     AtomicInteger handled = new AtomicInteger();
-    sender().send("crashing", new Ping(1), SendOptions.builder().messageId("crasher").build());
+    sender()
+        .withoutOutbox()
+        .send("crashing", new Ping(1), SendOptions.builder().messageId("crasher").build());
     // two earlier deliveries that never settled, as if each crashed the process
     for (int i = 0; i < 2; i++) {
       memory.receive("crashing", Duration.ZERO).orElseThrow().abandon(Duration.ZERO);
@@ -335,7 +343,7 @@ class RecoverabilityBehaviourTest extends EndpointTestSupport {
   @Test
   void aHandlerSendingACommandWithoutARouteIsParkedWithoutRetries() {
     AtomicInteger attempts = new AtomicInteger();
-    sender().send("misrouted", new Ping(1));
+    sender().withoutOutbox().send("misrouted", new Ping(1));
 
     start(
         endpoint("misrouted")
@@ -365,7 +373,7 @@ class RecoverabilityBehaviourTest extends EndpointTestSupport {
   @Test
   void aHandlerSendingAMessageThatCannotBeSerializedIsParkedWithoutRetriesNamingTheMessageId() {
     AtomicInteger attempts = new AtomicInteger();
-    sender().send("unwritable", new Ping(1));
+    sender().withoutOutbox().send("unwritable", new Ping(1));
 
     start(
         endpoint("unwritable")

@@ -54,7 +54,7 @@ class SettlingTest extends EndpointTestSupport {
   @Test
   void aStackOverflowInAHandlerIsAnOrdinaryFailureThatEndsInTheErrorQueue() {
     AtomicInteger attempts = new AtomicInteger();
-    endpoint("x").build().send("recursive", new Ping(1));
+    endpoint("x").build().withoutOutbox().send("recursive", new Ping(1));
 
     start(
         endpoint("recursive")
@@ -78,7 +78,7 @@ class SettlingTest extends EndpointTestSupport {
   @Test
   void anotherVirtualMachineErrorGivesTheMessageBackWithADelayInsteadOfSpinning() {
     AtomicInteger attempts = new AtomicInteger();
-    endpoint("x").build().send("exhausted", new Ping(1));
+    endpoint("x").build().withoutOutbox().send("exhausted", new Ping(1));
 
     start(
         endpoint("exhausted")
@@ -119,7 +119,7 @@ class SettlingTest extends EndpointTestSupport {
           }
         });
     AtomicInteger handled = new AtomicInteger();
-    endpoint("x").build().send("acked", new Ping(1));
+    endpoint("x").build().withoutOutbox().send("acked", new Ping(1));
 
     start(endpoint("acked").handler(Ping.class, (ping, context) -> handled.incrementAndGet()));
 
@@ -154,7 +154,7 @@ class SettlingTest extends EndpointTestSupport {
             super.abandon(visibilityDelay);
           }
         });
-    endpoint("x").build().send("moved", new Ping(1));
+    endpoint("x").build().withoutOutbox().send("moved", new Ping(1));
 
     start(
         endpoint("moved")
@@ -173,7 +173,7 @@ class SettlingTest extends EndpointTestSupport {
   @Test
   void whenTheErrorQueueCopyCannotBeSentTheUnsettledMessageIsGivenBackWithADelay() {
     recordSettles();
-    endpoint("x").build().send("unsent", new Ping(1));
+    endpoint("x").build().withoutOutbox().send("unsent", new Ping(1));
     transport.beforeSend(() -> {
       throw new TransportException("error queue unreachable");
     });
@@ -210,7 +210,7 @@ class SettlingTest extends EndpointTestSupport {
             super.complete();
           }
         });
-    endpoint("x").build().send("committing", new Ping(1));
+    endpoint("x").build().withoutOutbox().send("committing", new Ping(1));
     Endpoint endpoint =
         start(
             endpoint("committing")
@@ -238,7 +238,7 @@ class SettlingTest extends EndpointTestSupport {
             super.complete();
           }
         });
-    endpoint("x").build().send("flagged", new Ping(1));
+    endpoint("x").build().withoutOutbox().send("flagged", new Ping(1));
 
     start(
         endpoint("flagged")

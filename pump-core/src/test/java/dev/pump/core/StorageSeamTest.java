@@ -58,7 +58,7 @@ class StorageSeamTest extends EndpointTestSupport {
   @Test
   void whatAHandlerSendsGoesToTheStorageInsteadOfTheTransport() {
     RecordingStorage storage = new RecordingStorage();
-    endpoint("sender").build().send("stored", new Ping(1));
+    endpoint("sender").build().withoutOutbox().send("stored", new Ping(1));
 
     start(
         endpoint("stored")
@@ -77,6 +77,7 @@ class StorageSeamTest extends EndpointTestSupport {
     endpoint("sender")
         .recoverability(Recoverability.noRetries())
         .build()
+        .withoutOutbox()
         .send("delays", new Ping(1));
     AtomicInteger attempts = new AtomicInteger();
     AtomicInteger delayedSendsAccepted = new AtomicInteger();
@@ -175,7 +176,7 @@ class StorageSeamTest extends EndpointTestSupport {
             return true;
           }
         });
-    endpoint("sender").build().send("poisoned", new Ping(1));
+    endpoint("sender").build().withoutOutbox().send("poisoned", new Ping(1));
 
     start(
         endpoint("poisoned")

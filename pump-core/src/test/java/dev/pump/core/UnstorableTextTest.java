@@ -52,7 +52,7 @@ class UnstorableTextTest extends EndpointTestSupport {
   @Test
   void aHandlerThatSendsAnUnstorableHeaderParksItsMessageAtOnceWithTheHeaderNamed() {
     AtomicInteger attempts = new AtomicInteger();
-    endpoint("sender").build().send("relay", new Ping(1));
+    endpoint("sender").build().withoutOutbox().send("relay", new Ping(1));
 
     start(
         endpoint("relay")
@@ -77,7 +77,7 @@ class UnstorableTextTest extends EndpointTestSupport {
   void anIncomingMessageWithAnUnstorableHeaderIsParkedAtOnceWithoutRunningItsHandlers() {
     transport.onReceived(received -> withHeader(received, "note", "left\u0000right"));
     AtomicInteger handled = new AtomicInteger();
-    endpoint("sender").build().send("inbound", new Ping(1));
+    endpoint("sender").build().withoutOutbox().send("inbound", new Ping(1));
 
     start(
         endpoint("inbound")
@@ -106,7 +106,7 @@ class UnstorableTextTest extends EndpointTestSupport {
           }
         });
     AtomicInteger handled = new AtomicInteger();
-    endpoint("sender").build().send("ids", new Ping(1));
+    endpoint("sender").build().withoutOutbox().send("ids", new Ping(1));
 
     start(
         endpoint("ids")
@@ -131,7 +131,7 @@ class UnstorableTextTest extends EndpointTestSupport {
           }
         });
     AtomicInteger handled = new AtomicInteger();
-    endpoint("sender").build().send("long-ids", new Ping(1));
+    endpoint("sender").build().withoutOutbox().send("long-ids", new Ping(1));
 
     start(
         endpoint("long-ids")
@@ -165,7 +165,7 @@ class UnstorableTextTest extends EndpointTestSupport {
             throw new UnrecoverableMessageException("the retry's row was refused for good");
           }
         };
-    endpoint("sender").build().send("flaky", new Ping(1));
+    endpoint("sender").build().withoutOutbox().send("flaky", new Ping(1));
 
     start(
         endpoint("flaky")

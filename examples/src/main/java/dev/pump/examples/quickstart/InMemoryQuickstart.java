@@ -148,22 +148,25 @@ public final class InMemoryQuickstart {
       shop.start();
 
       for (int i = 1; i <= ORDERS; i++) {
-        shop.send("shop", new ReserveStock(i));
+        shop.withoutOutbox().send("shop", new ReserveStock(i));
       }
       waitUntil(() -> reserved.get() == ORDERS);
       out.printf(
           "1. Bounded concurrency: %d orders reserved, at most %d at a time (limit %d).%n",
           reserved.get(), maxRunning.get(), CONCURRENCY);
 
-      shop.send("shop", new ChargeCard(1));
+      shop.withoutOutbox().send("shop", new ChargeCard(1));
       waitUntil(() -> chargeAttempts.get() == 3 && transport.queueStats("shop").total() == 0);
       out.printf(
           "2. Retry then success: the card was charged on attempt %d, after two gateway"
               + " timeouts.%n",
           chargeAttempts.get());
 
-      shop.send(
-          "shop", new ShipOrder(7, "Atlantis"), SendOptions.builder().messageId("ship-7").build());
+      shop.withoutOutbox()
+          .send(
+              "shop",
+              new ShipOrder(7, "Atlantis"),
+              SendOptions.builder().messageId("ship-7").build());
       waitUntil(() -> transport.queueStats("error").ready() == 1);
       boolean parked = inErrorQueue(transport, "ship-7", "shop");
       out.printf(
@@ -181,7 +184,7 @@ public final class InMemoryQuickstart {
               + " queue and shipped %s.%n",
           order7Shipments.get() == 1 ? "once" : order7Shipments.get() + " times");
 
-      shop.send("shop", new ShipOrder(999, "Bern"));
+      shop.withoutOutbox().send("shop", new ShipOrder(999, "Bern"));
       waitUntil(() -> transport.queueStats("shop").inFlight() == 1);
       shop.stop(Duration.ofSeconds(5));
       boolean clean =

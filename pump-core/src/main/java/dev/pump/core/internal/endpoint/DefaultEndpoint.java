@@ -1,6 +1,7 @@
 package dev.pump.core.internal.endpoint;
 
 import dev.pump.core.Endpoint;
+import dev.pump.core.MessageSender;
 import dev.pump.core.PumpException;
 import dev.pump.core.SendOptions;
 import dev.pump.core.internal.concurrent.ComputePool;
@@ -258,20 +259,30 @@ public final class DefaultEndpoint implements Endpoint {
   }
 
   @Override
-  public void send(Object message, SendOptions options) {
-    Objects.requireNonNull(message, "message");
-    dispatchNow(router.routeFor(message.getClass()), message, options);
-  }
+  public MessageSender withoutOutbox() {
+    return new MessageSender() {
+      @Override
+      public void send(Object message, SendOptions options) {
+        Objects.requireNonNull(message, "message");
+        dispatchNow(router.routeFor(message.getClass()), message, options);
+      }
 
-  @Override
-  public void send(String destination, Object message, SendOptions options) {
-    dispatchNow(Destination.queue(destination), message, options);
-  }
+      @Override
+      public void send(String destination, Object message, SendOptions options) {
+        dispatchNow(Destination.queue(destination), message, options);
+      }
 
-  @Override
-  public void publish(Object event, SendOptions options) {
-    Objects.requireNonNull(event, "event");
-    dispatchNow(router.topicsFor(event.getClass()), event, options);
+      @Override
+      public void publish(Object event, SendOptions options) {
+        Objects.requireNonNull(event, "event");
+        dispatchNow(router.topicsFor(event.getClass()), event, options);
+      }
+
+      @Override
+      public String toString() {
+        return "sender without outbox of endpoint " + name();
+      }
+    };
   }
 
   private void dispatchNow(Destination destination, Object message, SendOptions options) {

@@ -42,7 +42,7 @@ final class Migrator {
     this.lockWait = lockWait;
   }
 
-  MigrationReport migrate() {
+  PumpMigrations.Report migrate() {
     try (Connection connection = dataSource.getConnection()) {
       boolean autoCommit = connection.getAutoCommit();
       connection.setAutoCommit(true);
@@ -50,7 +50,7 @@ final class Migrator {
         // session-level, so it outlasts the transaction of each script; it goes with the session
         // if the connection breaks
         lock(connection);
-        MigrationReport report;
+        PumpMigrations.Report report;
         try {
           report = migrateLocked(connection);
         } catch (RuntimeException | SQLException e) {
@@ -78,7 +78,7 @@ final class Migrator {
     }
   }
 
-  private MigrationReport migrateLocked(Connection connection) throws SQLException {
+  private PumpMigrations.Report migrateLocked(Connection connection) throws SQLException {
     prepare(connection);
     List<HistoryTable.Row> rows = history.read(connection);
     Map<Integer, HistoryTable.Row> applied = validate(rows);
@@ -92,7 +92,8 @@ final class Migrator {
         version = script.version();
       }
     }
-    return new MigrationReport(schema, version == 0 ? null : Integer.toString(version), appliedNow);
+    return new PumpMigrations.Report(
+        schema, version == 0 ? null : Integer.toString(version), appliedNow);
   }
 
   /** Creates the schema and the history table if missing. */

@@ -19,7 +19,7 @@ import javax.sql.DataSource;
  * before anything is applied.
  *
  * <pre>{@code
- * MigrationReport report = PumpMigrations.migrate(dataSource, "pump");
+ * PumpMigrations.Report report = PumpMigrations.migrate(dataSource, "pump");
  * log.info("pump schema {} at version {}", report.schema(), report.version());
  * }</pre>
  *
@@ -32,7 +32,7 @@ public final class PumpMigrations {
   private PumpMigrations() {}
 
   /** Migrates the default schema, {@value SchemaName#DEFAULT_SCHEMA}. */
-  public static MigrationReport migrate(DataSource dataSource) {
+  public static PumpMigrations.Report migrate(DataSource dataSource) {
     return migrate(dataSource, SchemaName.DEFAULT);
   }
 
@@ -44,14 +44,24 @@ public final class PumpMigrations {
    * @throws PumpException if the migration fails or the schema's history is refused; the message
    *     names the schema, and the version when one is at fault
    */
-  public static MigrationReport migrate(DataSource dataSource, String schema) {
+  public static PumpMigrations.Report migrate(DataSource dataSource, String schema) {
     return migrate(dataSource, SchemaName.of(schema));
   }
 
   /** Migrates an already validated {@code schema}, creating it if needed. */
-  public static MigrationReport migrate(DataSource dataSource, SchemaName schema) {
+  public static PumpMigrations.Report migrate(DataSource dataSource, SchemaName schema) {
     Objects.requireNonNull(dataSource, "dataSource");
     Objects.requireNonNull(schema, "schema");
     return new Migrator(dataSource, schema, Script.all()).migrate();
   }
+
+  /**
+   * What {@link PumpMigrations#migrate} did.
+   *
+   * @param schema the schema migrated
+   * @param version the schema version now in place, e.g. {@code "1"}
+   * @param migrationsApplied how many migrations this call applied; 0 when the schema was already
+   *     up to date
+   */
+  public record Report(SchemaName schema, String version, int migrationsApplied) {}
 }

@@ -37,7 +37,7 @@ class FlywayCompatibilityTest {
     List<String> history = history(db, "by_flyway");
     List<String> catalog = PumpMigrationsTest.catalog(db, "by_flyway");
 
-    MigrationReport report = PumpMigrations.migrate(db.dataSource(), "by_flyway");
+    PumpMigrations.Report report = PumpMigrations.migrate(db.dataSource(), "by_flyway");
 
     assertThat(report.migrationsApplied()).isZero();
     assertThat(report.version()).isEqualTo(PumpMigrationsTest.LATEST_VERSION);
@@ -49,7 +49,7 @@ class FlywayCompatibilityTest {
   void aSchemaFlywayMigratedPartlyIsCarriedOnAfterFlywaysRows(TestDatabase db) throws SQLException {
     flyway(db, "half_flyway", configuration -> configuration.target("2")).migrate();
 
-    MigrationReport report = PumpMigrations.migrate(db.dataSource(), "half_flyway");
+    PumpMigrations.Report report = PumpMigrations.migrate(db.dataSource(), "half_flyway");
 
     assertThat(report.migrationsApplied()).isEqualTo(PumpMigrationsTest.MIGRATIONS - 2);
     // rank 0 is Flyway's marker for the schema it created; Pump's rows follow Flyway's

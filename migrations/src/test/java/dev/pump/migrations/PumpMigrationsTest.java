@@ -28,7 +28,7 @@ class PumpMigrationsTest {
 
   @Test
   void migratesAFreshDatabaseToTheLatestVersion(TestDatabase db) throws SQLException {
-    MigrationReport report = PumpMigrations.migrate(db.dataSource(), "fresh");
+    PumpMigrations.Report report = PumpMigrations.migrate(db.dataSource(), "fresh");
 
     assertThat(report.schema()).isEqualTo(SchemaName.of("fresh"));
     assertThat(report.version()).isEqualTo(LATEST_VERSION);
@@ -141,7 +141,7 @@ class PumpMigrationsTest {
     String history = "SELECT count(*) FROM twice." + PumpMigrations.HISTORY_TABLE;
     long historyBefore = count(db, history);
 
-    MigrationReport second = PumpMigrations.migrate(db.dataSource(), "twice");
+    PumpMigrations.Report second = PumpMigrations.migrate(db.dataSource(), "twice");
 
     assertThat(second.migrationsApplied()).isZero();
     assertThat(second.version()).isEqualTo(LATEST_VERSION);
@@ -152,12 +152,12 @@ class PumpMigrationsTest {
   @Test
   void instancesMigratingAtTheSameMomentApplyEachMigrationOnce(TestDatabase db) throws Exception {
     try (ExecutorService executor = Executors.newFixedThreadPool(3)) {
-      List<Future<MigrationReport>> reports = new ArrayList<>();
+      List<Future<PumpMigrations.Report>> reports = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         reports.add(executor.submit(() -> PumpMigrations.migrate(db.dataSource(), "racing")));
       }
       int applied = 0;
-      for (Future<MigrationReport> report : reports) {
+      for (Future<PumpMigrations.Report> report : reports) {
         assertThat(report.get().version()).isEqualTo(LATEST_VERSION);
         applied += report.get().migrationsApplied();
       }
@@ -198,7 +198,7 @@ class PumpMigrationsTest {
 
   @Test
   void aValidNameThatIsAnSqlKeywordWorksBecauseSqlQuotesIt(TestDatabase db) throws SQLException {
-    MigrationReport report = PumpMigrations.migrate(db.dataSource(), "user");
+    PumpMigrations.Report report = PumpMigrations.migrate(db.dataSource(), "user");
 
     assertThat(report.migrationsApplied()).isEqualTo(MIGRATIONS);
     assertThat(tables(db, "user")).contains("outbox", "inbox");

@@ -3,6 +3,7 @@ package dev.pump.core;
 // This file is long because it is the one place every endpoint setting is documented, defaulted
 // and validated; splitting it would scatter that.
 
+import dev.pump.core.Endpoint.CriticalError;
 import dev.pump.core.internal.endpoint.DefaultEndpoint;
 import dev.pump.core.internal.endpoint.EndpointSettings;
 import dev.pump.core.internal.pipeline.PipelineLayout;
@@ -11,7 +12,7 @@ import dev.pump.core.internal.routing.MessageTypes;
 import dev.pump.core.internal.shared.Names;
 import dev.pump.core.recoverability.Recoverability;
 import dev.pump.core.serialization.JsonSerializer;
-import dev.pump.core.serialization.Serializer;
+import dev.pump.core.spi.Serializer;
 import dev.pump.core.spi.Storage;
 import dev.pump.core.spi.Transport;
 import dev.pump.core.spi.pipeline.PipelineBuilder;

@@ -3,6 +3,7 @@ package dev.pump.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.pump.core.Endpoint.CriticalError;
 import dev.pump.core.spi.TransportException;
 import dev.pump.core.testing.ForwardingMessage;
 import dev.pump.core.testing.TestMessages.Ping;

@@ -3,11 +3,12 @@ package dev.pump.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.pump.core.internal.routing.NoHandlerException;
 import dev.pump.core.recoverability.Recoverability;
 import dev.pump.core.recoverability.RecoverabilityPolicy;
 import dev.pump.core.recoverability.RecoveryDecision;
-import dev.pump.core.serialization.MessageDeserializationException;
-import dev.pump.core.serialization.MessageSerializationException;
+import dev.pump.core.spi.MessageDeserializationException;
+import dev.pump.core.spi.MessageSerializationException;
 import dev.pump.core.spi.OutgoingMessage;
 import dev.pump.core.spi.ReceivedMessage;
 import dev.pump.core.testing.Queues;

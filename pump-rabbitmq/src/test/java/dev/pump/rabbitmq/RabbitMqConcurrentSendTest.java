@@ -10,6 +10,7 @@ import dev.pump.core.spi.TransportException;
 import dev.pump.core.testing.TestMessages.Ping;
 import dev.pump.jdbc.JdbcStorage;
 import dev.pump.jdbc.OutboxDispatcher;
+import dev.pump.rabbitmq.RabbitMqTransport.PublishStatistics;
 import dev.pump.testkit.PostgresExtension;
 import dev.pump.testkit.TestDatabase;
 import java.time.Duration;

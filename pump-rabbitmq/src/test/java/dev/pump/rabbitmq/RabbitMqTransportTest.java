@@ -11,6 +11,7 @@ import dev.pump.core.Headers;
 import dev.pump.core.spi.OutgoingMessage;
 import dev.pump.core.spi.ReceivedMessage;
 import dev.pump.core.spi.TransportException;
+import dev.pump.rabbitmq.RabbitMqTransport.PublishStatistics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -11,7 +11,6 @@ import dev.pump.examples.guide.GuideMessages.OrderPriced;
 import dev.pump.examples.guide.GuideMessages.PriceOrder;
 import dev.pump.jdbc.JdbcStorage;
 import dev.pump.jdbc.OutboxDispatcher;
-import dev.pump.migrations.MigrationReport;
 import dev.pump.migrations.PumpMigrations;
 import java.time.Duration;
 import javax.sql.DataSource;
@@ -98,9 +97,9 @@ public final class ServiceWiring {
   }
 
   /** Applying Pump's schema from a deployment step instead of at start. */
-  public static MigrationReport migrate(DataSource dataSource) {
+  public static PumpMigrations.Report migrate(DataSource dataSource) {
     // docs:migrate
-    MigrationReport report = PumpMigrations.migrate(dataSource, "pump"); // idempotent
+    PumpMigrations.Report report = PumpMigrations.migrate(dataSource, "pump"); // idempotent
     // and in the services: JdbcStorage.builder().dataSource(pool).migrate(false).build()
     // docs:end
     return report;

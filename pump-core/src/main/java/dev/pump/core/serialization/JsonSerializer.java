@@ -1,5 +1,8 @@
 package dev.pump.core.serialization;
 
+import dev.pump.core.spi.MessageDeserializationException;
+import dev.pump.core.spi.MessageSerializationException;
+import dev.pump.core.spi.Serializer;
 import java.util.Objects;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;

@@ -1,5 +1,5 @@
 /**
- * The serializer SPI ({@link dev.pump.core.serialization.Serializer}) and its JSON default ({@link
- * dev.pump.core.serialization.JsonSerializer}).
+ * {@link dev.pump.core.serialization.JsonSerializer}, the default serializer (Jackson 3). To write
+ * another, implement {@link dev.pump.core.spi.Serializer}.
  */
 package dev.pump.core.serialization;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pump.core.PumpConfigurationException;
-import dev.pump.core.serialization.MessageDeserializationException;
-import dev.pump.core.serialization.MessageSerializationException;
+import dev.pump.core.spi.MessageDeserializationException;
+import dev.pump.core.spi.MessageSerializationException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

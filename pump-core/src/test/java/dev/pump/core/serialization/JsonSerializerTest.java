@@ -3,6 +3,7 @@ package dev.pump.core.serialization;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pump.core.spi.MessageDeserializationException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;

@@ -7,7 +7,7 @@ import com.rabbitmq.client.ShutdownSignalException;
 import dev.pump.core.spi.OutgoingMessage;
 import dev.pump.core.spi.TransportException;
 import dev.pump.core.spi.TransportUnavailableException;
-import dev.pump.rabbitmq.PublishStatistics;
+import dev.pump.rabbitmq.RabbitMqTransport.PublishStatistics;
 import java.io.IOException;
 import java.util.List;
 import java.util.Queue;

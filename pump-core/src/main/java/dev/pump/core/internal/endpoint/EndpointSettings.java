@@ -1,10 +1,10 @@
 package dev.pump.core.internal.endpoint;
 
-import dev.pump.core.CriticalError;
+import dev.pump.core.Endpoint.CriticalError;
 import dev.pump.core.internal.pipeline.PipelineLayout;
 import dev.pump.core.internal.routing.HandlerRegistration;
 import dev.pump.core.recoverability.Recoverability;
-import dev.pump.core.serialization.Serializer;
+import dev.pump.core.spi.Serializer;
 import dev.pump.core.spi.Storage;
 import dev.pump.core.spi.Transport;
 import java.time.Clock;

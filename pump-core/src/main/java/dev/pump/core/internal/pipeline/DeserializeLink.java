@@ -1,11 +1,11 @@
 package dev.pump.core.internal.pipeline;
 
 import dev.pump.core.Headers;
-import dev.pump.core.NoHandlerException;
 import dev.pump.core.internal.routing.HandlerRegistry;
 import dev.pump.core.internal.routing.MessageTypes;
-import dev.pump.core.serialization.MessageDeserializationException;
-import dev.pump.core.serialization.Serializer;
+import dev.pump.core.internal.routing.NoHandlerException;
+import dev.pump.core.spi.MessageDeserializationException;
+import dev.pump.core.spi.Serializer;
 import dev.pump.core.spi.pipeline.Middleware;
 import dev.pump.core.spi.pipeline.Next;
 import dev.pump.core.spi.pipeline.PipelineContext;

@@ -1,9 +1,9 @@
 package dev.pump.core.internal.pipeline;
 
-import dev.pump.core.NoHandlerException;
 import dev.pump.core.PumpException;
 import dev.pump.core.internal.routing.HandlerRegistration;
 import dev.pump.core.internal.routing.HandlerRegistry;
+import dev.pump.core.internal.routing.NoHandlerException;
 import dev.pump.core.spi.pipeline.Middleware;
 import dev.pump.core.spi.pipeline.Next;
 import dev.pump.core.spi.pipeline.PipelineContext;

@@ -1,6 +1,6 @@
 package dev.pump.core.internal.pump;
 
-import dev.pump.core.CriticalError;
+import dev.pump.core.Endpoint.CriticalError;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,4 +1,4 @@
-package dev.pump.core.serialization;
+package dev.pump.core.spi;
 
 import dev.pump.core.UnrecoverableMessageException;
 

@@ -1,4 +1,6 @@
-package dev.pump.core;
+package dev.pump.core.internal.routing;
+
+import dev.pump.core.UnrecoverableMessageException;
 
 /** The endpoint has no handler for any of a message's enclosed types. Unrecoverable. */
 public class NoHandlerException extends UnrecoverableMessageException {

@@ -1,4 +1,4 @@
-package dev.pump.core.serialization;
+package dev.pump.core.spi;
 
 /**
  * Turns messages into bytes and back. The endpoint writes {@link #contentType()} into every

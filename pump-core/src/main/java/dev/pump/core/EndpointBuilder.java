@@ -5,27 +5,25 @@ package dev.pump.core;
 
 import dev.pump.core.Endpoint.CriticalError;
 import dev.pump.core.internal.endpoint.DefaultEndpoint;
+import dev.pump.core.internal.endpoint.EndpointChecks;
 import dev.pump.core.internal.endpoint.EndpointSettings;
 import dev.pump.core.internal.pipeline.PipelineLayout;
 import dev.pump.core.internal.routing.HandlerRegistration;
 import dev.pump.core.internal.routing.MessageTypes;
-import dev.pump.core.internal.shared.Names;
+import dev.pump.core.internal.shared.Problems;
 import dev.pump.core.recoverability.Recoverability;
 import dev.pump.core.serialization.JsonSerializer;
 import dev.pump.core.spi.Serializer;
 import dev.pump.core.spi.Storage;
 import dev.pump.core.spi.Transport;
 import dev.pump.core.spi.pipeline.PipelineBuilder;
-import java.lang.reflect.Modifier;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
@@ -71,8 +69,6 @@ public final class EndpointBuilder {
   /** Failed receives in a row that trip the circuit breaker and report a critical error: 10. */
   public static final int DEFAULT_CIRCUIT_BREAKER_THRESHOLD = 10;
 
-  private static final int MAX_CONCURRENCY = 10_000;
-
   private String name;
   private String inputQueue;
   private Transport transport;
@@ -96,7 +92,7 @@ public final class EndpointBuilder {
   private ClassLoader classLoader;
   private final List<HandlerRegistration<?>> handlers = new ArrayList<>();
   private final Map<Class<?>, String> routes = new LinkedHashMap<>();
-  private final List<String> problems = new ArrayList<>();
+  private final Problems problems = new Problems();
   private final PipelineLayout pipeline = new PipelineLayout();
 
   EndpointBuilder() {}
@@ -371,76 +367,6 @@ public final class EndpointBuilder {
    * @throws PumpConfigurationException naming every invalid setting and its value
    */
   public Endpoint build() {
-    List<String> found = new ArrayList<>(problems);
-    nameProblem(found, "endpoint.name", name);
-    String queue = inputQueue != null ? inputQueue : name;
-    if (inputQueue != null) {
-      nameProblem(found, "endpoint.inputQueue", inputQueue);
-    }
-    required(found, "endpoint.transport", transport);
-    required(found, "endpoint.serializer", serializer);
-    required(found, "endpoint.clock", clock);
-    required(found, "endpoint.recoverability", recoverability);
-    required(found, "endpoint.onCriticalError", onCriticalError);
-    range(found, "endpoint.concurrency", concurrency, 1, MAX_CONCURRENCY);
-    range(found, "endpoint.computeThreads", computeThreads, 1, 1024);
-    range(
-        found,
-        "endpoint.immediateDispatchConcurrency",
-        immediateDispatchConcurrency,
-        1,
-        MAX_CONCURRENCY);
-    range(found, "endpoint.maxBatchMessages", maxBatchMessages, 1, 100_000);
-    range(found, "endpoint.maxBatchBytes", maxBatchBytes, 1024, 64 * 1024 * 1024);
-    range(found, "endpoint.circuitBreakerThreshold", circuitBreakerThreshold, 1, 1_000_000);
-    duration(
-        found, "endpoint.receiveWait", receiveWait, Duration.ofMillis(1), Duration.ofMinutes(5));
-    positive(found, "endpoint.stopGrace", stopGrace);
-    positive(found, "endpoint.cancellationGrace", cancellationGrace);
-    positive(found, "endpoint.receiveBackoff", receiveBackoff);
-    positive(found, "endpoint.maxReceiveBackoff", maxReceiveBackoff);
-    if (receiveBackoff != null
-        && maxReceiveBackoff != null
-        && maxReceiveBackoff.compareTo(receiveBackoff) < 0) {
-      found.add(
-          "endpoint.maxReceiveBackoff must not be shorter than endpoint.receiveBackoff ("
-              + receiveBackoff
-              + "), was "
-              + maxReceiveBackoff);
-    }
-    routes.forEach((type, destination) ->
-        nameProblem(found, "endpoint.route for " + type.getName(), destination));
-    readProblems(found);
-    // an endpoint without handlers only sends (e.g. from web requests): it never retries
-    if (transport != null
-        && !handlers.isEmpty()
-        && recoverability != null
-        && recoverability.mayRetryDelayed()
-        && !transport.capabilities().delayedDelivery()
-        && (storage == null || !storage.holdsDelayedMessages())) {
-      found.add(
-          "endpoint.recoverability has delayed retries, but the transport "
-              + transport.getClass().getSimpleName()
-              + " has no delayed delivery and no storage holds delayed messages;"
-              + " set delayedRetries(0) or add an outbox with storage(...)");
-    }
-    if (storage != null && recoverability != null && name != null) {
-      try {
-        storage.checkRetryHorizon(name, recoverability.retryHorizon());
-      } catch (PumpConfigurationException e) {
-        found.add(e.getMessage());
-      }
-    }
-    if (storage != null && name != null && !handlers.isEmpty()) {
-      try {
-        storage.checkConcurrency(name, concurrency);
-      } catch (PumpConfigurationException e) {
-        found.add(e.getMessage());
-      }
-    }
-    if (!found.isEmpty()) {
-      throw new PumpConfigurationException(String.join("; ", found));
-    }
     ClassLoader loader = classLoader;
     if (loader == null) {
       loader = Thread.currentThread().getContextClassLoader();
@@ -448,10 +374,10 @@ public final class EndpointBuilder {
     if (loader == null) {
       loader = EndpointBuilder.class.getClassLoader();
     }
-    return DefaultEndpoint.create(
+    EndpointSettings settings =
         new EndpointSettings(
             name,
-            queue,
+            inputQueue != null ? inputQueue : name,
             transport,
             serializer,
             clock,
@@ -473,61 +399,9 @@ public final class EndpointBuilder {
             loader,
             List.copyOf(handlers),
             Map.copyOf(routes),
-            pipeline.copy()));
-  }
-
-  private static void nameProblem(List<String> found, String property, String value) {
-    String problem = Names.problem(property, value);
-    if (problem != null) {
-      found.add(problem);
-    }
-  }
-
-  /** Every concrete handled type the serializer could never read is a problem found at build. */
-  private void readProblems(List<String> found) {
-    if (serializer == null) {
-      return;
-    }
-    Set<Class<?>> checked = new HashSet<>();
-    for (HandlerRegistration<?> registration : handlers) {
-      Class<?> type = registration.type();
-      // an interface or abstract handled type is read as the concrete type a message names
-      if (type.isInterface()
-          || Modifier.isAbstract(type.getModifiers())
-          || type.isPrimitive()
-          || !checked.add(type)) {
-        continue;
-      }
-      String problem = serializer.readProblem(type);
-      if (problem != null) {
-        found.add("endpoint.handler for " + type.getName() + ": " + problem);
-      }
-    }
-  }
-
-  private static void required(List<String> found, String property, Object value) {
-    if (value == null) {
-      found.add(property + " must be set");
-    }
-  }
-
-  private static void range(List<String> found, String property, int value, int min, int max) {
-    if (value < min || value > max) {
-      found.add(property + " must be between " + min + " and " + max + ", was " + value);
-    }
-  }
-
-  private static void positive(List<String> found, String property, Duration value) {
-    if (value == null || value.isNegative() || value.isZero()) {
-      found.add(property + " must be positive, was " + value);
-    }
-  }
-
-  private static void duration(
-      List<String> found, String property, Duration value, Duration min, Duration max) {
-    if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-      found.add(property + " must be between " + min + " and " + max + ", was " + value);
-    }
+            pipeline.copy());
+    EndpointChecks.check(settings, inputQueue != null, problems);
+    return DefaultEndpoint.create(settings);
   }
 
   private static void logCriticalError(CriticalError error) {

@@ -1,11 +1,9 @@
 package dev.pump.core;
 
-import dev.pump.core.internal.shared.Names;
+import dev.pump.core.internal.shared.Problems;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -168,15 +166,12 @@ public final class SendOptions {
      * @throws PumpConfigurationException naming every invalid option
      */
     public SendOptions build() {
-      List<String> problems = new ArrayList<>();
+      Problems problems = new Problems();
       if (delay == null || delay.isNegative()) {
         problems.add("sendOptions.delay must be zero or positive, was " + delay);
       }
       if (messageId != null) {
-        String problem = Names.problem("sendOptions.messageId", messageId);
-        if (problem != null) {
-          problems.add(problem);
-        }
+        problems.name("sendOptions.messageId", messageId);
       }
       if (orderingKey != null && (orderingKey.isBlank() || orderingKey.length() > 200)) {
         problems.add(
@@ -185,10 +180,7 @@ public final class SendOptions {
                 + "'");
       }
       if (correlationId != null) {
-        String problem = Names.problem("sendOptions.correlationId", correlationId);
-        if (problem != null) {
-          problems.add(problem);
-        }
+        problems.name("sendOptions.correlationId", correlationId);
       }
       for (Map.Entry<String, String> header : headers.entrySet()) {
         if (header.getKey() == null || header.getKey().isBlank() || header.getValue() == null) {
@@ -205,16 +197,11 @@ public final class SendOptions {
                   + Headers.RESERVED_PREFIX
                   + " are reserved to Pump (use messageId(...) or correlationId(...))");
         } else {
-          String problem =
-              Headers.headerProblem("sendOptions.headers", header.getKey(), header.getValue());
-          if (problem != null) {
-            problems.add(problem);
-          }
+          problems.add(
+              Headers.headerProblem("sendOptions.headers", header.getKey(), header.getValue()));
         }
       }
-      if (!problems.isEmpty()) {
-        throw new PumpConfigurationException(String.join("; ", problems));
-      }
+      problems.throwIfAny();
       return new SendOptions(this);
     }
   }

@@ -3,14 +3,12 @@ package dev.pump.rabbitmq;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.pump.core.EndpointBuilder;
 import dev.pump.core.PumpConfigurationException;
-import dev.pump.core.internal.shared.Names;
+import dev.pump.core.internal.shared.Problems;
 import dev.pump.core.spi.Transport;
 import dev.pump.rabbitmq.internal.DefaultRabbitMqTransport;
 import dev.pump.rabbitmq.internal.RabbitMqSettings;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * A {@link Transport} on RabbitMQ (AMQP 0-9-1, official Java client).
@@ -95,6 +93,7 @@ public interface RabbitMqTransport extends Transport {
   /** Builds a {@link RabbitMqTransport}. Not thread-safe. */
   final class Builder {
     private static final int MAX_PREFETCH = 65_535; // basic.qos carries a 16-bit count
+    private static final Duration MAX_WAIT = Duration.ofMinutes(10);
 
     private String uri;
     private ConnectionFactory connectionFactory;
@@ -216,36 +215,21 @@ public interface RabbitMqTransport extends Transport {
      * @throws PumpConfigurationException naming every invalid setting and its value
      */
     public RabbitMqTransport build() {
-      List<String> found = new ArrayList<>();
+      Problems found = new Problems();
       ConnectionFactory factory = factory(found);
-      String nameProblem = Names.problem("rabbitmq.connectionName", connectionName);
-      if (nameProblem != null) {
-        found.add(nameProblem);
-      }
-      if (queueType == null) {
-        found.add("rabbitmq.queueType must be set");
-      }
-      if (prefetch < 1 || prefetch > MAX_PREFETCH) {
-        found.add("rabbitmq.prefetch must be between 1 and " + MAX_PREFETCH + ", was " + prefetch);
-      }
-      duration(found, "rabbitmq.confirmTimeout", confirmTimeout, Duration.ofMillis(1));
-      duration(
-          found,
-          "rabbitmq.networkRecoveryInterval",
-          networkRecoveryInterval,
-          Duration.ofMillis(10));
-      if (maxMessageBytes < 1 || maxMessageBytes > 512L * 1024 * 1024) {
-        found.add(
-            "rabbitmq.maxMessageBytes must be between 1 and 536870912, was " + maxMessageBytes);
-      }
-      if (maxIdlePublishChannels < 0 || maxIdlePublishChannels > 1024) {
-        found.add(
-            "rabbitmq.maxIdlePublishChannels must be between 0 and 1024, was "
-                + maxIdlePublishChannels);
-      }
-      if (!found.isEmpty()) {
-        throw new PumpConfigurationException(String.join("; ", found));
-      }
+      found
+          .name("rabbitmq.connectionName", connectionName)
+          .range("rabbitmq.prefetch", prefetch, 1, MAX_PREFETCH)
+          .range("rabbitmq.confirmTimeout", confirmTimeout, Duration.ofMillis(1), MAX_WAIT)
+          .range(
+              "rabbitmq.networkRecoveryInterval",
+              networkRecoveryInterval,
+              Duration.ofMillis(10),
+              MAX_WAIT)
+          .range("rabbitmq.maxMessageBytes", maxMessageBytes, 1, 512L * 1024 * 1024)
+          .range("rabbitmq.maxIdlePublishChannels", maxIdlePublishChannels, 0, 1024);
+      found.required("rabbitmq.queueType", queueType);
+      found.throwIfAny();
       factory.setAutomaticRecoveryEnabled(true);
       factory.setTopologyRecoveryEnabled(true);
       factory.setNetworkRecoveryInterval(networkRecoveryInterval.toMillis());
@@ -261,7 +245,7 @@ public interface RabbitMqTransport extends Transport {
               maxIdlePublishChannels));
     }
 
-    private ConnectionFactory factory(List<String> found) {
+    private ConnectionFactory factory(Problems found) {
       if (uri != null && connectionFactory != null) {
         found.add("rabbitmq: set either uri or connectionFactory, not both");
         return new ConnectionFactory();
@@ -295,16 +279,6 @@ public interface RabbitMqTransport extends Transport {
             parsed.getRawUserInfo(), parsed.getRawUserInfo().replaceAll(":.*", ":***"));
       } catch (Exception e) {
         return "<unparseable URI, not shown>";
-      }
-    }
-
-    private static void duration(
-        List<String> found, String property, Duration value, Duration min) {
-      Duration max = Duration.ofMinutes(10);
-      if (value == null) {
-        found.add(property + " must be set");
-      } else if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-        found.add(property + " must be between " + min + " and " + max + ", was " + value);
       }
     }
   }

@@ -3,11 +3,10 @@ package dev.pump.core.recoverability;
 import dev.pump.core.PumpConfigurationException;
 import dev.pump.core.UnrecoverableMessageException;
 import dev.pump.core.internal.shared.Names;
+import dev.pump.core.internal.shared.Problems;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -289,47 +288,18 @@ public final class Recoverability {
      * @throws PumpConfigurationException naming every invalid setting and its value
      */
     public Recoverability build() {
-      List<String> problems = new ArrayList<>();
-      if (immediateRetries < 0 || immediateRetries > MAX_RETRIES) {
-        problems.add(
-            "recoverability.immediateRetries must be between 0 and "
-                + MAX_RETRIES
-                + ", was "
-                + immediateRetries);
-      }
-      if (delayedRetries < 0 || delayedRetries > MAX_RETRIES) {
-        problems.add(
-            "recoverability.delayedRetries must be between 0 and "
-                + MAX_RETRIES
-                + ", was "
-                + delayedRetries);
-      }
-      if (delayedRetryIncrement == null
-          || delayedRetryIncrement.isNegative()
-          || delayedRetryIncrement.isZero()) {
-        problems.add(
-            "recoverability.delayedRetryIncrement must be positive, was " + delayedRetryIncrement);
-      }
-      if (maxDelay == null || maxDelay.isNegative() || maxDelay.isZero()) {
-        problems.add("recoverability.maxDelay must be positive, was " + maxDelay);
-      }
-      if (maxDeliveries < 1 || maxDeliveries > MAX_MAX_DELIVERIES) {
-        problems.add(
-            "recoverability.maxDeliveries must be between 1 and "
-                + MAX_MAX_DELIVERIES
-                + ", was "
-                + maxDeliveries);
-      }
-      String queueProblem = Names.problem("recoverability.errorQueue", errorQueue);
-      if (queueProblem != null) {
-        problems.add(queueProblem);
-      }
+      Problems problems = new Problems();
+      problems
+          .range("recoverability.immediateRetries", immediateRetries, 0, MAX_RETRIES)
+          .range("recoverability.delayedRetries", delayedRetries, 0, MAX_RETRIES)
+          .positive("recoverability.delayedRetryIncrement", delayedRetryIncrement)
+          .positive("recoverability.maxDelay", maxDelay)
+          .range("recoverability.maxDeliveries", maxDeliveries, 1, MAX_MAX_DELIVERIES)
+          .name("recoverability.errorQueue", errorQueue);
       if (unrecoverable.contains(null)) {
         problems.add("recoverability.unrecoverable must not contain null");
       }
-      if (!problems.isEmpty()) {
-        throw new PumpConfigurationException(String.join("; ", problems));
-      }
+      problems.throwIfAny();
       return new Recoverability(this);
     }
   }

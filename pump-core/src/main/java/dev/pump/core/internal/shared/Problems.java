@@ -13,9 +13,11 @@ import java.util.List;
 public final class Problems {
   private final List<String> problems = new ArrayList<>();
 
-  /** Adds {@code problem}, a sentence that names the setting. */
+  /** Adds {@code problem}, a sentence that names the setting; {@code null} is no problem. */
   public Problems add(String problem) {
-    problems.add(problem);
+    if (problem != null) {
+      problems.add(problem);
+    }
     return this;
   }
 

@@ -2,6 +2,7 @@ package dev.pump.core.transport.memory;
 
 import dev.pump.core.PumpConfigurationException;
 import dev.pump.core.internal.shared.Names;
+import dev.pump.core.internal.shared.Problems;
 import dev.pump.core.spi.OutgoingMessage;
 import dev.pump.core.spi.ReceivedMessage;
 import dev.pump.core.spi.Transport;
@@ -9,7 +10,6 @@ import dev.pump.core.spi.TransportCapabilities;
 import dev.pump.core.spi.TransportException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -207,20 +207,11 @@ public final class InMemoryTransport implements Transport {
      * @throws PumpConfigurationException naming every invalid setting
      */
     public InMemoryTransport build() {
-      List<String> problems = new ArrayList<>();
-      if (clock == null) {
-        problems.add("inMemoryTransport.clock must be set");
-      }
-      if (leaseTimeout == null || leaseTimeout.isNegative() || leaseTimeout.isZero()) {
-        problems.add("inMemoryTransport.leaseTimeout must be positive, was " + leaseTimeout);
-      }
-      if (maxMessageBytes < 1) {
-        problems.add(
-            "inMemoryTransport.maxMessageBytes must be at least 1, was " + maxMessageBytes);
-      }
-      if (!problems.isEmpty()) {
-        throw new PumpConfigurationException(String.join("; ", problems));
-      }
+      Problems problems = new Problems();
+      problems.required("inMemoryTransport.clock", clock);
+      problems.positive("inMemoryTransport.leaseTimeout", leaseTimeout);
+      problems.range("inMemoryTransport.maxMessageBytes", maxMessageBytes, 1, Integer.MAX_VALUE);
+      problems.throwIfAny();
       return new InMemoryTransport(this);
     }
   }

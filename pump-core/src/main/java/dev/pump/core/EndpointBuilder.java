@@ -9,7 +9,6 @@ import dev.pump.core.internal.endpoint.EndpointChecks;
 import dev.pump.core.internal.endpoint.EndpointSettings;
 import dev.pump.core.internal.pipeline.PipelineLayout;
 import dev.pump.core.internal.routing.HandlerRegistration;
-import dev.pump.core.internal.routing.MessageTypes;
 import dev.pump.core.internal.shared.Problems;
 import dev.pump.core.recoverability.Recoverability;
 import dev.pump.core.serialization.JsonSerializer;
@@ -26,7 +25,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import org.slf4j.LoggerFactory;
 
 /**
  * Builds an {@link Endpoint}. Every setting has a default except {@link #name} and {@link
@@ -88,7 +86,7 @@ public final class EndpointBuilder {
   private Recoverability recoverability = Recoverability.defaults();
   private Storage storage;
   private boolean autoSubscribe = true;
-  private Consumer<CriticalError> onCriticalError = EndpointBuilder::logCriticalError;
+  private Consumer<CriticalError> onCriticalError = EndpointChecks::logCriticalError;
   private ClassLoader classLoader;
   private final List<HandlerRegistration<?>> handlers = new ArrayList<>();
   private final Map<Class<?>, String> routes = new LinkedHashMap<>();
@@ -274,25 +272,14 @@ public final class EndpointBuilder {
   public <T> EndpointBuilder handler(Class<T> type, Handler<? super T> handler) {
     if (type == null || handler == null) {
       problems.add("endpoint.handler needs a type and a handler, was " + type + ", " + handler);
-    } else if (!handlerTypeProblem("endpoint.handler", type)) {
-      handlers.add(HandlerRegistration.instance(type, handler));
+    } else {
+      String problem = EndpointChecks.handledTypeProblem("endpoint.handler", type);
+      problems.add(problem);
+      if (problem == null) {
+        handlers.add(HandlerRegistration.instance(type, handler));
+      }
     }
     return this;
-  }
-
-  // Records a problem and returns true if type is a JDK type.
-  private boolean handlerTypeProblem(String property, Class<?> type) {
-    if (!MessageTypes.isJdk(type)) {
-      return false;
-    }
-    problems.add(
-        property
-            + " must be for one of the application's own message types, was "
-            + type.getName()
-            + ": a JDK type would let a sender pick any class on the class path through "
-            + Headers.ENCLOSED_TYPES
-            + "; handle a common interface of your messages instead");
-    return true;
   }
 
   /**
@@ -305,8 +292,12 @@ public final class EndpointBuilder {
     if (type == null || factory == null) {
       problems.add(
           "endpoint.handlerFactory needs a type and a factory, was " + type + ", " + factory);
-    } else if (!handlerTypeProblem("endpoint.handlerFactory", type)) {
-      handlers.add(HandlerRegistration.factory(type, factory));
+    } else {
+      String problem = EndpointChecks.handledTypeProblem("endpoint.handlerFactory", type);
+      problems.add(problem);
+      if (problem == null) {
+        handlers.add(HandlerRegistration.factory(type, factory));
+      }
     }
     return this;
   }
@@ -402,11 +393,6 @@ public final class EndpointBuilder {
             pipeline.copy());
     EndpointChecks.check(settings, inputQueue != null, problems);
     return DefaultEndpoint.create(settings);
-  }
-
-  private static void logCriticalError(CriticalError error) {
-    LoggerFactory.getLogger(Endpoint.class)
-        .error("Critical error in endpoint {}: {}", error.endpoint(), error.description());
   }
 
   @Override

@@ -4,6 +4,7 @@
 package dev.pump.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.pump.core.Lifecycle;
 import dev.pump.core.PumpConfigurationException;
 import dev.pump.core.spi.Transport;
 import dev.pump.jdbc.internal.dispatcher.DestinationBreakers;
@@ -53,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. Delivery is at least once: a row sent but not yet marked when a process dies is
  * sent again, and the receiver's inbox absorbs the copy.
  */
-public final class OutboxDispatcher implements AutoCloseable {
+public final class OutboxDispatcher implements Lifecycle {
   private static final Logger log = LoggerFactory.getLogger(OutboxDispatcher.class);
 
   /** Most messages in one transport batch: {@value}. */

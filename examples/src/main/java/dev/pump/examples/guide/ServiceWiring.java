@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.pump.core.Endpoint;
 import dev.pump.core.SendOptions;
+import dev.pump.core.Service;
 import dev.pump.core.recoverability.Recoverability;
 import dev.pump.core.spi.Transport;
 import dev.pump.examples.guide.GuideMessages.CheckPayment;
@@ -33,6 +34,28 @@ public final class ServiceWiring {
     HikariDataSource pool = new HikariDataSource(config);
     // docs:end
     return pool;
+  }
+
+  /** One service: its parts started and stopped in order by one object. */
+  public static Service service(
+      JdbcStorage storage,
+      Transport transport,
+      OutboxDispatcher dispatcher,
+      Endpoint billing,
+      Endpoint shipping,
+      Endpoint orders) {
+    // docs:service
+    Service service =
+        Service.builder()
+            .resources(storage, transport) // started first, closed last
+            .workers(dispatcher) // started before the endpoints, stopped after them
+            .endpoints(billing, shipping, orders) // subscribers first, then publishers
+            .build();
+    service.start();
+    // ...
+    service.stop(Duration.ofSeconds(30)); // one grace for the whole service
+    // docs:end
+    return service;
   }
 
   /** A process that only relays the outbox: the endpoints run elsewhere. */

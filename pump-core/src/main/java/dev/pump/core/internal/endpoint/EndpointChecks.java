@@ -1,12 +1,17 @@
 package dev.pump.core.internal.endpoint;
 
+import dev.pump.core.Endpoint;
+import dev.pump.core.Endpoint.CriticalError;
+import dev.pump.core.Headers;
 import dev.pump.core.PumpConfigurationException;
 import dev.pump.core.internal.routing.HandlerRegistration;
+import dev.pump.core.internal.routing.MessageTypes;
 import dev.pump.core.internal.shared.Problems;
 import java.lang.reflect.Modifier;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
+import org.slf4j.LoggerFactory;
 
 /** The checks of an endpoint's settings at {@code build()}: every problem is named at once. */
 public final class EndpointChecks {
@@ -68,6 +73,28 @@ public final class EndpointChecks {
     readProblems(settings, problems);
     storageProblems(settings, problems);
     problems.throwIfAny();
+  }
+
+  /**
+   * The problem of handling a JDK type, or null: a sender names the class to instantiate in a
+   * header, and a handler for one would let it pick any class on the class path.
+   */
+  public static String handledTypeProblem(String property, Class<?> type) {
+    if (!MessageTypes.isJdk(type)) {
+      return null;
+    }
+    return property
+        + " must be for one of the application's own message types, was "
+        + type.getName()
+        + ": a JDK type would let a sender pick any class on the class path through "
+        + Headers.ENCLOSED_TYPES
+        + "; handle a common interface of your messages instead";
+  }
+
+  /** What an endpoint does with a critical error when the application gives no callback. */
+  public static void logCriticalError(CriticalError error) {
+    LoggerFactory.getLogger(Endpoint.class)
+        .error("Critical error in endpoint {}: {}", error.endpoint(), error.description());
   }
 
   /** Every concrete handled type the serializer could never read is a problem found at build. */

@@ -2,8 +2,7 @@ package dev.pump.benchmarks;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
+import dev.pump.testkit.EmbeddedPostgresServer;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -11,9 +10,9 @@ import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * The PostgreSQL server the benchmarks run against: an external one named by a JDBC URL, else
- * embedded PostgreSQL (zonky, the binaries the tests pin) with {@code pg_stat_statements} loaded
- * and durable commits ({@code fsync} and {@code synchronous_commit} on, unlike the tests).
+ * The PostgreSQL server the benchmarks run against: an external one named by a JDBC URL, else the
+ * testkit's embedded PostgreSQL with {@code pg_stat_statements} loaded and durable commits ({@code
+ * fsync} and {@code synchronous_commit} on, unlike the tests).
  *
  * <p>Every pool it hands out carries an application name, so that {@link #awaitGone} can wait for
  * its server processes to exit: a backend reports its table statistics when it ends, so closing the
@@ -28,7 +27,7 @@ final class Database implements AutoCloseable {
 
   static final String GRUELBOX_SCHEMA = "bench_gruelbox";
 
-  private final EmbeddedPostgres embedded;
+  private final EmbeddedPostgresServer embedded;
   private final String jdbcUrl;
   private final String user;
   private final String password;
@@ -36,7 +35,7 @@ final class Database implements AutoCloseable {
   private final Jdbi admin;
   private final boolean statements;
 
-  private Database(EmbeddedPostgres embedded, String jdbcUrl, String user, String password) {
+  private Database(EmbeddedPostgresServer embedded, String jdbcUrl, String user, String password) {
     this.embedded = embedded;
     this.jdbcUrl = jdbcUrl;
     this.user = user;
@@ -47,23 +46,23 @@ final class Database implements AutoCloseable {
   }
 
   /** Starts embedded PostgreSQL, or connects to {@code jdbcUrl} when it is given. */
-  static Database open(String jdbcUrl, String user, String password) throws IOException {
+  static Database open(String jdbcUrl, String user, String password) {
     if (jdbcUrl != null) {
       return new Database(null, jdbcUrl, user, password);
     }
-    EmbeddedPostgres postgres =
-        EmbeddedPostgres.builder()
-            .setServerConfig("shared_preload_libraries", "pg_stat_statements")
-            // zonky turns these off by default; a benchmark measures durable commits
-            .setServerConfig("fsync", "on")
-            .setServerConfig("synchronous_commit", "on")
-            .setServerConfig("full_page_writes", "on")
-            .setServerConfig("pg_stat_statements.track", "top")
-            .setServerConfig("max_connections", "120")
-            .setServerConfig("shared_buffers", "256MB")
-            .setPGStartupWait(Duration.ofSeconds(60))
+    EmbeddedPostgresServer postgres =
+        EmbeddedPostgresServer.builder()
+            .setting("shared_preload_libraries", "pg_stat_statements")
+            // a benchmark measures durable commits
+            .setting("fsync", "on")
+            .setting("synchronous_commit", "on")
+            .setting("full_page_writes", "on")
+            .setting("pg_stat_statements.track", "top")
+            .setting("max_connections", "120")
+            .setting("shared_buffers", "256MB")
+            .startupWait(Duration.ofSeconds(60))
             .start();
-    return new Database(postgres, postgres.getJdbcUrl("postgres", "postgres"), "postgres", "");
+    return new Database(postgres, postgres.jdbcUrl("postgres"), postgres.user(), "");
   }
 
   boolean embedded() {
@@ -196,7 +195,7 @@ final class Database implements AutoCloseable {
   }
 
   @Override
-  public void close() throws IOException {
+  public void close() {
     adminPool.close();
     if (embedded != null) {
       embedded.close();

@@ -1,5 +1,6 @@
 package dev.pump.benchmarks;
 
+import dev.pump.testkit.ExternalPostgres;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,9 +40,10 @@ record Options(
     Path out = null;
     boolean quick = false;
     List<String> scenarios = new ArrayList<>();
-    String url = env.get("PUMP_TEST_JDBC_URL");
-    String user = env.getOrDefault("PUMP_TEST_JDBC_USER", "postgres");
-    String password = env.getOrDefault("PUMP_TEST_JDBC_PASSWORD", "");
+    // the tests' variables; --jdbc-url with no --jdbc-user still takes the user from them
+    String url = env.get(ExternalPostgres.URL_VARIABLE);
+    String user = env.getOrDefault(ExternalPostgres.USER_VARIABLE, "postgres");
+    String password = env.getOrDefault(ExternalPostgres.PASSWORD_VARIABLE, "");
     String rabbit = env.get("PUMP_TEST_RABBITMQ_URI");
     String pgbench = env.getOrDefault("PUMP_PGBENCH", "pgbench");
     for (int i = 0; i < args.length; i++) {

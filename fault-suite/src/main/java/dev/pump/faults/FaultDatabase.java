@@ -1,89 +1,54 @@
 package dev.pump.faults;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.pump.testkit.EmbeddedPostgresServer;
+import dev.pump.testkit.ExternalPostgres;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
  * The PostgreSQL server a fault run uses: the external one named by {@code PUMP_TEST_JDBC_URL}
- * (with {@code PUMP_TEST_JDBC_USER}, {@code PUMP_TEST_JDBC_PASSWORD}), else an embedded one (zonky)
- * on a fixed loopback port and data directory, so it can be stopped and started again on the same
- * data, like a database server restart. Each run gets a fresh database of its own.
+ * (with {@code PUMP_TEST_JDBC_USER}, {@code PUMP_TEST_JDBC_PASSWORD}), else the testkit's embedded
+ * one, whose port and data directory survive a stop, so it can be stopped and started again on the
+ * same data, like a database server restart. Each run gets a fresh database of its own.
  */
 public final class FaultDatabase implements AutoCloseable {
-  private final String externalUrl;
-  private final String user;
-  private final String password;
-  private final Path dataDirectory;
-  private final int port;
-  private EmbeddedPostgres embedded;
+  private final ExternalPostgres external;
+  private final EmbeddedPostgresServer embedded;
 
-  private FaultDatabase(String externalUrl, String user, String password, Path dir, int port) {
-    this.externalUrl = externalUrl;
-    this.user = user;
-    this.password = password;
-    this.dataDirectory = dir;
-    this.port = port;
+  private FaultDatabase(ExternalPostgres external, EmbeddedPostgresServer embedded) {
+    this.external = external;
+    this.embedded = embedded;
   }
 
-  /** The external server from the environment, else a new embedded one. */
-  public static FaultDatabase start() throws IOException {
-    String url = System.getenv("PUMP_TEST_JDBC_URL");
-    if (url != null && !url.isBlank()) {
-      return new FaultDatabase(
-          url.trim(),
-          System.getenv().getOrDefault("PUMP_TEST_JDBC_USER", "postgres"),
-          System.getenv().getOrDefault("PUMP_TEST_JDBC_PASSWORD", ""),
-          null,
-          -1);
+  /** The external server from the environment, else a new embedded one, started. */
+  public static FaultDatabase start() {
+    Optional<ExternalPostgres> external = ExternalPostgres.fromEnvironment();
+    if (external.isPresent()) {
+      return new FaultDatabase(external.get(), null);
     }
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    FaultDatabase db =
-        new FaultDatabase(null, "postgres", "", Files.createTempDirectory("pump-faults-pg"), port);
-    db.startServer();
-    return db;
+    return new FaultDatabase(
+        null,
+        EmbeddedPostgresServer.builder().disposable().setting("max_connections", "400").start());
   }
 
   /** True when the server is embedded, so {@link #stopServer()} and restarts are possible. */
   public boolean embedded() {
-    return externalUrl == null;
+    return embedded != null;
   }
 
-  /** Starts the embedded server on its port and data directory (again, after a stop). */
-  public synchronized void startServer() throws IOException {
-    requireEmbedded();
-    embedded =
-        EmbeddedPostgres.builder()
-            .setDataDirectory(dataDirectory)
-            .setCleanDataDirectory(false)
-            // our close() stops it and deletes the data; zonky's own hook would race with it
-            .setRegisterShutdownHook(false)
-            .setPort(port)
-            .setServerConfig("fsync", "off")
-            .setServerConfig("full_page_writes", "off")
-            .setServerConfig("max_connections", "400")
-            .setServerConfig("listen_addresses", "127.0.0.1")
-            .start();
+  /** Starts the embedded server on its port and data directory again, after a stop. */
+  public void startServer() {
+    requireEmbedded().start();
   }
 
   /** Stops the embedded server (fast shutdown: sessions are cut, the data stays). */
-  public synchronized void stopServer() throws IOException {
-    requireEmbedded();
-    if (embedded != null) {
-      embedded.close();
-      embedded = null;
-    }
+  public void stopServer() {
+    requireEmbedded().stop();
   }
 
   /** Creates a fresh database and returns its JDBC URL. */
@@ -115,46 +80,41 @@ public final class FaultDatabase implements AutoCloseable {
   /** A new unpooled connection to {@code jdbcUrl}; the caller closes it. */
   public Connection connect(String jdbcUrl) throws SQLException {
     Properties properties = new Properties();
-    properties.setProperty("user", user);
-    properties.setProperty("password", password);
+    properties.setProperty("user", user());
+    properties.setProperty("password", password());
     return DriverManager.getConnection(jdbcUrl, properties);
   }
 
   /** The user every process connects as. */
   public String user() {
-    return user;
+    return embedded() ? embedded.user() : external.user();
   }
 
   /** The password every process connects with (may be empty). */
   public String password() {
-    return password;
+    return embedded() ? embedded.password() : external.password();
   }
 
   private String adminUrl() {
-    return embedded() ? urlFor("postgres") : externalUrl;
+    return embedded() ? embedded.jdbcUrl("postgres") : external.jdbcUrl();
   }
 
   private String urlFor(String database) {
-    if (embedded()) {
-      return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
-    }
-    return externalUrl.replaceFirst("(jdbc:postgresql://[^/?]+/)[^?]*", "$1" + database);
+    return embedded() ? embedded.jdbcUrl(database) : external.urlFor(database);
   }
 
-  private void requireEmbedded() {
+  private EmbeddedPostgresServer requireEmbedded() {
     if (!embedded()) {
       throw new IllegalStateException("the external server from PUMP_TEST_JDBC_URL is not ours");
     }
+    return embedded;
   }
 
   /** Stops the embedded server and deletes its data; leaves an external server alone. */
   @Override
-  public synchronized void close() throws IOException {
+  public void close() {
     if (embedded()) {
-      stopServer();
-      try (var files = Files.walk(dataDirectory)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      embedded.close();
     }
   }
 }

@@ -1,39 +1,24 @@
 package dev.pump.faults;
 
+import dev.pump.core.testing.ForwardingTransport;
 import dev.pump.core.transport.OutgoingMessage;
-import dev.pump.core.transport.ReceivedMessage;
 import dev.pump.core.transport.Transport;
-import dev.pump.core.transport.TransportCapabilities;
 import dev.pump.core.transport.TransportException;
-import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 /**
  * The dispatcher's transport with faults: crashes the process after a batch went out (before the
  * dispatcher marks it), and refuses every send to the destinations named broken.
  */
-final class FaultyTransport implements Transport {
-  private final Transport delegate;
+final class FaultyTransport extends ForwardingTransport {
   private final CrashPlan crash;
   private final Set<String> broken;
 
   FaultyTransport(Transport delegate, CrashPlan crash, Set<String> broken) {
-    this.delegate = delegate;
+    super(delegate);
     this.crash = crash;
     this.broken = Set.copyOf(broken);
-  }
-
-  @Override
-  public TransportCapabilities capabilities() {
-    return delegate.capabilities();
-  }
-
-  @Override
-  public Optional<ReceivedMessage> receive(String queue, Duration maxWait)
-      throws InterruptedException {
-    return delegate.receive(queue, maxWait);
   }
 
   @Override
@@ -41,7 +26,7 @@ final class FaultyTransport implements Transport {
     if (broken.contains(queue)) {
       throw new TransportException("fault-suite: destination " + queue + " is broken on purpose");
     }
-    delegate.send(queue, batch);
+    super.send(queue, batch);
     crash.reached(CrashPlan.Point.AFTER_SEND);
   }
 
@@ -50,27 +35,7 @@ final class FaultyTransport implements Transport {
     if (broken.contains(topics.getFirst())) {
       throw new TransportException("fault-suite: topic " + topics.getFirst() + " is broken");
     }
-    delegate.publish(topics, batch);
+    super.publish(topics, batch);
     crash.reached(CrashPlan.Point.AFTER_SEND);
-  }
-
-  @Override
-  public void subscribe(String topic, String queue) {
-    delegate.subscribe(topic, queue);
-  }
-
-  @Override
-  public void unsubscribe(String topic, String queue) {
-    delegate.unsubscribe(topic, queue);
-  }
-
-  @Override
-  public void createQueue(String queue) {
-    delegate.createQueue(queue);
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
   }
 }

@@ -3,7 +3,7 @@ package dev.pump.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.pump.core.testing.ForwardingMessage;
+import dev.pump.core.internal.pump.ForwardingReceivedMessage;
 import dev.pump.core.testing.TestMessages.Ping;
 import dev.pump.core.transport.TransportException;
 import java.time.Duration;
@@ -65,7 +65,7 @@ class CircuitBreakerTest extends EndpointTestSupport {
   void repeatedSettleFailuresTripTheBreakerAndReportACriticalError() {
     List<CriticalError> reported = new CopyOnWriteArrayList<>();
     transport.onReceived(message ->
-        new ForwardingMessage(message) {
+        new ForwardingReceivedMessage(message) {
           @Override
           public void complete() {
             throw new TransportException("cannot acknowledge: channel closed");

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.pump.core.internal.pump.ForwardingReceivedMessage;
 import dev.pump.core.pipeline.BufferedSender;
 import dev.pump.core.pipeline.Middleware;
 import dev.pump.core.pipeline.PendingMessage;
 import dev.pump.core.pipeline.PipelineBuilder;
 import dev.pump.core.recoverability.Recoverability;
-import dev.pump.core.testing.ForwardingMessage;
 import dev.pump.core.testing.TestMessages.Ping;
 import dev.pump.core.transport.Destination;
 import dev.pump.core.transport.OutgoingMessage;
@@ -165,7 +165,7 @@ class StorageSeamTest extends EndpointTestSupport {
   void aTransportThatMovesAtomicallyTakesTheErrorQueueCopyInsteadOfASeparateSend() {
     List<String> atomicMoves = new CopyOnWriteArrayList<>();
     transport.onReceived(received ->
-        new ForwardingMessage(received) {
+        new ForwardingReceivedMessage(received) {
           @Override
           public boolean completeAndSend(String queue, OutgoingMessage copy) {
             atomicMoves.add(queue + ":" + copy.messageId());

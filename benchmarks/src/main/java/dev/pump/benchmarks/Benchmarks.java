@@ -1,6 +1,18 @@
 package dev.pump.benchmarks;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.pump.benchmarks.drain.Drain;
+import dev.pump.benchmarks.endtoend.EndToEnd;
+import dev.pump.benchmarks.harness.Broker;
+import dev.pump.benchmarks.harness.Database;
+import dev.pump.benchmarks.harness.Gruelbox;
+import dev.pump.benchmarks.harness.Pgbench;
+import dev.pump.benchmarks.harness.Workload;
+import dev.pump.benchmarks.memory.Memory;
+import dev.pump.benchmarks.report.Report;
+import dev.pump.benchmarks.report.Scenario;
+import dev.pump.benchmarks.soak.Soak;
+import dev.pump.benchmarks.writepath.WritePath;
 import dev.pump.jdbc.JdbcStorage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,10 @@
 package dev.pump.benchmarks;
 
+import dev.pump.benchmarks.drain.Drain;
+import dev.pump.benchmarks.endtoend.EndToEnd;
+import dev.pump.benchmarks.memory.Memory;
+import dev.pump.benchmarks.soak.Soak;
+import dev.pump.benchmarks.writepath.WritePath;
 import dev.pump.testkit.ExternalPostgres;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +27,7 @@ import java.util.Map;
  * --rabbitmq}, else {@code PUMP_TEST_RABBITMQ_URI}, else {@code amqp://guest:guest@127.0.0.1:5672}
  * if it answers; {@code --rabbitmq none} leaves it out.
  */
-record Options(
+public record Options(
     Path out,
     boolean quick,
     List<String> scenarios,

@@ -1,5 +1,6 @@
 package dev.pump.faults;
 
+import dev.pump.faults.harness.FaultDatabase;
 import java.nio.file.Path;
 
 /** One database server for every test class of the suite, stopped when the JVM exits. */

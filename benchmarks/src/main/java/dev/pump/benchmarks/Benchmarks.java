@@ -1,6 +1,20 @@
 package dev.pump.benchmarks;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.pump.benchmarks.confirms.ConfirmBatching;
+import dev.pump.benchmarks.dispatcher.DispatcherProbes;
+import dev.pump.benchmarks.drain.Drain;
+import dev.pump.benchmarks.endtoend.EndToEnd;
+import dev.pump.benchmarks.harness.Broker;
+import dev.pump.benchmarks.harness.Database;
+import dev.pump.benchmarks.harness.Gruelbox;
+import dev.pump.benchmarks.harness.Pgbench;
+import dev.pump.benchmarks.harness.Workload;
+import dev.pump.benchmarks.memory.Memory;
+import dev.pump.benchmarks.report.Report;
+import dev.pump.benchmarks.report.Scenario;
+import dev.pump.benchmarks.soak.Soak;
+import dev.pump.benchmarks.writepath.WritePath;
 import dev.pump.jdbc.JdbcStorage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -85,6 +99,10 @@ public final class Benchmarks {
           }
           case Soak.NAME -> scenario = new Soak(database, plan, sustainable).run();
           case Memory.NAME -> scenario = new Memory(database, plan).run();
+          case DispatcherProbes.NAME ->
+              scenario = new DispatcherProbes(database, options.quick()).run();
+          case ConfirmBatching.NAME ->
+              scenario = new ConfirmBatching(rabbit, plan.rounds(), options.quick()).run();
           default -> throw new IllegalArgumentException("unknown scenario " + name);
         }
         long seconds = ChronoUnit.SECONDS.between(scenarioStart, Instant.now());

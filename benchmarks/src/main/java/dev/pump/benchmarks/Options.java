@@ -1,5 +1,13 @@
 package dev.pump.benchmarks;
 
+import dev.pump.benchmarks.confirms.ConfirmBatching;
+import dev.pump.benchmarks.dispatcher.DispatcherProbes;
+import dev.pump.benchmarks.drain.Drain;
+import dev.pump.benchmarks.endtoend.EndToEnd;
+import dev.pump.benchmarks.memory.Memory;
+import dev.pump.benchmarks.soak.Soak;
+import dev.pump.benchmarks.writepath.WritePath;
+import dev.pump.testkit.ExternalPostgres;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,18 +18,20 @@ import java.util.Map;
  *
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar [--out DIR] [--quick]
- *     [--scenario write-path|drain|end-to-end|soak|memory ...] [--jdbc-url URL --jdbc-user U --jdbc-password P]
+ *     [--scenario write-path|drain|end-to-end|soak|memory|dispatcher|confirms ...] [--jdbc-url URL --jdbc-user U --jdbc-password P]
  *     [--rabbitmq URI|none] [--pgbench PATH]
  * </pre>
  *
- * <p>{@code --out} defaults to {@code benchmarks/results}, and to {@code
+ * <p>Without {@code --scenario} the five side-by-side scenarios run; {@code dispatcher} (batch
+ * window and circuit breaker) and {@code confirms} (RabbitMQ publisher confirms per batch) run only
+ * when named. {@code --out} defaults to {@code benchmarks/results}, and to {@code
  * benchmarks/target/quick-results} for a quick run. Without {@code --jdbc-url} the database is
  * {@code PUMP_TEST_JDBC_URL} (with {@code PUMP_TEST_JDBC_USER} and {@code
  * PUMP_TEST_JDBC_PASSWORD}), as for the tests, else embedded PostgreSQL. RabbitMQ is {@code
  * --rabbitmq}, else {@code PUMP_TEST_RABBITMQ_URI}, else {@code amqp://guest:guest@127.0.0.1:5672}
  * if it answers; {@code --rabbitmq none} leaves it out.
  */
-record Options(
+public record Options(
     Path out,
     boolean quick,
     List<String> scenarios,
@@ -33,15 +43,20 @@ record Options(
 
   static final List<String> ALL_SCENARIOS =
       List.of(WritePath.NAME, Drain.NAME, EndToEnd.NAME, Soak.NAME, Memory.NAME);
+
+  /** Scenarios that run only when named: measurements of one choice, not side-by-side ratios. */
+  static final List<String> OPT_IN_SCENARIOS = List.of(DispatcherProbes.NAME, ConfirmBatching.NAME);
+
   static final String DEFAULT_RABBITMQ = "amqp://guest:guest@127.0.0.1:5672";
 
   static Options parse(String[] args, Map<String, String> env) {
     Path out = null;
     boolean quick = false;
     List<String> scenarios = new ArrayList<>();
-    String url = env.get("PUMP_TEST_JDBC_URL");
-    String user = env.getOrDefault("PUMP_TEST_JDBC_USER", "postgres");
-    String password = env.getOrDefault("PUMP_TEST_JDBC_PASSWORD", "");
+    // the tests' variables; --jdbc-url with no --jdbc-user still takes the user from them
+    String url = env.get(ExternalPostgres.URL_VARIABLE);
+    String user = env.getOrDefault(ExternalPostgres.USER_VARIABLE, "postgres");
+    String password = env.getOrDefault(ExternalPostgres.PASSWORD_VARIABLE, "");
     String rabbit = env.get("PUMP_TEST_RABBITMQ_URI");
     String pgbench = env.getOrDefault("PUMP_PGBENCH", "pgbench");
     for (int i = 0; i < args.length; i++) {
@@ -68,9 +83,14 @@ record Options(
       scenarios.addAll(ALL_SCENARIOS);
     }
     for (String scenario : scenarios) {
-      if (!ALL_SCENARIOS.contains(scenario)) {
+      if (!ALL_SCENARIOS.contains(scenario) && !OPT_IN_SCENARIOS.contains(scenario)) {
         throw new IllegalArgumentException(
-            "unknown scenario " + scenario + "; known: " + String.join(", ", ALL_SCENARIOS));
+            "unknown scenario "
+                + scenario
+                + "; known: "
+                + String.join(", ", ALL_SCENARIOS)
+                + ", and when named: "
+                + String.join(", ", OPT_IN_SCENARIOS));
       }
     }
     if (out == null) {
@@ -96,6 +116,8 @@ record Options(
   static String usage() {
     return "usage: java -jar benchmarks.jar [--out DIR] [--quick] [--scenario "
         + String.join("|", ALL_SCENARIOS)
+        + "|"
+        + String.join("|", OPT_IN_SCENARIOS)
         + " ...] [--jdbc-url URL --jdbc-user U --jdbc-password P] [--rabbitmq URI|none]"
         + " [--pgbench PATH]";
   }

@@ -29,7 +29,7 @@ import java.util.List;
  * @param soak scenario 4
  * @param memory scenario 5
  */
-record Plan(
+public record Plan(
     Duration warmUp,
     Duration firstWarmUp,
     Duration costRun,
@@ -59,7 +59,7 @@ record Plan(
    * @param pacedRun the latency run at 50% of the sustainable rate
    * @param pacedWarmUp the start of the paced run whose messages are not recorded
    */
-  record EndToEndPlan(
+  public record EndToEndPlan(
       int concurrency,
       int producers,
       Duration warmUp,
@@ -78,7 +78,7 @@ record Plan(
    * @param longTransaction how long it stays open
    * @param plateauWindow the end of the run over which sizes must not grow
    */
-  record SoakPlan(
+  public record SoakPlan(
       Duration duration,
       Duration sample,
       Duration longTransactionStart,
@@ -95,14 +95,14 @@ record Plan(
    * @param snapshotAfter messages (or rows) both drains have done when their live heap is taken
    *     mid-drain; small enough that a slow, loaded machine reaches it within the window
    */
-  record MemoryPlan(
+  public record MemoryPlan(
       int largeBacklog, int smallBacklog, Duration window, String maxHeap, int snapshotAfter) {
 
     /**
      * When each drain takes its live heap: the same work done by both, at most half the small
      * backlog, so both drains are still running.
      */
-    int snapshotAt() {
+    public int snapshotAt() {
       return Math.min(snapshotAfter, smallBacklog / 2);
     }
   }

@@ -2,6 +2,7 @@ package dev.pump.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pump.benchmarks.harness.Pgbench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;

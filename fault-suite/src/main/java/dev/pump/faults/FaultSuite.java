@@ -1,46 +1,57 @@
 package dev.pump.faults;
 
+import dev.pump.faults.harness.FaultDatabase;
+import dev.pump.faults.report.Outcome;
+import dev.pump.faults.report.Verdict;
+import dev.pump.faults.scenario.BadDestination;
+import dev.pump.faults.scenario.BrokerOutage;
+import dev.pump.faults.scenario.CleanupKill;
+import dev.pump.faults.scenario.CrashLoop;
+import dev.pump.faults.scenario.DatabaseOutage;
+import dev.pump.faults.scenario.HostileConfiguration;
+import dev.pump.faults.scenario.PoisonInput;
+import dev.pump.faults.scenario.ProcessKiller;
+import dev.pump.faults.sut.SutMain;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The full fault suite at full size, one command:
  *
  * <pre>
- * java -cp ... dev.pump.faults.FaultSuite [--only 1,2,3,4,5,6,7,8,9,10] [--fast true]
+ * java -cp ... dev.pump.faults.FaultSuite [--only crash-loop,database-outage,...] [--fast true]
  *     [--results fault-suite/results]
  * </pre>
  *
  * Runs each scenario on a fresh database of one server (embedded, or {@code PUMP_TEST_JDBC_URL}),
  * prints one line per scenario, writes each to {@code results/<scenario>.txt} and all of this run's
  * to {@code results/latest.txt}, and exits with 1 if any scenario is not clean. {@code --fast true}
- * runs the sizes of the CI tests. Scenarios 3 and 9 need RabbitMQ ({@code PUMP_TEST_RABBITMQ_URI},
- * else {@code 127.0.0.1:5672}); without one they are reported as skipped, which is not clean.
+ * runs the sizes of the CI tests. {@code broker-outage} and {@code process-killer-rabbitmq} need
+ * RabbitMQ ({@code PUMP_TEST_RABBITMQ_URI}, else {@code 127.0.0.1:5672}); without one they are
+ * reported as skipped, which is not clean. An unknown name in {@code --only} is refused with the
+ * list of the valid ones.
  */
 public final class FaultSuite {
-  /**
-   * Every scenario the suite promises clean: the seven of the table (1-7), the process-killer
-   * probes on PostgreSQL (8) and RabbitMQ (9), and the kill during retention cleanup (10).
-   */
-  static final String ALL = "1,2,3,4,5,6,7,8,9,10";
-
   private FaultSuite() {}
 
   /** Runs the suite. */
   public static void main(String[] args) throws Exception {
     var options = SutMain.options(args);
-    Set<String> only = new TreeSet<>(Comparator.comparingInt(Integer::parseInt));
-    only.addAll(Arrays.asList(options.getOrDefault("only", ALL).split(",")));
+    Set<FaultScenario> only;
+    try {
+      only = FaultScenario.parse(options.getOrDefault("only", FaultScenario.allNames()));
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
     Path results = Path.of(options.getOrDefault("results", "fault-suite/results"));
     Path logs = results.resolve("logs");
     boolean fast = Boolean.parseBoolean(options.getOrDefault("fast", "false"));
@@ -48,7 +59,7 @@ public final class FaultSuite {
     boolean clean = true;
     Instant started = Instant.now();
     try (FaultDatabase server = FaultDatabase.start()) {
-      for (String scenario : only) {
+      for (FaultScenario scenario : only) {
         Instant begin = Instant.now();
         Outcome outcome = run(scenario, server, logs, fast);
         String line =
@@ -75,7 +86,11 @@ public final class FaultSuite {
             + Runtime.getRuntime().availableProcessors()
             + " cpus");
     report.add("# sizes: " + (fast ? "fast (CI)" : "full"));
-    report.add("# this run (" + String.join(",", only) + "): " + (clean ? "CLEAN" : "NOT CLEAN"));
+    report.add(
+        "# this run ("
+            + String.join(",", only.stream().map(FaultScenario::label).toList())
+            + "): "
+            + (clean ? "CLEAN" : "NOT CLEAN"));
     report.addAll(lines);
     if (!fast) {
       // every scenario's last full run, also those of earlier invocations
@@ -85,20 +100,19 @@ public final class FaultSuite {
           last.add(Files.readAllLines(file).getLast());
         }
       }
-      int scenarios = ALL.split(",").length;
+      int scenarios = FaultScenario.values().length;
       List<String> promised =
           last.stream()
-              .filter(
-                  l -> Arrays.asList(ALL.split(",")).contains(l.replaceAll("^s(\\d+)_.*", "$1")))
+              .filter(l -> FaultScenario.byLabel(l.substring(0, l.indexOf(':'))).isPresent())
               .toList();
       boolean allClean =
           promised.size() == scenarios
-              && promised.stream().allMatch(l -> l.matches("s\\d+_[a-z_]+: CLEAN .*"));
+              && promised.stream().allMatch(l -> l.matches("[a-z-]+: CLEAN .*"));
       report.add(
-          "# last full run of every scenario (results/s*.txt), "
+          "# last full run of every scenario (results/<scenario>.txt), "
               + scenarios
               + " promised scenarios ("
-              + ALL
+              + FaultScenario.allNames()
               + "): "
               + (allClean ? "CLEAN" : "NOT CLEAN or not all run"));
       report.addAll(last);
@@ -111,72 +125,73 @@ public final class FaultSuite {
 
   private static boolean fullResult(Path file) {
     String name = file.getFileName().toString();
-    return name.matches("s\\d+_.*\\.txt") && !name.endsWith("-fast.txt");
+    return name.endsWith(".txt")
+        && FaultScenario.byLabel(name.substring(0, name.length() - ".txt".length())).isPresent();
   }
 
-  private static Outcome run(String scenario, FaultDatabase server, Path logs, boolean fast)
+  private static Outcome run(FaultScenario scenario, FaultDatabase server, Path logs, boolean fast)
       throws Exception {
+    String name = scenario.label();
     return switch (scenario) {
-      case "1" ->
+      case CRASH_LOOP ->
           CrashLoop.run(
               server,
-              "s1_crash_loop",
+              name,
               fast
                   ? new CrashLoop.Settings(1_500, 0.1, 4, 3, 1, 1, 100, 1L, Duration.ofMinutes(3))
                   : new CrashLoop.Settings(
                       50_000, 0.1, 20, 8, 1, 1, 500, 1L, Duration.ofMinutes(20)),
               logs);
-      case "2" ->
+      case DATABASE_OUTAGE ->
           DatabaseOutage.run(
               server,
-              "s2_database_outage",
+              name,
               fast
                   ? new DatabaseOutage.Settings(
                       1_200, 100, 3, Duration.ofSeconds(5), 2L, Duration.ofMinutes(3))
                   : new DatabaseOutage.Settings(
                       20_000, 250, 10, Duration.ofSeconds(20), 2L, Duration.ofMinutes(15)),
               logs);
-      case "3" -> brokerOutage(server, logs, fast);
-      case "4" -> BadDestination.run(server, "s4_bad_destination", fast ? 500 : 5_000, 4L, logs);
-      case "5" -> PoisonInput.run(server, "s5_poison", fast ? 300 : 2_000, 5L);
-      case "6" ->
+      case BROKER_OUTAGE -> brokerOutage(server, name, logs, fast);
+      case BAD_DESTINATION -> BadDestination.run(server, name, fast ? 500 : 5_000, 4L, logs);
+      case POISON_INPUT -> PoisonInput.run(server, name, fast ? 300 : 2_000, 5L);
+      case COMPETING_INSTANCES ->
           CrashLoop.run(
               server,
-              "s6_competing",
+              name,
               fast
                   ? new CrashLoop.Settings(1_500, 0.1, 4, 2, 3, 2, 100, 6L, Duration.ofMinutes(3))
                   : new CrashLoop.Settings(
                       20_000, 0.1, 12, 6, 3, 2, 400, 6L, Duration.ofMinutes(15)),
               logs);
-      case "7" -> HostileConfiguration.run(server, "s7_hostile");
-      case "8" -> ProcessKiller.run(server, "s8_process_killer_postgresql", null, 15, logs);
-      case "9" -> {
+      case HOSTILE_CONFIGURATION -> HostileConfiguration.run(server, name);
+      case PROCESS_KILLER_POSTGRESQL -> ProcessKiller.run(server, name, null, 15, logs);
+      case PROCESS_KILLER_RABBITMQ -> {
         String broker = BrokerOutage.brokerUri();
         yield BrokerOutage.brokerAnswers(broker)
-            ? ProcessKiller.run(server, "s9_process_killer_rabbitmq", broker, 15, logs)
-            : skipped("s9_process_killer_rabbitmq");
+            ? ProcessKiller.run(server, name, broker, 15, logs)
+            : skipped(name);
       }
-      case "10" ->
+      case KILL_DURING_CLEANUP ->
           CleanupKill.run(
               server,
-              "s10_kill_during_cleanup",
+              name,
               fast
                   ? new CleanupKill.Settings(500, 20_000, 3, 10L, Duration.ofMinutes(2))
                   : new CleanupKill.Settings(5_000, 50_000, 10, 10L, Duration.ofMinutes(5)),
               logs);
-      default -> throw new IllegalArgumentException("no scenario " + scenario);
     };
   }
 
-  private static Outcome brokerOutage(FaultDatabase server, Path logs, boolean fast)
+  private static Outcome brokerOutage(FaultDatabase server, String name, Path logs, boolean fast)
       throws Exception {
     String broker = BrokerOutage.brokerUri();
     if (!BrokerOutage.brokerAnswers(broker)) {
-      return skipped("s3_broker_outage");
+      return skipped(name);
     }
     return BrokerOutage.run(
         server,
-        "s3_broker_outage",
+        name,
         broker,
         fast
             ? new BrokerOutage.Settings(600, 60, Duration.ofSeconds(5), 3L, Duration.ofMinutes(3))

@@ -2,6 +2,9 @@ package dev.pump.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pump.faults.harness.Harness;
+import dev.pump.faults.report.Books;
+import dev.pump.faults.report.Verdict;
 import dev.pump.migrations.SchemaName;
 import java.time.Duration;
 import org.jdbi.v3.core.Jdbi;

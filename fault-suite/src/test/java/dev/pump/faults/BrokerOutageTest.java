@@ -3,11 +3,13 @@ package dev.pump.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.pump.faults.report.Outcome;
+import dev.pump.faults.scenario.BrokerOutage;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * Scenario 3, fast: the processes' connections to RabbitMQ are dropped twice and the broker is
+ * broker-outage, fast: the processes' connections to RabbitMQ are dropped twice and the broker is
  * unreachable for 5 s; the outbox accumulates and drains, and the books are clean. Needs a broker
  * ({@code PUMP_TEST_RABBITMQ_URI}, else 127.0.0.1:5672): skipped without one, failed without one
  * when {@code PUMP_REQUIRE_RABBITMQ=true}.
@@ -24,7 +26,7 @@ class BrokerOutageTest {
     Outcome outcome =
         BrokerOutage.run(
             TestServer.shared(),
-            "broker",
+            FaultScenario.BROKER_OUTAGE.label(),
             broker,
             new BrokerOutage.Settings(600, 60, Duration.ofSeconds(5), 3L, Duration.ofMinutes(3)),
             TestServer.logs());

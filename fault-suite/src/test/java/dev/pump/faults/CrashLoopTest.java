@@ -2,11 +2,14 @@ package dev.pump.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pump.faults.harness.FaultDatabase;
+import dev.pump.faults.report.Outcome;
+import dev.pump.faults.scenario.CrashLoop;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * Scenario 1, fast: separate endpoint and dispatcher processes are SIGKILLed (up to four times) and
+ * crash-loop, fast: separate endpoint and dispatcher processes are SIGKILLed (up to four times) and
  * crash themselves at chosen points while 1,500 inputs (10% sent twice) flow through; the books
  * stay clean.
  */
@@ -18,7 +21,7 @@ class CrashLoopTest {
     Outcome outcome =
         CrashLoop.run(
             server,
-            "crashloop",
+            FaultScenario.CRASH_LOOP.label(),
             new CrashLoop.Settings(1_500, 0.1, 4, 3, 1, 1, 100, 20261121L, Duration.ofMinutes(2)),
             TestServer.logs());
     System.out.println(outcome.line());

@@ -3,22 +3,29 @@ package dev.pump.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.pump.faults.harness.FaultDatabase;
+import dev.pump.faults.report.Outcome;
+import dev.pump.faults.scenario.BrokerOutage;
+import dev.pump.faults.scenario.ProcessKiller;
+import dev.pump.faults.sut.Sut;
 import org.junit.jupiter.api.Test;
 
 /**
- * Probes 8 and 9, as in the full suite: one input halts every endpoint process that handles it,
- * among 100 ordinary inputs. The relaunched process runs a redelivered message alone, and counts
- * only the deliveries it starts, so the killer is parked after {@link Sut#MAX_DELIVERIES}
- * deliveries and no ordinary input is parked beside it: not one handled beside it (8), nor on
- * RabbitMQ one that the broker had pushed ahead to each dying process without the pump ever
- * starting it (9).
+ * process-killer-postgresql and process-killer-rabbitmq, as in the full suite: one input halts
+ * every endpoint process that handles it, among 100 ordinary inputs. The relaunched process runs a
+ * redelivered message alone, and counts only the deliveries it starts, so the killer is parked
+ * after {@link Sut#MAX_DELIVERIES} deliveries and no ordinary input is parked beside it: not one
+ * handled beside it (8), nor on RabbitMQ one that the broker had pushed ahead to each dying process
+ * without the pump ever starting it (9).
  */
 class ProcessKillerTest {
   static FaultDatabase server = TestServer.shared();
 
   @Test
   void aMessageThatKillsItsProcessIsParkedAndTakesNoOtherMessageWithIt() throws Exception {
-    Outcome outcome = ProcessKiller.run(server, "processkiller", null, 15, TestServer.logs());
+    Outcome outcome =
+        ProcessKiller.run(
+            server, FaultScenario.PROCESS_KILLER_POSTGRESQL.label(), null, 15, TestServer.logs());
     assertParkedAlone(outcome);
   }
 
@@ -35,7 +42,8 @@ class ProcessKillerTest {
     }
     assumeTrue(answers, "no RabbitMQ answers; set PUMP_TEST_RABBITMQ_URI to run this test");
     Outcome outcome =
-        ProcessKiller.run(server, "processkiller_rabbitmq", broker, 15, TestServer.logs());
+        ProcessKiller.run(
+            server, FaultScenario.PROCESS_KILLER_RABBITMQ.label(), broker, 15, TestServer.logs());
     System.out.println(outcome.line());
     assertThat(outcome.clean()).as(outcome.line()).isTrue();
     assertThat(outcome.facts())

@@ -1,7 +1,6 @@
 package dev.pump.faults;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.pump.faults.harness.FaultDatabase;
 import java.nio.file.Path;
 
 /** One database server for every test class of the suite, stopped when the JVM exits. */
@@ -12,21 +11,8 @@ final class TestServer {
 
   static synchronized FaultDatabase shared() {
     if (shared == null) {
-      try {
-        shared = FaultDatabase.start();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      FaultDatabase server = shared;
-      Runtime.getRuntime()
-          .addShutdownHook(
-              new Thread(() -> {
-                try {
-                  server.close();
-                } catch (IOException ignored) {
-                  // the JVM is exiting; the data directory is temporary
-                }
-              }));
+      // an embedded server closes itself when the JVM exits
+      shared = FaultDatabase.start();
     }
     return shared;
   }

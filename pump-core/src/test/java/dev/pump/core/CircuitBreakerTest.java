@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.pump.core.Endpoint.CriticalError;
+import dev.pump.core.internal.pump.ForwardingReceivedMessage;
 import dev.pump.core.spi.TransportException;
-import dev.pump.core.testing.ForwardingMessage;
 import dev.pump.core.testing.TestMessages.Ping;
 import java.time.Duration;
 import java.util.List;
@@ -66,7 +66,7 @@ class CircuitBreakerTest extends EndpointTestSupport {
   void repeatedSettleFailuresTripTheBreakerAndReportACriticalError() {
     List<CriticalError> reported = new CopyOnWriteArrayList<>();
     transport.onReceived(message ->
-        new ForwardingMessage(message) {
+        new ForwardingReceivedMessage(message) {
           @Override
           public void complete() {
             throw new TransportException("cannot acknowledge: channel closed");

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.pump.core.internal.pump.ForwardingReceivedMessage;
 import dev.pump.core.spi.ReceivedMessage;
-import dev.pump.core.testing.ForwardingMessage;
 import dev.pump.core.testing.Queues;
 import dev.pump.core.testing.TestMessages.OrderCancelled;
 import dev.pump.core.testing.TestMessages.OrderEvent;
@@ -206,7 +206,7 @@ class HandlersAndRoutingTest extends EndpointTestSupport {
     Attributes.Key<StringBuilder> transaction = Attributes.Key.of("tx", StringBuilder.class);
     Map<String, String> seenByHandler = new ConcurrentHashMap<>();
     transport.onReceived(message ->
-        new ForwardingMessage(message) {
+        new ForwardingReceivedMessage(message) {
           @Override
           public void contributeAttributes(Attributes attributes) {
             attributes.put(transaction, new StringBuilder("tx-for-" + messageId()));

@@ -4,9 +4,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.pump.core.internal.pump.ForwardingReceivedMessage;
 import dev.pump.core.spi.ReceivedMessage;
 import dev.pump.core.spi.TransportException;
-import dev.pump.core.testing.ForwardingMessage;
 import dev.pump.core.testing.TestMessages.Ping;
 import java.time.Duration;
 import java.util.Arrays;
@@ -126,7 +126,7 @@ class PumpConcurrencyTest extends EndpointTestSupport {
       }
     });
     transport.onReceived(message ->
-        new ForwardingMessage(message) {
+        new ForwardingReceivedMessage(message) {
           @Override
           public void complete() {
             boolean pingOne = new String(body(), UTF_8).equals("{\"number\":1}");
@@ -291,7 +291,7 @@ class PumpConcurrencyTest extends EndpointTestSupport {
   private static java.util.function.UnaryOperator<ReceivedMessage> redeliveredIf(String body) {
     return message ->
         new String(message.body(), UTF_8).equals(body)
-            ? new ForwardingMessage(message) {
+            ? new ForwardingReceivedMessage(message) {
               @Override
               public int deliveryCount() {
                 return message.deliveryCount() + 1;

@@ -3,12 +3,12 @@ package dev.pump.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.pump.core.internal.pump.ForwardingReceivedMessage;
 import dev.pump.core.recoverability.Recoverability;
 import dev.pump.core.spi.OutgoingMessage;
 import dev.pump.core.spi.ReceivedMessage;
 import dev.pump.core.spi.TransportException;
 import dev.pump.core.spi.pipeline.Middleware;
-import dev.pump.core.testing.ForwardingMessage;
 import dev.pump.core.testing.Queues;
 import dev.pump.core.testing.TestMessages.Ping;
 import java.time.Duration;
@@ -30,7 +30,7 @@ class SettlingTest extends EndpointTestSupport {
 
   private void recordSettles() {
     transport.onReceived(message ->
-        new ForwardingMessage(message) {
+        new ForwardingReceivedMessage(message) {
           @Override
           public boolean completeAndSend(String queue, OutgoingMessage copy) {
             settles.add("completeAndSend:" + queue);
@@ -102,7 +102,7 @@ class SettlingTest extends EndpointTestSupport {
   void aFailedCompleteIsNotFollowedByAnAbandon() {
     AtomicBoolean failComplete = new AtomicBoolean(true);
     transport.onReceived(message ->
-        new ForwardingMessage(message) {
+        new ForwardingReceivedMessage(message) {
           @Override
           public void complete() {
             settles.add("complete");
@@ -135,7 +135,7 @@ class SettlingTest extends EndpointTestSupport {
   @Test
   void aFailedAtomicMoveToTheErrorQueueIsNotFollowedByAnAbandon() {
     transport.onReceived(message ->
-        new ForwardingMessage(message) {
+        new ForwardingReceivedMessage(message) {
           @Override
           public boolean completeAndSend(String queue, OutgoingMessage copy) {
             settles.add("completeAndSend:" + queue);
@@ -196,7 +196,7 @@ class SettlingTest extends EndpointTestSupport {
     CountDownLatch mayFinishSettling = new CountDownLatch(1);
     AtomicBoolean interruptedWhileSettling = new AtomicBoolean();
     transport.onReceived(message ->
-        new ForwardingMessage(message) {
+        new ForwardingReceivedMessage(message) {
           @Override
           public void complete() {
             settling.countDown();
@@ -231,7 +231,7 @@ class SettlingTest extends EndpointTestSupport {
   void theInterruptFlagIsClearedBeforeAMessageIsSettled() {
     AtomicBoolean flagSetDuringComplete = new AtomicBoolean(true);
     transport.onReceived(message ->
-        new ForwardingMessage(message) {
+        new ForwardingReceivedMessage(message) {
           @Override
           public void complete() {
             flagSetDuringComplete.set(Thread.currentThread().isInterrupted());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.pump.core.internal.pump.ForwardingReceivedMessage;
 import dev.pump.core.internal.shared.BufferedSender;
 import dev.pump.core.internal.shared.Endpoints;
 import dev.pump.core.recoverability.Recoverability;
@@ -14,7 +15,6 @@ import dev.pump.core.spi.TransportCapabilities;
 import dev.pump.core.spi.pipeline.Middleware;
 import dev.pump.core.spi.pipeline.PendingMessage;
 import dev.pump.core.spi.pipeline.PipelineBuilder;
-import dev.pump.core.testing.ForwardingMessage;
 import dev.pump.core.testing.TestMessages.Ping;
 import java.time.Duration;
 import java.util.List;
@@ -168,7 +168,7 @@ class StorageSeamTest extends EndpointTestSupport {
   void aTransportThatMovesAtomicallyTakesTheErrorQueueCopyInsteadOfASeparateSend() {
     List<String> atomicMoves = new CopyOnWriteArrayList<>();
     transport.onReceived(received ->
-        new ForwardingMessage(received) {
+        new ForwardingReceivedMessage(received) {
           @Override
           public boolean completeAndSend(String queue, OutgoingMessage copy) {
             atomicMoves.add(queue + ":" + copy.messageId());

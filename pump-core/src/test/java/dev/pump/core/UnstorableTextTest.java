@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.pump.core.internal.pump.ForwardingReceivedMessage;
 import dev.pump.core.internal.shared.Names;
 import dev.pump.core.recoverability.Recoverability;
 import dev.pump.core.spi.OutgoingMessage;
@@ -11,7 +12,6 @@ import dev.pump.core.spi.ReceivedMessage;
 import dev.pump.core.spi.Storage;
 import dev.pump.core.spi.TransportCapabilities;
 import dev.pump.core.spi.pipeline.PipelineBuilder;
-import dev.pump.core.testing.ForwardingMessage;
 import dev.pump.core.testing.TestMessages.Ping;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -99,7 +99,7 @@ class UnstorableTextTest extends EndpointTestSupport {
   @Test
   void anIncomingMessageWhoseIdCannotBeStoredIsParkedUnderAWrittenOutId() {
     transport.onReceived(received ->
-        new ForwardingMessage(received) {
+        new ForwardingReceivedMessage(received) {
           @Override
           public String messageId() {
             return "id\u0000" + received.messageId();
@@ -124,7 +124,7 @@ class UnstorableTextTest extends EndpointTestSupport {
   void anIncomingMessageWhoseIdIsLongerThanAnyStoreHoldsIsParkedAtOnce() {
     String longId = "x".repeat(Names.MAX_LENGTH + 1);
     transport.onReceived(received ->
-        new ForwardingMessage(received) {
+        new ForwardingReceivedMessage(received) {
           @Override
           public String messageId() {
             return longId;
@@ -204,7 +204,7 @@ class UnstorableTextTest extends EndpointTestSupport {
   private static ReceivedMessage withHeader(ReceivedMessage received, String name, String value) {
     Map<String, String> headers = new LinkedHashMap<>(received.headers());
     headers.put(name, value);
-    return new ForwardingMessage(received) {
+    return new ForwardingReceivedMessage(received) {
       @Override
       public Map<String, String> headers() {
         return headers;

@@ -5,9 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.pump.core.Endpoint;
 import dev.pump.core.spi.OutgoingMessage;
-import dev.pump.core.spi.ReceivedMessage;
 import dev.pump.core.spi.Transport;
-import dev.pump.core.spi.TransportCapabilities;
+import dev.pump.core.testing.ForwardingTransport;
 import dev.pump.core.testing.TestMessages.Ping;
 import dev.pump.jdbc.internal.outbox.OutboxRow;
 import dev.pump.testkit.PostgresExtension;
@@ -16,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -113,21 +111,19 @@ class DispatcherCrashTest {
   }
 
   /** Sends the first batch for real, then hangs until released, like a process about to die. */
-  private record StallAfterFirstSend(
-      Transport delegate, CountDownLatch sent, CountDownLatch release) implements Transport {
-    @Override
-    public TransportCapabilities capabilities() {
-      return delegate.capabilities();
-    }
+  private static final class StallAfterFirstSend extends ForwardingTransport {
+    private final CountDownLatch sent;
+    private final CountDownLatch release;
 
-    @Override
-    public Optional<ReceivedMessage> receive(String queue, Duration maxWait) {
-      return Optional.empty();
+    StallAfterFirstSend(Transport delegate, CountDownLatch sent, CountDownLatch release) {
+      super(delegate);
+      this.sent = sent;
+      this.release = release;
     }
 
     @Override
     public void send(String queue, List<OutgoingMessage> batch) {
-      delegate.send(queue, batch);
+      super.send(queue, batch);
       if (sent.getCount() > 0) {
         sent.countDown();
         try {
@@ -139,17 +135,8 @@ class DispatcherCrashTest {
     }
 
     @Override
-    public void publish(List<String> topics, List<OutgoingMessage> batch) {
-      delegate.publish(topics, batch);
+    public void close() {
+      // the queues it sends to belong to the test
     }
-
-    @Override
-    public void subscribe(String topic, String queue) {}
-
-    @Override
-    public void unsubscribe(String topic, String queue) {}
-
-    @Override
-    public void close() {}
   }
 }

@@ -1,15 +1,13 @@
 package dev.pump.jdbc;
 
 import dev.pump.core.spi.OutgoingMessage;
-import dev.pump.core.spi.ReceivedMessage;
-import dev.pump.core.spi.Transport;
 import dev.pump.core.spi.TransportCapabilities;
 import dev.pump.core.spi.TransportException;
 import dev.pump.core.spi.TransportUnavailableException;
-import java.time.Duration;
+import dev.pump.core.testing.ForwardingTransport;
+import dev.pump.core.transport.memory.InMemoryTransport;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -17,9 +15,10 @@ import java.util.function.Consumer;
 
 /**
  * A transport for dispatcher tests: records every batch it is handed, fails the destinations it is
- * told to, and can run a hook inside a send. Receives nothing.
+ * told to, and can run a hook inside a send. What it sends lands in an in-memory transport nobody
+ * receives from.
  */
-final class ScriptedTransport implements Transport {
+final class ScriptedTransport extends ForwardingTransport {
   /** One send or publish call. */
   record Batch(String destination, List<String> messageIds, Instant at) {}
 
@@ -33,31 +32,31 @@ final class ScriptedTransport implements Transport {
 
   volatile long maxMessageBytes = 64L * 1024 * 1024;
 
+  ScriptedTransport() {
+    super(InMemoryTransport.create());
+  }
+
   @Override
   public TransportCapabilities capabilities() {
     return new TransportCapabilities(false, true, true, maxMessageBytes);
   }
 
   @Override
-  public Optional<ReceivedMessage> receive(String queue, Duration maxWait) {
-    return Optional.empty();
-  }
-
-  @Override
   public void send(String queue, List<OutgoingMessage> batch) {
-    handle(queue, batch);
+    handle(queue, batch, () -> super.send(queue, batch));
   }
 
   @Override
   public void publish(List<String> topics, List<OutgoingMessage> batch) {
-    handle(topics.getFirst(), batch);
+    handle(topics.getFirst(), batch, () -> super.publish(topics, batch));
   }
 
-  private void handle(String destination, List<OutgoingMessage> batch) {
+  private void handle(String destination, List<OutgoingMessage> batch, Runnable forward) {
     List<String> ids = batch.stream().map(OutgoingMessage::messageId).toList();
     beforeEachBatch.accept(ids);
     try {
       attempt(destination, batch);
+      forward.run();
     } finally {
       afterEachBatch.accept(ids);
     }
@@ -91,13 +90,4 @@ final class ScriptedTransport implements Transport {
   List<String> sentIds() {
     return batches.stream().flatMap(b -> b.messageIds().stream()).toList();
   }
-
-  @Override
-  public void subscribe(String topic, String queue) {}
-
-  @Override
-  public void unsubscribe(String topic, String queue) {}
-
-  @Override
-  public void close() {}
 }

@@ -15,9 +15,9 @@ import java.util.stream.Stream;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * The order flow of {@link RabbitMqOutboxEndToEndTest} and {@link EndToEndMeasurement}: PostgreSQL
- * holds the business tables, the inbox and the outbox; RabbitMQ carries every message; one {@link
- * OutboxDispatcher} relays the outbox to RabbitMQ.
+ * The order flow of {@link RabbitMqOutboxEndToEndTest}: PostgreSQL holds the business tables, the
+ * inbox and the outbox; RabbitMQ carries every message; one {@link OutboxDispatcher} relays the
+ * outbox to RabbitMQ.
  *
  * <pre>
  * session (web) ──PlaceOrder──► orders:   INSERT orders, publish OrderPlaced

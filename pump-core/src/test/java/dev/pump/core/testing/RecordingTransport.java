@@ -13,15 +13,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * Wraps a transport and records what the pump does with it: every send and publish call with its
- * batch size, how many sends overlap, how many receives were attempted; it can also fail receives
- * on demand, or run a hook before each receive, send or queue creation.
+ * Forwards to a transport and records what the pump does with it: every send and publish call with
+ * its batch size, how many sends overlap, how many receives were attempted; it can also fail
+ * receives on demand, or run a hook before each receive, send or queue creation.
  */
-public final class RecordingTransport implements Transport {
+public final class RecordingTransport extends ForwardingTransport {
   /** One call to send or publish. */
   public record Call(String destination, int batchSize) {}
 
-  private final Transport delegate;
   private final List<Call> calls = new CopyOnWriteArrayList<>();
   private final AtomicInteger sendsInFlight = new AtomicInteger();
   private final AtomicInteger maxSendsInFlight = new AtomicInteger();
@@ -34,7 +33,7 @@ public final class RecordingTransport implements Transport {
   private volatile TransportCapabilities capabilities;
 
   public RecordingTransport(Transport delegate) {
-    this.delegate = delegate;
+    super(delegate);
   }
 
   public List<Call> calls() {
@@ -82,13 +81,13 @@ public final class RecordingTransport implements Transport {
   @Override
   public TransportCapabilities capabilities() {
     TransportCapabilities claimed = capabilities;
-    return claimed != null ? claimed : delegate.capabilities();
+    return claimed != null ? claimed : super.capabilities();
   }
 
   @Override
   public void createQueue(String queue) {
     beforeCreateQueue.run();
-    delegate.createQueue(queue);
+    super.createQueue(queue);
   }
 
   @Override
@@ -99,17 +98,17 @@ public final class RecordingTransport implements Transport {
     if (receiveFails) {
       throw new TransportException("receive from " + queue + " failed: broker unreachable");
     }
-    return delegate.receive(queue, maxWait).map(onReceived);
+    return super.receive(queue, maxWait).map(onReceived);
   }
 
   @Override
   public void send(String queue, List<OutgoingMessage> batch) {
-    record(queue, batch.size(), () -> delegate.send(queue, batch));
+    record(queue, batch.size(), () -> super.send(queue, batch));
   }
 
   @Override
   public void publish(List<String> topics, List<OutgoingMessage> batch) {
-    record(topics.getFirst(), batch.size(), () -> delegate.publish(topics, batch));
+    record(topics.getFirst(), batch.size(), () -> super.publish(topics, batch));
   }
 
   private void record(String destination, int size, Runnable action) {
@@ -122,20 +121,5 @@ public final class RecordingTransport implements Transport {
     } finally {
       sendsInFlight.decrementAndGet();
     }
-  }
-
-  @Override
-  public void subscribe(String topic, String queue) {
-    delegate.subscribe(topic, queue);
-  }
-
-  @Override
-  public void unsubscribe(String topic, String queue) {
-    delegate.unsubscribe(topic, queue);
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
   }
 }

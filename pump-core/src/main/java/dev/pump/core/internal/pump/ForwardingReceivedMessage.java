@@ -7,13 +7,14 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * A received message that forwards every call to another; the pump's wrappers override what they
- * add. Thread-safe as its delegate is.
+ * A received message that forwards every call, default ones included, to another; the pump's
+ * wrappers and the test harnesses' override what they add. Public for those harnesses only: the
+ * package is internal, not exported, and not supported API. Thread-safe as its delegate is.
  */
-abstract class ForwardingReceivedMessage implements ReceivedMessage {
+public abstract class ForwardingReceivedMessage implements ReceivedMessage {
   private final ReceivedMessage delegate;
 
-  ForwardingReceivedMessage(ReceivedMessage delegate) {
+  protected ForwardingReceivedMessage(ReceivedMessage delegate) {
     this.delegate = delegate;
   }
 

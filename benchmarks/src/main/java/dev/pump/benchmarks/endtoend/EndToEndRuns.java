@@ -1,0 +1,218 @@
+package dev.pump.benchmarks.endtoend;
+
+import dev.pump.benchmarks.Plan;
+import dev.pump.benchmarks.harness.BacklogWatch;
+import dev.pump.benchmarks.harness.Broker;
+import dev.pump.benchmarks.harness.CpuUsage;
+import dev.pump.benchmarks.harness.Database;
+import dev.pump.benchmarks.harness.DbCost;
+import dev.pump.benchmarks.harness.Load;
+import dev.pump.benchmarks.harness.Producers;
+import dev.pump.benchmarks.harness.Timeline;
+import dev.pump.benchmarks.harness.TransportKind;
+import dev.pump.benchmarks.harness.Workload;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Pump's side of the end-to-end scenario: the closed-loop capacity round and the paced latency run
+ * of an {@link EndToEndService}, each from empty tables and queues. The soak uses it to measure a
+ * sustainable rate when the end-to-end scenario did not run.
+ */
+public final class EndToEndRuns {
+  /** Messages enqueued and not yet handled in the closed loop: the endpoint's 8, and more. */
+  static final int IN_FLIGHT = 64;
+
+  private static final AtomicInteger RUNS = new AtomicInteger();
+
+  private final Database database;
+  private final Plan.EndToEndPlan plan;
+  private final String rabbitUri;
+
+  /**
+   * @param rabbitUri the broker, or null when only the PostgreSQL transport runs
+   */
+  public EndToEndRuns(Database database, Plan.EndToEndPlan plan, String rabbitUri) {
+    this.database = database;
+    this.plan = plan;
+    this.rabbitUri = rabbitUri;
+  }
+
+  /** A short measurement of the sustainable rate with PostgreSQL: a warm-up and one round. */
+  public double sustainableRate() throws Exception {
+    capacity(TransportKind.POSTGRES, plan.warmUp(), false);
+    return capacity(TransportKind.POSTGRES, plan.round(), false).sustainable();
+  }
+
+  /**
+   * One closed-loop round.
+   *
+   * @param handled messages handled per second
+   * @param dispatched messages dispatched per second
+   * @param rowsPerCycle rows the dispatcher relayed per cycle (its empty cycles included)
+   * @param maxInputBacklog the most messages enqueued and not handled at the end of a second
+   * @param outboxPendingAtEnd messages handled and not yet dispatched when the round ended
+   * @param receiveMs the mean time of a receive that returned a message
+   * @param receiverBusy the share of the round the endpoint's receiver spent in receives: near 1,
+   *     receiving one message at a time is what limits the rate
+   * @param cost database cost per handled message, when measured
+   */
+  record Capacity(
+      double handled,
+      double dispatched,
+      double rowsPerCycle,
+      long maxInputBacklog,
+      long outboxPendingAtEnd,
+      double receiveMs,
+      double receiverBusy,
+      Map<String, Object> cost) {
+
+    double sustainable() {
+      return Math.min(handled, dispatched);
+    }
+
+    Map<String, Object> toJson() {
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("handled_per_s", DbCost.round(handled));
+      json.put("dispatched_per_s", DbCost.round(dispatched));
+      json.put("dispatcher_rows_per_cycle", DbCost.round(rowsPerCycle));
+      json.put("max_input_backlog", maxInputBacklog);
+      json.put("outbox_pending_at_end", outboxPendingAtEnd);
+      json.put("receive_ms_mean", DbCost.round(receiveMs));
+      json.put("receiver_busy_share", DbCost.round(receiverBusy));
+      return json;
+    }
+  }
+
+  Capacity capacity(TransportKind kind, Duration duration, boolean withCost) throws Exception {
+    reset(kind);
+    try (EndToEndService service =
+            EndToEndService.start(database, rabbitUri, settings(kind), nextRun());
+        Producers producers = Producers.closedLoop(service, plan.producers(), IN_FLIGHT)) {
+      Timeline timeline = service.timeline();
+      // connections, consumers and the first claims settle before the window opens
+      Database.sleep(Math.min(1_000, duration.toMillis() / 2));
+      long handled0 = timeline.handled();
+      long dispatched0 = timeline.dispatched();
+      long rows0 = service.dispatcher().counters().rowsDispatched();
+      long cycles0 = service.dispatcher().counters().cycles();
+      long receives0 = timeline.receives();
+      long receiveNanos0 = timeline.receiveNanos();
+      DbCost cost =
+          withCost
+              ? DbCost.start(database, EndToEndService.TABLES, EndToEndService.APPLICATION)
+              : null;
+      CpuUsage cpu = CpuUsage.now();
+      long start = System.nanoTime();
+      long maxBacklog = 0;
+      long end = start + duration.toNanos();
+      while (System.nanoTime() < end) {
+        Database.sleep(Math.min(1_000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+        maxBacklog = Math.max(maxBacklog, timeline.sent() - timeline.handled());
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      long handled = timeline.handled() - handled0;
+      long dispatched = timeline.dispatched() - dispatched0;
+      long rows = service.dispatcher().counters().rowsDispatched() - rows0;
+      long cycles = service.dispatcher().counters().cycles() - cycles0;
+      long pending = timeline.handled() - timeline.dispatched();
+      long receives = timeline.receives() - receives0;
+      double receiving = (timeline.receiveNanos() - receiveNanos0) / 1e9;
+      Map<String, Object> costJson = new LinkedHashMap<>();
+      if (cost != null) {
+        costJson.put("cpu_percent_of_machine", cpu.since());
+        costJson.putAll(cost.end(handled));
+      }
+      producers.stop(); // before the service stops under them; rethrows a failed send
+      return new Capacity(
+          handled / seconds,
+          dispatched / seconds,
+          rows / (double) Math.max(1, cycles),
+          maxBacklog,
+          pending,
+          receiving * 1000 / Math.max(1, receives),
+          receiving / seconds,
+          costJson);
+    }
+  }
+
+  /**
+   * The paced run.
+   *
+   * @param rate messages per second offered
+   * @param intervals the latencies after the warm-up
+   * @param maxInputBacklog the most messages enqueued and not handled, sampled every second
+   * @param maxOutboxPending the most messages handled and not dispatched, sampled every second
+   * @param dispatchedBeforeCommitSeen sends recorded before their message's completion
+   */
+  record Paced(
+      double rate,
+      Timeline.Intervals intervals,
+      long maxInputBacklog,
+      long maxOutboxPending,
+      long dispatchedBeforeCommitSeen) {
+
+    Map<String, Object> toJson() {
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("rate_msgs_per_s", DbCost.round(rate));
+      json.put("from", "intended enqueue time (no coordinated omission)");
+      json.put("enqueue_to_handled", Load.percentiles(intervals.enqueueToHandled()));
+      json.put("commit_to_dispatch", Load.percentiles(intervals.commitToDispatch()));
+      json.put("enqueue_to_dispatch", Load.percentiles(intervals.enqueueToDispatch()));
+      json.put("max_input_backlog", maxInputBacklog);
+      json.put("max_outbox_pending", maxOutboxPending);
+      json.put("dispatched_before_completion_seen", dispatchedBeforeCommitSeen);
+      return json;
+    }
+  }
+
+  Paced paced(TransportKind kind, double rate) throws Exception {
+    reset(kind);
+    try (EndToEndService service =
+        EndToEndService.start(database, rabbitUri, settings(kind), nextRun())) {
+      Timeline timeline = service.timeline();
+      Database.sleep(500);
+      Load.Pace pace = Load.Pace.startingNow(rate, plan.pacedRun());
+      timeline.pacedBy(pace, Math.round(rate * plan.pacedWarmUp().toMillis() / 1000.0));
+      BacklogWatch watch = BacklogWatch.start(timeline);
+      Load.paced(plan.producers(), pace, (worker, ticket) -> service.produce(ticket));
+      // the last messages' handling and dispatch belong to the run
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (timeline.dispatched() < pace.count() && System.nanoTime() < deadline) {
+        Database.sleep(10);
+      }
+      watch.stop();
+      return new Paced(
+          rate,
+          timeline.intervals(),
+          watch.maxInputBacklog(),
+          watch.maxOutboxPending(),
+          timeline.dispatchedBeforeCommitSeen());
+    }
+  }
+
+  private EndToEndService.Settings settings(TransportKind kind) {
+    return new EndToEndService.Settings(kind, plan.concurrency(), plan.producers(), null, null);
+  }
+
+  private static String nextRun() {
+    return "e2e-r" + RUNS.incrementAndGet();
+  }
+
+  /** Every round starts from empty tables and queues. */
+  void reset(TransportKind kind) throws Exception {
+    Workload.truncate(database.admin(), EndToEndService.TABLES.toArray(String[]::new));
+    if (kind == TransportKind.RABBITMQ) {
+      for (String queue : List.of(EndToEndService.INPUT, EndToEndService.OUTPUT)) {
+        try {
+          Broker.withChannel(rabbitUri, channel -> channel.queuePurge(queue));
+        } catch (java.io.IOException e) {
+          // not declared yet: the first round's endpoint creates it
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,228 @@
+package dev.pump.benchmarks.endtoend;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.pump.benchmarks.harness.Database;
+import dev.pump.benchmarks.harness.OrderPlaced;
+import dev.pump.benchmarks.harness.Sink;
+import dev.pump.benchmarks.harness.TimedTransport;
+import dev.pump.benchmarks.harness.Timeline;
+import dev.pump.benchmarks.harness.TransportKind;
+import dev.pump.benchmarks.harness.Workload;
+import dev.pump.core.Context;
+import dev.pump.core.Endpoint;
+import dev.pump.core.Handler;
+import dev.pump.core.SendOptions;
+import dev.pump.core.internal.shared.BufferedSender;
+import dev.pump.core.internal.shared.Endpoints;
+import dev.pump.core.recoverability.Recoverability;
+import dev.pump.core.spi.OutgoingMessage;
+import dev.pump.core.spi.Transport;
+import dev.pump.core.transport.memory.InMemoryTransport;
+import dev.pump.jdbc.JdbcContext;
+import dev.pump.jdbc.JdbcStorage;
+import dev.pump.jdbc.OutboxDispatcher;
+import dev.pump.jdbc.PostgresTransport;
+import dev.pump.rabbitmq.RabbitMqTransport;
+import java.time.Duration;
+import java.util.List;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The service of scenarios 3 and 4, running: messages arrive in an input queue; an endpoint handles
+ * each with the inbox, one business insert and one send (an outbox row), all in one transaction;
+ * the {@link OutboxDispatcher} relays the sends to an output queue, which a {@link Sink} empties in
+ * bulk (the downstream consumer is not what is measured). A producer enqueues the incoming messages
+ * as another application would: through a transport of its own (its own pool, or its own broker
+ * connection), one message per send. Everything Pump does goes through a {@link TimedTransport}, so
+ * a {@link Timeline} sees each commit and each dispatch.
+ */
+public final class EndToEndService implements AutoCloseable {
+  public static final String INPUT = "pump-bench-e2e-in";
+  public static final String OUTPUT = "pump-bench-e2e-out";
+  static final String ERRORS = "pump-bench-e2e-error";
+  static final String ENDPOINT = "bench-e2e";
+  static final String APPLICATION = "pump-bench-e2e";
+  static final String PRODUCER_APPLICATION = "pump-bench-e2e-producer";
+
+  /** The tables the service writes: emptied before each run, their row changes reported. */
+  public static final List<String> TABLES =
+      List.of(
+          Database.PUMP_SCHEMA + ".queue_message",
+          Database.PUMP_SCHEMA + ".inbox",
+          Database.PUMP_SCHEMA + ".outbox",
+          Workload.BUSINESS_TABLE);
+
+  /**
+   * How the service is set up.
+   *
+   * @param kind the transport the messages arrive and leave on
+   * @param concurrency the endpoint's concurrency
+   * @param producers the producer's threads, which size its pool
+   * @param retention inbox and outbox retention, or null for Pump's default (7 days)
+   * @param cleanupInterval how often the dispatcher purges rows past retention, or null for the
+   *     default
+   */
+  public record Settings(
+      TransportKind kind,
+      int concurrency,
+      int producers,
+      Duration retention,
+      Duration cleanupInterval) {}
+
+  private final Database database;
+  private final Timeline timeline;
+  private final HikariDataSource pool;
+  private final HikariDataSource producerPool;
+  private final JdbcStorage storage;
+  private final JdbcStorage producerStorage;
+  private final Transport transport;
+  private final Transport producer;
+  private final Endpoint endpoint;
+  private final OutboxDispatcher dispatcher;
+  private final Endpoint client;
+  private final Sink sink;
+
+  private EndToEndService(Database database, String rabbitUri, Settings settings, String run) {
+    this.database = database;
+    this.timeline = new Timeline(run + "-");
+    boolean rabbit = settings.kind() == TransportKind.RABBITMQ;
+    // the endpoint's in-flight messages each hold a connection (PostgreSQL transport) or their
+    // own transaction's; plus the receiver, the dispatcher's claim and send, cleanup, notifier
+    this.pool = database.pool(APPLICATION, settings.concurrency() + 6, null);
+    JdbcStorage.Builder builder =
+        JdbcStorage.builder().dataSource(pool).schema(Database.PUMP_SCHEMA).migrate(false);
+    if (settings.retention() != null) {
+      builder.inboxRetention(settings.retention()).outboxRetention(settings.retention());
+    }
+    this.storage = builder.build();
+    Transport raw;
+    if (rabbit) {
+      this.producerPool = null;
+      this.producerStorage = null;
+      raw =
+          RabbitMqTransport.builder()
+              .uri(rabbitUri)
+              .connectionName(APPLICATION)
+              .prefetch(settings.concurrency())
+              .build();
+      this.producer =
+          RabbitMqTransport.builder().uri(rabbitUri).connectionName(PRODUCER_APPLICATION).build();
+    } else {
+      this.producerPool = database.pool(PRODUCER_APPLICATION, settings.producers(), null);
+      this.producerStorage =
+          JdbcStorage.builder()
+              .dataSource(producerPool)
+              .schema(Database.PUMP_SCHEMA)
+              .migrate(false)
+              .build();
+      raw = PostgresTransport.builder().storage(storage).build();
+      this.producer = PostgresTransport.builder().storage(producerStorage).build();
+    }
+    this.transport = new TimedTransport(raw, timeline, OUTPUT);
+    transport.createQueue(OUTPUT);
+    this.endpoint = endpoint(transport, storage, settings.concurrency());
+    OutboxDispatcher.Builder dispatcherBuilder =
+        OutboxDispatcher.builder().storage(storage).transport(transport);
+    if (settings.cleanupInterval() != null) {
+      // retries must end within the (short) inbox retention; nothing fails here anyway
+      dispatcherBuilder
+          .cleanupInterval(settings.cleanupInterval())
+          .maxAttempts(3)
+          .retryBackoff(Duration.ofSeconds(1))
+          .maxRetryBackoff(Duration.ofSeconds(5));
+    }
+    this.dispatcher = dispatcherBuilder.build();
+    this.client =
+        Endpoint.builder().name("bench-e2e-client").transport(InMemoryTransport.create()).build();
+    this.sink =
+        rabbit
+            ? Sink.rabbitmq(rabbitUri, OUTPUT)
+            : Sink.postgres(database.pool("pump-bench-e2e-sink", 1, null), OUTPUT);
+  }
+
+  /** Builds the service and starts the endpoint, the dispatcher and the sink. */
+  public static EndToEndService start(
+      Database database, String rabbitUri, Settings settings, String run) {
+    EndToEndService service = new EndToEndService(database, rabbitUri, settings, run);
+    try {
+      service.endpoint.start();
+      service.dispatcher.start();
+      service.sink.start();
+      return service;
+    } catch (RuntimeException e) {
+      service.close();
+      throw e;
+    }
+  }
+
+  /**
+   * The endpoint of the scenario: inbox, one business insert and one send per message, in the
+   * message's transaction; no delayed retries (nothing fails, and a short inbox retention must
+   * outlast the retry horizon).
+   */
+  public static Endpoint endpoint(Transport transport, JdbcStorage storage, int concurrency) {
+    Handler<OrderPlaced> handler =
+        (OrderPlaced order, Context context) -> {
+          JdbcContext.handle(context)
+              .execute(Workload.BUSINESS_INSERT, order.orderId(), Workload.PAYLOAD);
+          context.send(OUTPUT, new OrderPlaced(order.orderId(), 1, Workload.PAYLOAD));
+        };
+    return Endpoint.builder()
+        .name(ENDPOINT)
+        .inputQueue(INPUT)
+        .transport(transport)
+        .storage(storage)
+        .concurrency(concurrency)
+        .autoSubscribe(false)
+        .recoverability(Recoverability.builder().delayedRetries(0).errorQueue(ERRORS).build())
+        .handler(OrderPlaced.class, handler)
+        .build();
+  }
+
+  /** An incoming message as the client application makes it, with the id of {@code ticket}. */
+  public static OutgoingMessage incoming(Endpoint client, String messageId, long orderId) {
+    BufferedSender sender = Endpoints.bufferedSender(client);
+    sender.send(
+        INPUT,
+        new OrderPlaced(orderId, 0, Workload.PAYLOAD),
+        SendOptions.builder().messageId(messageId).build());
+    return sender.outgoing().drain().getFirst().message();
+  }
+
+  /** Enqueues the message of {@code ticket} into the input queue, one send of its own. */
+  public void produce(long ticket) {
+    producer.send(INPUT, List.of(incoming(client, timeline.messageId(ticket), ticket)));
+    timeline.enqueued();
+  }
+
+  public Timeline timeline() {
+    return timeline;
+  }
+
+  OutboxDispatcher dispatcher() {
+    return dispatcher;
+  }
+
+  Jdbi jdbi() {
+    return storage.jdbi();
+  }
+
+  @Override
+  public void close() {
+    endpoint.stop(Duration.ofSeconds(10));
+    dispatcher.stop(Duration.ofSeconds(10));
+    sink.close();
+    transport.close();
+    producer.close();
+    storage.close();
+    if (producerStorage != null) {
+      producerStorage.close();
+    }
+    pool.close();
+    if (producerPool != null) {
+      producerPool.close();
+    }
+    database.awaitGone(APPLICATION);
+    database.awaitGone(PRODUCER_APPLICATION);
+  }
+}

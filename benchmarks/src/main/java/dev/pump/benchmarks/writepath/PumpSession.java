@@ -1,0 +1,84 @@
+package dev.pump.benchmarks.writepath;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.pump.benchmarks.harness.Database;
+import dev.pump.benchmarks.harness.Load;
+import dev.pump.benchmarks.harness.OrderPlaced;
+import dev.pump.benchmarks.harness.Workload;
+import dev.pump.core.Endpoint;
+import dev.pump.core.transport.memory.InMemoryTransport;
+import dev.pump.jdbc.JdbcStorage;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Pump's transactional session. */
+public final class PumpSession implements Contender {
+  private static final String ENDPOINT = WritePath.ENDPOINT;
+  private static final String DESTINATION = WritePath.DESTINATION;
+
+  private final int clients;
+  private final HikariDataSource pool;
+  private final JdbcStorage storage;
+  private final Load.Work work;
+
+  PumpSession(Database database, int k, int clients) {
+    this.clients = clients;
+    this.pool = database.pool("pump-bench-pump", clients, null);
+    this.storage =
+        JdbcStorage.builder().dataSource(pool).schema(Database.PUMP_SCHEMA).migrate(false).build();
+    Endpoint endpoint =
+        Endpoint.builder().name(ENDPOINT).transport(InMemoryTransport.create()).build();
+    AtomicLong ids = new AtomicLong();
+    this.work =
+        worker -> {
+          long id = ids.incrementAndGet();
+          storage.inTransaction(
+              endpoint,
+              (handle, sender) -> {
+                handle.execute(Workload.BUSINESS_INSERT, id, Workload.PAYLOAD);
+                for (int line = 0; line < k; line++) {
+                  sender.send(DESTINATION, new OrderPlaced(id, line, Workload.PAYLOAD));
+                }
+                return null;
+              });
+        };
+  }
+
+  @Override
+  public String system() {
+    return "pump";
+  }
+
+  @Override
+  public String application() {
+    return "pump-bench-pump";
+  }
+
+  @Override
+  public Load.Run round(Duration duration) {
+    return Load.closedLoop(clients, duration, work);
+  }
+
+  @Override
+  public Load.Run paced(double rate, Duration duration) {
+    return Load.paced(clients, rate, duration, work);
+  }
+
+  @Override
+  public List<String> tables() {
+    return List.of(Workload.BUSINESS_TABLE, Database.PUMP_SCHEMA + ".outbox");
+  }
+
+  @Override
+  public Map<String, Object> describe() {
+    return Map.of("threads", clients + " platform threads, pool of " + clients);
+  }
+
+  @Override
+  public void close() {
+    storage.close(); // its notifier first, then the pool under it
+    pool.close();
+  }
+}

@@ -7,7 +7,9 @@ import dev.pump.core.internal.endpoint.DefaultEndpoint;
 import dev.pump.core.internal.endpoint.EndpointSettings;
 import dev.pump.core.internal.pipeline.PipelineLayout;
 import dev.pump.core.internal.routing.HandlerRegistration;
+import dev.pump.core.internal.routing.MessageNames;
 import dev.pump.core.internal.routing.MessageTypes;
+import dev.pump.core.internal.routing.WireName;
 import dev.pump.core.internal.shared.Names;
 import dev.pump.core.recoverability.Recoverability;
 import dev.pump.core.serialization.JsonSerializer;
@@ -95,6 +97,7 @@ public final class EndpointBuilder {
   private ClassLoader classLoader;
   private final List<HandlerRegistration<?>> handlers = new ArrayList<>();
   private final Map<Class<?>, String> routes = new LinkedHashMap<>();
+  private final Map<Class<?>, WireName> messageNames = new LinkedHashMap<>();
   private final List<String> problems = new ArrayList<>();
   private final PipelineLayout pipeline = new PipelineLayout();
 
@@ -328,6 +331,24 @@ public final class EndpointBuilder {
   }
 
   /**
+   * Names {@code type} on the wire for this endpoint: in the enclosed-types header of what it
+   * sends, as its topic, and when reading what it receives; for types you cannot or would rather
+   * not annotate with {@link MessageName}. It overrides the annotation, whose name and aliases stay
+   * aliases. The Java class name is always an alias too. {@link #build()} refuses a name that is
+   * not a valid {@linkplain dev.pump.core##names name}, an alias that is neither that nor a Java
+   * class name, and two types of the endpoint claiming one name or alias. Default: the {@link
+   * MessageName} annotation, else the class name.
+   */
+  public EndpointBuilder messageName(Class<?> type, String name, String... aliases) {
+    if (type == null) {
+      problems.add("endpoint.messageName needs a type, was null");
+    } else if (messageNames.putIfAbsent(type, WireName.of(name, aliases)) != null) {
+      problems.add("endpoint.messageName for " + type.getName() + " is set twice");
+    }
+    return this;
+  }
+
+  /**
    * Makes every message take part in {@code storage}: a unit of work, an inbox and an outbox (see
    * {@code pump-outbox-jdbc}). Its links are added to the pipeline at once, so call this before
    * {@link #middleware} when your own links refer to them. Default: none, so what handlers send
@@ -410,6 +431,8 @@ public final class EndpointBuilder {
     routes.forEach((type, destination) ->
         nameProblem(found, "endpoint.route for " + type.getName(), destination));
     readProblems(found);
+    MessageNames names = MessageNames.create(messageNames, knownTypes());
+    found.addAll(names.problems());
     // an endpoint without handlers only sends (e.g. from web requests): it never retries
     if (transport != null
         && !handlers.isEmpty()
@@ -472,7 +495,15 @@ public final class EndpointBuilder {
             loader,
             List.copyOf(handlers),
             Map.copyOf(routes),
-            pipeline.copy()));
+            pipeline.copy(),
+            names));
+  }
+
+  private List<Class<?>> knownTypes() {
+    List<Class<?>> known = new ArrayList<>(messageNames.keySet());
+    handlers.forEach(registration -> known.add(registration.type()));
+    known.addAll(routes.keySet());
+    return known;
   }
 
   private static void nameProblem(List<String> found, String property, String value) {

@@ -9,6 +9,8 @@ import dev.pump.core.internal.endpoint.EndpointChecks;
 import dev.pump.core.internal.endpoint.EndpointSettings;
 import dev.pump.core.internal.pipeline.PipelineLayout;
 import dev.pump.core.internal.routing.HandlerRegistration;
+import dev.pump.core.internal.routing.MessageNames;
+import dev.pump.core.internal.routing.WireName;
 import dev.pump.core.internal.shared.Problems;
 import dev.pump.core.recoverability.Recoverability;
 import dev.pump.core.serialization.JsonSerializer;
@@ -90,6 +92,7 @@ public final class EndpointBuilder {
   private ClassLoader classLoader;
   private final List<HandlerRegistration<?>> handlers = new ArrayList<>();
   private final Map<Class<?>, String> routes = new LinkedHashMap<>();
+  private final Map<Class<?>, WireName> messageNames = new LinkedHashMap<>();
   private final Problems problems = new Problems();
   private final PipelineLayout pipeline = new PipelineLayout();
 
@@ -316,6 +319,24 @@ public final class EndpointBuilder {
   }
 
   /**
+   * Names {@code type} on the wire for this endpoint: in the enclosed-types header of what it
+   * sends, as its topic, and when reading what it receives; for types you cannot or would rather
+   * not annotate with {@link MessageName}. It overrides the annotation, whose name and aliases stay
+   * aliases. The Java class name is always an alias too. {@link #build()} refuses a name that is
+   * not a valid {@linkplain dev.pump.core##names name}, an alias that is neither that nor a Java
+   * class name, and two types of the endpoint claiming one name or alias. Default: the {@link
+   * MessageName} annotation, else the class name.
+   */
+  public EndpointBuilder messageName(Class<?> type, String name, String... aliases) {
+    if (type == null) {
+      problems.add("endpoint.messageName needs a type, was null");
+    } else if (messageNames.putIfAbsent(type, WireName.of(name, aliases)) != null) {
+      problems.add("endpoint.messageName for " + type.getName() + " is set twice");
+    }
+    return this;
+  }
+
+  /**
    * Makes every message take part in {@code storage}: a unit of work, an inbox and an outbox (see
    * {@code pump-outbox-jdbc}). Its links are added to the pipeline at once, so call this before
    * {@link #middleware} when your own links refer to them. Default: none, so what handlers send
@@ -358,6 +379,7 @@ public final class EndpointBuilder {
    * @throws PumpConfigurationException naming every invalid setting and its value
    */
   public Endpoint build() {
+    MessageNames names = MessageNames.create(messageNames, knownTypes());
     ClassLoader loader = classLoader;
     if (loader == null) {
       loader = Thread.currentThread().getContextClassLoader();
@@ -390,9 +412,18 @@ public final class EndpointBuilder {
             loader,
             List.copyOf(handlers),
             Map.copyOf(routes),
-            pipeline.copy());
+            pipeline.copy(),
+            names);
+    names.problems().forEach(problems::add);
     EndpointChecks.check(settings, inputQueue != null, problems);
     return DefaultEndpoint.create(settings);
+  }
+
+  private List<Class<?>> knownTypes() {
+    List<Class<?>> known = new ArrayList<>(messageNames.keySet());
+    handlers.forEach(registration -> known.add(registration.type()));
+    known.addAll(routes.keySet());
+    return known;
   }
 
   @Override

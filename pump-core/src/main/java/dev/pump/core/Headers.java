@@ -36,8 +36,10 @@ public final class Headers {
   public static final String CONTENT_TYPE = "pump.content-type";
 
   /**
-   * The message's class name followed by its supertypes and interfaces, separated by {@code ;}, so
-   * a receiver that only knows an interface can still find a handler.
+   * The message type's wire name followed by its supertypes' and interfaces', separated by {@code
+   * ;}, so a receiver that only knows an interface can still find a handler. A type's wire name is
+   * its {@link MessageName}, or its Java class name; a receiver also accepts its aliases and class
+   * name.
    */
   public static final String ENCLOSED_TYPES = "pump.enclosed-types";
 

@@ -1,5 +1,6 @@
 package dev.pump.examples.guide;
 
+import dev.pump.core.MessageName;
 import java.util.List;
 
 /** The messages the guide's snippets handle and send. */
@@ -26,4 +27,10 @@ public final class GuideMessages {
 
   /** A command sent later to check on an order. */
   public record CheckPayment(String orderId) {}
+
+  // docs:message-name
+  /** An event with a name of its own on the wire, and the names it had before. */
+  @MessageName(value = "billing.InvoiceIssued", aliases = "billing.InvoiceSent")
+  public record InvoiceIssued(String invoiceId, long totalCents) {}
+  // docs:end
 }

@@ -1,5 +1,7 @@
 package dev.pump.examples.shop;
 
+import dev.pump.core.MessageName;
+
 /**
  * Event published by orders once the order is stored; billing and shipping subscribe to it, and
  * orders does not know them.
@@ -8,4 +10,5 @@ package dev.pump.examples.shop;
  * @param city where it ships
  * @param amountCents what to charge
  */
+@MessageName("shop.OrderPlaced")
 public record OrderPlaced(String orderId, String city, long amountCents) {}

@@ -1,5 +1,7 @@
 package dev.pump.examples.shop;
 
+import dev.pump.core.MessageName;
+
 /**
  * Command to the orders endpoint: a customer placed an order. Sent with the order id as its message
  * id, so a client that retries its request sends a duplicate the inbox recognises.
@@ -9,4 +11,5 @@ package dev.pump.examples.shop;
  * @param city where it ships
  * @param amountCents what it costs
  */
+@MessageName("shop.PlaceOrder")
 public record PlaceOrder(String orderId, String customer, String city, long amountCents) {}

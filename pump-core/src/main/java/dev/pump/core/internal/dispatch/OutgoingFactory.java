@@ -3,7 +3,7 @@ package dev.pump.core.internal.dispatch;
 import dev.pump.core.Headers;
 import dev.pump.core.PumpConfigurationException;
 import dev.pump.core.SendOptions;
-import dev.pump.core.internal.routing.MessageTypes;
+import dev.pump.core.internal.routing.MessageNames;
 import dev.pump.core.spi.Destination;
 import dev.pump.core.spi.MessageSerializationException;
 import dev.pump.core.spi.OutgoingMessage;
@@ -26,19 +26,22 @@ public final class OutgoingFactory {
   private final Serializer serializer;
   private final Clock clock;
   private final boolean delayedDelivery;
+  private final MessageNames names;
 
-  /** Creates a factory for messages sent by {@code endpointName}. */
+  /** Creates a factory for messages sent by {@code endpointName}, typed by {@code names}. */
   public OutgoingFactory(
       String endpointName,
       String replyTo,
       Serializer serializer,
       Clock clock,
-      boolean delayedDelivery) {
+      boolean delayedDelivery,
+      MessageNames names) {
     this.endpointName = endpointName;
     this.replyTo = replyTo;
     this.serializer = serializer;
     this.clock = clock;
     this.delayedDelivery = delayedDelivery;
+    this.names = names;
   }
 
   /**
@@ -93,7 +96,7 @@ public final class OutgoingFactory {
     headers.put(Headers.ORIGINATING_ENDPOINT, endpointName);
     headers.put(Headers.TIME_SENT, clock.instant().toString());
     headers.put(Headers.CONTENT_TYPE, serializer.contentType());
-    headers.put(Headers.ENCLOSED_TYPES, MessageTypes.enclosedTypes(message.getClass()));
+    headers.put(Headers.ENCLOSED_TYPES, names.enclosedTypes(message.getClass()));
     headers.putAll(options.headers());
     options.correlationId().ifPresent(c -> headers.put(Headers.CORRELATION_ID, c));
     options.orderingKey().ifPresent(k -> headers.put(Headers.ORDERING_KEY, k));

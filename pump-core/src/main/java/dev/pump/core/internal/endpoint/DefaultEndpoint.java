@@ -18,7 +18,6 @@ import dev.pump.core.internal.pump.MessagePump;
 import dev.pump.core.internal.pump.ReceiveCircuitBreaker;
 import dev.pump.core.internal.recoverability.RecoveryActions;
 import dev.pump.core.internal.routing.HandlerRegistry;
-import dev.pump.core.internal.routing.MessageTypes;
 import dev.pump.core.internal.routing.Router;
 import dev.pump.core.internal.shared.BufferedSender;
 import dev.pump.core.recoverability.FailedMessages;
@@ -60,7 +59,7 @@ public final class DefaultEndpoint implements Endpoint {
   private DefaultEndpoint(EndpointSettings settings) {
     this.settings = settings;
     this.handlers = new HandlerRegistry(settings.handlers());
-    this.router = new Router(settings.routes());
+    this.router = new Router(settings.routes(), settings.messageNames());
     this.dispatcher =
         new TransportDispatcher(
             settings.transport(), settings.maxBatchMessages(), settings.maxBatchBytes());
@@ -71,7 +70,8 @@ public final class DefaultEndpoint implements Endpoint {
             settings.serializer(),
             settings.clock(),
             settings.transport().capabilities().delayedDelivery()
-                || (settings.storage() != null && settings.storage().holdsDelayedMessages()));
+                || (settings.storage() != null && settings.storage().holdsDelayedMessages()),
+            settings.messageNames());
   }
 
   /** Creates an endpoint from validated settings. */
@@ -107,7 +107,9 @@ public final class DefaultEndpoint implements Endpoint {
       transport.createQueue(settings.recoverability().errorQueue());
       if (settings.autoSubscribe()) {
         for (Class<?> type : handlers.handledTypes()) {
-          transport.subscribe(MessageTypes.topicOf(type), settings.inputQueue());
+          for (String topic : settings.messageNames().subscriptionTopics(type)) {
+            transport.subscribe(topic, settings.inputQueue());
+          }
         }
       }
       computePool = new ComputePool(name(), settings.computeThreads());
@@ -160,7 +162,11 @@ public final class DefaultEndpoint implements Endpoint {
                 Map.of(
                     Middleware.DESERIALIZE,
                     new DeserializeLink(
-                        settings.serializer(), handlers, settings.classLoader(), name()),
+                        settings.serializer(),
+                        handlers,
+                        settings.classLoader(),
+                        name(),
+                        settings.messageNames()),
                     Middleware.DISPATCH_OUTGOING,
                     new DispatchOutgoingLink(dispatcher),
                     Middleware.INVOKE_HANDLERS,

@@ -3,6 +3,7 @@ package dev.pump.core.internal.endpoint;
 import dev.pump.core.Endpoint.CriticalError;
 import dev.pump.core.internal.pipeline.PipelineLayout;
 import dev.pump.core.internal.routing.HandlerRegistration;
+import dev.pump.core.internal.routing.MessageNames;
 import dev.pump.core.recoverability.Recoverability;
 import dev.pump.core.spi.Serializer;
 import dev.pump.core.spi.Storage;
@@ -40,6 +41,7 @@ import java.util.function.Consumer;
  * @param handlers the registered handlers, in order
  * @param routes command routes
  * @param pipeline the middleware layout
+ * @param messageNames the wire names of message types
  */
 public record EndpointSettings(
     String name,
@@ -65,4 +67,5 @@ public record EndpointSettings(
     ClassLoader classLoader,
     List<HandlerRegistration<?>> handlers,
     Map<Class<?>, String> routes,
-    PipelineLayout pipeline) {}
+    PipelineLayout pipeline,
+    MessageNames messageNames) {}

@@ -2,7 +2,7 @@ package dev.pump.core.internal.pipeline;
 
 import dev.pump.core.Headers;
 import dev.pump.core.internal.routing.HandlerRegistry;
-import dev.pump.core.internal.routing.MessageTypes;
+import dev.pump.core.internal.routing.MessageNames;
 import dev.pump.core.internal.routing.NoHandlerException;
 import dev.pump.core.spi.MessageDeserializationException;
 import dev.pump.core.spi.Serializer;
@@ -14,7 +14,9 @@ import java.lang.reflect.Modifier;
 /**
  * The built-in {@value Middleware#DESERIALIZE} link. It picks the first enclosed type that is
  * concrete and has a handler, so a receiver that knows only an interface still receives its
- * implementations.
+ * implementations. Each name in the header is looked up among the endpoint's {@link MessageNames}
+ * (names, aliases and class names of its known types); a name it does not know is tried as a Java
+ * class name, so a message that names its class (as Pump wrote it before wire names) still arrives.
  *
  * <p>The enclosed-types header comes from the sender, so it is untrusted. A named class is loaded
  * without running its static initializers, and instantiated only if it is a registered handler type
@@ -28,14 +30,20 @@ public final class DeserializeLink implements Middleware {
   private final HandlerRegistry handlers;
   private final ClassLoader classLoader;
   private final String endpointName;
+  private final MessageNames names;
 
   /** Creates the link. */
   public DeserializeLink(
-      Serializer serializer, HandlerRegistry handlers, ClassLoader classLoader, String endpoint) {
+      Serializer serializer,
+      HandlerRegistry handlers,
+      ClassLoader classLoader,
+      String endpoint,
+      MessageNames names) {
     this.serializer = serializer;
     this.handlers = handlers;
     this.classLoader = classLoader;
     this.endpointName = endpoint;
+    this.names = names;
   }
 
   @Override
@@ -65,8 +73,8 @@ public final class DeserializeLink implements Middleware {
       throw new MessageDeserializationException(
           "message " + id + " has no " + Headers.ENCLOSED_TYPES + " header");
     }
-    for (String name : enclosed.split(MessageTypes.SEPARATOR)) {
-      Class<?> type = load(name.strip());
+    for (String name : enclosed.split(MessageNames.SEPARATOR)) {
+      Class<?> type = typeNamed(name.strip());
       if (type != null && isConcrete(type) && handlers.handles(type)) {
         try {
           return serializer.deserialize(context.incoming().body(), type);
@@ -84,7 +92,14 @@ public final class DeserializeLink implements Middleware {
         "endpoint " + endpointName + " has no handler for message " + id + " of types " + enclosed);
   }
 
-  private Class<?> load(String name) {
+  private Class<?> typeNamed(String name) {
+    if (name.isEmpty()) {
+      return null;
+    }
+    Class<?> known = names.typeNamed(name);
+    if (known != null) {
+      return known;
+    }
     try {
       return Class.forName(name, false, classLoader);
     } catch (ClassNotFoundException | LinkageError e) {

@@ -6,17 +6,14 @@ import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * The type hierarchy of a message class, as Pump uses it for enclosed-types headers, topics and
- * handler lookup: the class, then its superclasses, then its interfaces breadth-first. JDK types
- * (Object, Record, Serializable, ...) are left out: nobody subscribes to "every Serializable".
+ * routing ({@link MessageNames} names each type): the class, then its superclasses, then its
+ * interfaces breadth-first. JDK types (Object, Record, Serializable, ...) are left out: nobody
+ * subscribes to "every Serializable".
  */
 public final class MessageTypes {
-  /** Separates the type names in the enclosed-types header; never part of a class name. */
-  public static final String SEPARATOR = ";";
-
   private static final ClassValue<List<Class<?>>> HIERARCHY =
       new ClassValue<>() {
         @Override
@@ -25,37 +22,11 @@ public final class MessageTypes {
         }
       };
 
-  private static final ClassValue<List<String>> TOPICS =
-      new ClassValue<>() {
-        @Override
-        protected List<String> computeValue(Class<?> type) {
-          return HIERARCHY.get(type).stream().map(MessageTypes::topicOf).toList();
-        }
-      };
-
   private MessageTypes() {}
 
   /** The class, its superclasses and its interfaces, without JDK types; cached. */
   public static List<Class<?>> hierarchy(Class<?> type) {
     return HIERARCHY.get(type);
-  }
-
-  /** The topics a message of {@code type} is published to, its own first; cached. */
-  public static List<String> topicsOf(Class<?> type) {
-    return TOPICS.get(type);
-  }
-
-  /**
-   * The topic of one type: its binary name with {@code $} (nested classes) as {@code .}, so it is a
-   * valid {@link dev.pump.core.internal.shared.Names name}.
-   */
-  public static String topicOf(Class<?> type) {
-    return type.getName().replace('$', '.');
-  }
-
-  /** The value of the enclosed-types header for {@code type}. */
-  public static String enclosedTypes(Class<?> type) {
-    return hierarchy(type).stream().map(Class::getName).collect(Collectors.joining(SEPARATOR));
   }
 
   private static List<Class<?>> compute(Class<?> type) {

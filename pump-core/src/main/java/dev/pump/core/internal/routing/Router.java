@@ -11,10 +11,12 @@ import java.util.Optional;
  */
 public final class Router {
   private final Map<Class<?>, String> routes;
+  private final MessageNames names;
 
-  /** Creates a router from validated routes. */
-  public Router(Map<Class<?>, String> routes) {
+  /** Creates a router from validated routes; topics come from {@code names}. */
+  public Router(Map<Class<?>, String> routes, MessageNames names) {
     this.routes = Map.copyOf(routes);
+    this.names = names;
   }
 
   /**
@@ -37,8 +39,10 @@ public final class Router {
                     + " destination")));
   }
 
-  /** The topics a message of {@code type} is published to. */
+  /**
+   * The topics a message of {@code type} is published to: its wire name's, then its supertypes'.
+   */
   public Destination topicsFor(Class<?> type) {
-    return Destination.topics(MessageTypes.topicsOf(type));
+    return Destination.topics(names.topicsOf(type));
   }
 }

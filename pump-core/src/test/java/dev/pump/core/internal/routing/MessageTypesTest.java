@@ -2,7 +2,6 @@ package dev.pump.core.internal.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pump.core.internal.shared.Names;
 import org.junit.jupiter.api.Test;
 
 class MessageTypesTest {
@@ -20,14 +19,6 @@ class MessageTypesTest {
   void theHierarchyListsTheClassItsSuperclassesThenItsInterfacesWithoutJdkTypes() {
     assertThat(MessageTypes.hierarchy(PriceChanged.class))
         .containsExactly(PriceChanged.class, BaseEvent.class, Audited.class, Event.class);
-  }
-
-  @Test
-  void topicsAreValidNamesMostSpecificFirst() {
-    assertThat(MessageTypes.topicsOf(PriceChanged.class))
-        .allMatch(Names::isValid)
-        .first()
-        .isEqualTo("dev.pump.core.internal.routing.MessageTypesTest.PriceChanged");
   }
 
   @Test

@@ -8,9 +8,8 @@ import dev.pump.core.internal.endpoint.DefaultEndpoint;
 import dev.pump.core.internal.endpoint.EndpointChecks;
 import dev.pump.core.internal.endpoint.EndpointSettings;
 import dev.pump.core.internal.pipeline.PipelineLayout;
-import dev.pump.core.internal.routing.HandlerRegistration;
 import dev.pump.core.internal.routing.MessageNames;
-import dev.pump.core.internal.routing.WireName;
+import dev.pump.core.internal.routing.Registrations;
 import dev.pump.core.internal.shared.Problems;
 import dev.pump.core.recoverability.Recoverability;
 import dev.pump.core.serialization.JsonSerializer;
@@ -20,10 +19,6 @@ import dev.pump.core.spi.Transport;
 import dev.pump.core.spi.pipeline.PipelineBuilder;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -90,10 +85,8 @@ public final class EndpointBuilder {
   private boolean autoSubscribe = true;
   private Consumer<CriticalError> onCriticalError = EndpointChecks::logCriticalError;
   private ClassLoader classLoader;
-  private final List<HandlerRegistration<?>> handlers = new ArrayList<>();
-  private final Map<Class<?>, String> routes = new LinkedHashMap<>();
-  private final Map<Class<?>, WireName> messageNames = new LinkedHashMap<>();
   private final Problems problems = new Problems();
+  private final Registrations registrations = new Registrations(problems);
   private final PipelineLayout pipeline = new PipelineLayout();
 
   EndpointBuilder() {}
@@ -273,15 +266,7 @@ public final class EndpointBuilder {
    * For a catch-all, give your messages a common interface and handle that.
    */
   public <T> EndpointBuilder handler(Class<T> type, Handler<? super T> handler) {
-    if (type == null || handler == null) {
-      problems.add("endpoint.handler needs a type and a handler, was " + type + ", " + handler);
-    } else {
-      String problem = EndpointChecks.handledTypeProblem("endpoint.handler", type);
-      problems.add(problem);
-      if (problem == null) {
-        handlers.add(HandlerRegistration.instance(type, handler));
-      }
-    }
+    registrations.handler(type, handler);
     return this;
   }
 
@@ -292,16 +277,7 @@ public final class EndpointBuilder {
    */
   public <T> EndpointBuilder handlerFactory(
       Class<T> type, Supplier<? extends Handler<? super T>> factory) {
-    if (type == null || factory == null) {
-      problems.add(
-          "endpoint.handlerFactory needs a type and a factory, was " + type + ", " + factory);
-    } else {
-      String problem = EndpointChecks.handledTypeProblem("endpoint.handlerFactory", type);
-      problems.add(problem);
-      if (problem == null) {
-        handlers.add(HandlerRegistration.factory(type, factory));
-      }
-    }
+    registrations.handlerFactory(type, factory);
     return this;
   }
 
@@ -310,11 +286,7 @@ public final class EndpointBuilder {
    * {@code destination}, for {@link Context#send(Object)}.
    */
   public EndpointBuilder route(Class<?> type, String destination) {
-    if (type == null) {
-      problems.add("endpoint.route needs a type, was null");
-    } else if (routes.putIfAbsent(type, destination) != null) {
-      problems.add("endpoint.route for " + type.getName() + " is set twice");
-    }
+    registrations.route(type, destination);
     return this;
   }
 
@@ -328,11 +300,7 @@ public final class EndpointBuilder {
    * MessageName} annotation, else the class name.
    */
   public EndpointBuilder messageName(Class<?> type, String name, String... aliases) {
-    if (type == null) {
-      problems.add("endpoint.messageName needs a type, was null");
-    } else if (messageNames.putIfAbsent(type, WireName.of(name, aliases)) != null) {
-      problems.add("endpoint.messageName for " + type.getName() + " is set twice");
-    }
+    registrations.messageName(type, name, aliases);
     return this;
   }
 
@@ -379,7 +347,7 @@ public final class EndpointBuilder {
    * @throws PumpConfigurationException naming every invalid setting and its value
    */
   public Endpoint build() {
-    MessageNames names = MessageNames.create(messageNames, knownTypes());
+    MessageNames names = registrations.messageNames();
     ClassLoader loader = classLoader;
     if (loader == null) {
       loader = Thread.currentThread().getContextClassLoader();
@@ -410,20 +378,12 @@ public final class EndpointBuilder {
             storage,
             autoSubscribe,
             loader,
-            List.copyOf(handlers),
-            Map.copyOf(routes),
+            registrations.handlers(),
+            registrations.routes(),
             pipeline.copy(),
             names);
-    names.problems().forEach(problems::add);
     EndpointChecks.check(settings, inputQueue != null, problems);
     return DefaultEndpoint.create(settings);
-  }
-
-  private List<Class<?>> knownTypes() {
-    List<Class<?>> known = new ArrayList<>(messageNames.keySet());
-    handlers.forEach(registration -> known.add(registration.type()));
-    known.addAll(routes.keySet());
-    return known;
   }
 
   @Override

@@ -9,6 +9,7 @@ import dev.pump.core.PumpConfigurationException;
 import dev.pump.core.PumpException;
 import dev.pump.core.internal.shared.BufferedSender;
 import dev.pump.core.internal.shared.Endpoints;
+import dev.pump.core.internal.shared.Problems;
 import dev.pump.core.spi.Destination;
 import dev.pump.core.spi.OutgoingMessage;
 import dev.pump.core.spi.Storage;
@@ -31,7 +32,6 @@ import dev.pump.jdbc.internal.uow.UnitOfWorkLink;
 import dev.pump.migrations.PumpMigrations;
 import dev.pump.migrations.SchemaName;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
@@ -433,7 +433,7 @@ public final class JdbcStorage implements Storage, AutoCloseable {
      * @throws PumpConfigurationException naming every invalid setting, before any connection
      */
     public JdbcStorage build() {
-      List<String> problems = new ArrayList<>();
+      Problems problems = new Problems();
       if ((dataSource == null) == (jdbcUrl == null)) {
         problems.add("storage needs exactly one of dataSource or jdbcUrl");
       }
@@ -448,12 +448,8 @@ public final class JdbcStorage implements Storage, AutoCloseable {
       if (inboxRetention == null || inboxRetention.compareTo(Duration.ofMinutes(1)) < 0) {
         problems.add("storage.inboxRetention must be at least 1 minute, was " + inboxRetention);
       }
-      if (outboxRetention == null || outboxRetention.isNegative()) {
-        problems.add("storage.outboxRetention must not be negative, was " + outboxRetention);
-      }
-      if (!problems.isEmpty()) {
-        throw new PumpConfigurationException(String.join("; ", problems));
-      }
+      problems.notNegative("storage.outboxRetention", outboxRetention);
+      problems.throwIfAny();
       HikariDataSource owned =
           jdbcUrl == null ? null : PumpDataSources.pooled(jdbcUrl, user, password);
       DataSource source = owned != null ? owned : dataSource;

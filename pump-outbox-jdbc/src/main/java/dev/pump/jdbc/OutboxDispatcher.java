@@ -5,6 +5,8 @@ package dev.pump.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.pump.core.PumpConfigurationException;
+import dev.pump.core.internal.shared.Backoff;
+import dev.pump.core.internal.shared.Problems;
 import dev.pump.core.spi.Transport;
 import dev.pump.jdbc.internal.dispatcher.DestinationBreakers;
 import dev.pump.jdbc.internal.dispatcher.DispatchCounters;
@@ -16,8 +18,6 @@ import dev.pump.jdbc.internal.sql.Channels;
 import dev.pump.jdbc.internal.sql.DedicatedConnections;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -101,6 +101,15 @@ public final class OutboxDispatcher implements AutoCloseable {
   /** How long one transport call may take before the cycle abandons it: 10 seconds. */
   public static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(10);
 
+  /**
+   * The jitter of a row's retry back-off: 20%, so that rows failed together do not retry together.
+   */
+  private static final double RETRY_JITTER = 0.2;
+
+  /** The wait after a cycle that failed as a whole (the database unreachable): 100 ms to 10 s. */
+  private static final Backoff CYCLE_BACKOFF =
+      Backoff.of(Duration.ofMillis(100), Duration.ofSeconds(10));
+
   private final JdbcStorage storage;
   private final Transport transport;
   private final Duration pollInterval;
@@ -151,9 +160,7 @@ public final class OutboxDispatcher implements AutoCloseable {
                 builder.maxBatchMessages,
                 builder.maxBatchBytes,
                 builder.maxAttempts,
-                builder.retryBackoff,
-                builder.maxRetryBackoff,
-                0.2),
+                builder.retryBackoff()),
             breakers,
             counters,
             // used by the dispatcher thread only; seeded per dispatcher so processes do not
@@ -203,12 +210,12 @@ public final class OutboxDispatcher implements AutoCloseable {
   }
 
   private void run() {
-    Duration errorBackoff = Duration.ofMillis(100);
+    int failures = 0;
     while (state.get() == State.RUNNING) {
       long seen = wakeups.generation(JdbcStorage.OUTBOX);
       try {
         int claimed = cycle.run();
-        errorBackoff = Duration.ofMillis(100);
+        failures = 0;
         if (claimed >= claimSize) {
           continue; // more backlog: no waiting
         }
@@ -223,12 +230,14 @@ public final class OutboxDispatcher implements AutoCloseable {
         if (state.get() != State.RUNNING) {
           return;
         }
+        failures++;
         log.warn(
-            "Outbox dispatch cycle failed ({}); retrying in {} ms", e, errorBackoff.toMillis());
-        if (!sleep(errorBackoff)) {
+            "Outbox dispatch cycle failed ({}); retrying in {} ms",
+            e,
+            CYCLE_BACKOFF.nominal(failures).toMillis());
+        if (!CYCLE_BACKOFF.sleepAfter(failures)) {
           return;
         }
-        errorBackoff = min(errorBackoff.multipliedBy(2), Duration.ofSeconds(10));
       }
     }
   }
@@ -283,20 +292,6 @@ public final class OutboxDispatcher implements AutoCloseable {
   @Override
   public void close() {
     stop(Duration.ofSeconds(10));
-  }
-
-  private static boolean sleep(Duration duration) {
-    try {
-      Thread.sleep(duration);
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
   }
 
   /** Settings of an {@link OutboxDispatcher}; {@link #build()} checks them all at once. */
@@ -456,62 +451,33 @@ public final class OutboxDispatcher implements AutoCloseable {
      * @throws PumpConfigurationException naming every invalid setting
      */
     public OutboxDispatcher build() {
-      List<String> problems = new ArrayList<>();
-      if (storage == null) {
-        problems.add("dispatcher.storage must be set");
-      }
-      if (transport == null) {
-        problems.add("dispatcher.transport must be set");
-      }
-      if (clock == null) {
-        problems.add("dispatcher.clock must be set");
-      }
-      range(problems, "dispatcher.maxBatchMessages", maxBatchMessages, 1, 10_000);
-      range(problems, "dispatcher.maxBatchBytes", maxBatchBytes, 1024, 64L * 1024 * 1024);
-      range(problems, "dispatcher.claimSize", claimSize, 1, 100_000);
-      range(problems, "dispatcher.maxAttempts", maxAttempts, 1, 1_000);
-      range(problems, "dispatcher.circuitBreakerThreshold", circuitBreakerThreshold, 1, 1_000);
-      between(
-          problems,
-          "dispatcher.pollInterval",
-          pollInterval,
-          Duration.ofMillis(10),
-          Duration.ofMinutes(10));
-      between(
-          problems,
-          "dispatcher.retryBackoff",
-          retryBackoff,
-          Duration.ofMillis(1),
-          Duration.ofHours(1));
-      between(
-          problems,
-          "dispatcher.maxRetryBackoff",
-          maxRetryBackoff,
-          Duration.ofMillis(1),
-          Duration.ofDays(1));
-      between(
-          problems,
+      Problems problems = new Problems();
+      problems.required("dispatcher.storage", storage);
+      problems.required("dispatcher.transport", transport);
+      problems.required("dispatcher.clock", clock);
+      problems.range("dispatcher.maxBatchMessages", maxBatchMessages, 1, 10_000);
+      problems.range("dispatcher.maxBatchBytes", maxBatchBytes, 1024, 64L * 1024 * 1024);
+      problems.range("dispatcher.claimSize", claimSize, 1, 100_000);
+      problems.range("dispatcher.maxAttempts", maxAttempts, 1, 1_000);
+      problems.range("dispatcher.circuitBreakerThreshold", circuitBreakerThreshold, 1, 1_000);
+      problems.range(
+          "dispatcher.pollInterval", pollInterval, Duration.ofMillis(10), Duration.ofMinutes(10));
+      problems.range(
+          "dispatcher.retryBackoff", retryBackoff, Duration.ofMillis(1), Duration.ofHours(1));
+      problems.range(
+          "dispatcher.maxRetryBackoff", maxRetryBackoff, Duration.ofMillis(1), Duration.ofDays(1));
+      problems.range(
           "dispatcher.circuitBreakerPause",
           circuitBreakerPause,
           Duration.ofMillis(1),
           Duration.ofHours(1));
-      if (batchWindow == null
-          || batchWindow.isNegative()
-          || batchWindow.compareTo(Duration.ofSeconds(1)) > 0) {
-        problems.add("dispatcher.batchWindow must be between 0 and 1 second, was " + batchWindow);
-      }
-      if (cleanupInterval == null || cleanupInterval.isNegative()) {
-        problems.add("dispatcher.cleanupInterval must not be negative, was " + cleanupInterval);
-      }
+      problems.range("dispatcher.batchWindow", batchWindow, Duration.ZERO, Duration.ofSeconds(1));
+      problems.notNegative("dispatcher.cleanupInterval", cleanupInterval);
       if (sendParallelism != null) {
-        range(problems, "dispatcher.sendParallelism", sendParallelism, 1, 256);
+        problems.range("dispatcher.sendParallelism", sendParallelism, 1, 256);
       }
-      between(
-          problems,
-          "dispatcher.sendTimeout",
-          sendTimeout,
-          Duration.ofMillis(10),
-          Duration.ofMinutes(10));
+      problems.range(
+          "dispatcher.sendTimeout", sendTimeout, Duration.ofMillis(10), Duration.ofMinutes(10));
       resolvedParallelism = resolveParallelism(problems);
       if (problems.isEmpty() && retryHorizon().compareTo(storage.inboxRetention()) > 0) {
         problems.add(
@@ -527,9 +493,7 @@ public final class OutboxDispatcher implements AutoCloseable {
                 + storage.inboxRetention()
                 + ": a late copy would not be recognised as a duplicate");
       }
-      if (!problems.isEmpty()) {
-        throw new PumpConfigurationException(String.join("; ", problems));
-      }
+      problems.throwIfAny();
       return new OutboxDispatcher(this);
     }
 
@@ -538,7 +502,7 @@ public final class OutboxDispatcher implements AutoCloseable {
      * that sends through this storage's pool (its sends and the cycle share that pool, and a send
      * waiting for a connection is a send that fails after the pool's timeout).
      */
-    private int resolveParallelism(List<String> problems) {
+    private int resolveParallelism(Problems problems) {
       int wanted = sendParallelism != null ? sendParallelism : DEFAULT_SEND_PARALLELISM;
       if (wanted < 1 || wanted > 256) {
         return 1; // named already
@@ -568,29 +532,13 @@ public final class OutboxDispatcher implements AutoCloseable {
 
     /** The longest time from a row's first failed attempt to its last, jitter included. */
     Duration retryHorizon() {
-      Duration total = Duration.ZERO;
-      Duration step = retryBackoff;
-      for (int attempt = 1; attempt < maxAttempts; attempt++) {
-        total = total.plus(step.compareTo(maxRetryBackoff) < 0 ? step : maxRetryBackoff);
-        step =
-            step.multipliedBy(2).compareTo(maxRetryBackoff) < 0
-                ? step.multipliedBy(2)
-                : maxRetryBackoff;
-      }
-      return total.plus(total.dividedBy(5)); // the 20% jitter
+      return retryBackoff().longestTotal(maxAttempts - 1);
     }
 
-    private static void range(List<String> problems, String name, long value, long min, long max) {
-      if (value < min || value > max) {
-        problems.add(name + " must be between " + min + " and " + max + ", was " + value);
-      }
-    }
-
-    private static void between(
-        List<String> problems, String name, Duration value, Duration min, Duration max) {
-      if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-        problems.add(name + " must be between " + min + " and " + max + ", was " + value);
-      }
+    /** The back-off between a row's attempts; a first step above the cap starts at the cap. */
+    Backoff retryBackoff() {
+      Duration first = retryBackoff.compareTo(maxRetryBackoff) > 0 ? maxRetryBackoff : retryBackoff;
+      return new Backoff(first, maxRetryBackoff, RETRY_JITTER);
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.pump.jdbc;
 
 import dev.pump.core.PumpConfigurationException;
 import dev.pump.core.internal.shared.Names;
+import dev.pump.core.internal.shared.Problems;
 import dev.pump.core.spi.OutgoingMessage;
 import dev.pump.core.spi.ReceivedMessage;
 import dev.pump.core.spi.Transport;
@@ -351,32 +352,14 @@ public final class PostgresTransport implements Transport {
      * @throws PumpConfigurationException naming every invalid setting
      */
     public PostgresTransport build() {
-      StringBuilder problems = new StringBuilder();
-      if (storage == null) {
-        problems.append("; transport.storage must be set");
-      }
-      if (pollInterval == null
-          || pollInterval.compareTo(Duration.ofMillis(10)) < 0
-          || pollInterval.compareTo(Duration.ofMinutes(1)) > 0) {
-        problems
-            .append("; transport.pollInterval must be between 10 ms and 1 minute, was ")
-            .append(pollInterval);
-      }
-      if (deliveryLease == null
-          || deliveryLease.compareTo(Duration.ofMillis(100)) < 0
-          || deliveryLease.compareTo(Duration.ofHours(1)) > 0) {
-        problems
-            .append("; transport.deliveryLease must be between 100 ms and 1 hour, was ")
-            .append(deliveryLease);
-      }
-      if (maxMessageBytes < 1024 || maxMessageBytes > 1024L * 1024 * 1024) {
-        problems
-            .append("; transport.maxMessageBytes must be between 1024 and 1073741824, was ")
-            .append(maxMessageBytes);
-      }
-      if (!problems.isEmpty()) {
-        throw new PumpConfigurationException(problems.substring(2));
-      }
+      Problems problems = new Problems();
+      problems.required("transport.storage", storage);
+      problems.range(
+          "transport.pollInterval", pollInterval, Duration.ofMillis(10), Duration.ofMinutes(1));
+      problems.range(
+          "transport.deliveryLease", deliveryLease, Duration.ofMillis(100), Duration.ofHours(1));
+      problems.range("transport.maxMessageBytes", maxMessageBytes, 1024, 1024L * 1024 * 1024);
+      problems.throwIfAny();
       return new PostgresTransport(this);
     }
   }

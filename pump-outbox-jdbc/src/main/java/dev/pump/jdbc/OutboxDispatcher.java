@@ -1,28 +1,18 @@
-// Over 400 lines: the builder with its sixteen validated, documented settings lives here, beside
-// the lifecycle it configures, as in JdbcStorage; the cycle itself is internal.DispatchCycle and
-// its parallel sends internal.ParallelSends.
 package dev.pump.jdbc;
 
-import com.zaxxer.hikari.HikariDataSource;
+import dev.pump.core.Lifecycle;
 import dev.pump.core.PumpConfigurationException;
-import dev.pump.core.internal.shared.Backoff;
 import dev.pump.core.internal.shared.Problems;
 import dev.pump.core.spi.Transport;
-import dev.pump.jdbc.internal.dispatcher.DestinationBreakers;
+import dev.pump.jdbc.internal.StorageRuntime;
 import dev.pump.jdbc.internal.dispatcher.DispatchCounters;
-import dev.pump.jdbc.internal.dispatcher.DispatchCycle;
-import dev.pump.jdbc.internal.dispatcher.ParallelSends;
+import dev.pump.jdbc.internal.dispatcher.DispatchLoop;
+import dev.pump.jdbc.internal.dispatcher.RetryBackoff;
+import dev.pump.jdbc.internal.dispatcher.SendParallelism;
 import dev.pump.jdbc.internal.queue.NotificationListener;
-import dev.pump.jdbc.internal.queue.Wakeups;
-import dev.pump.jdbc.internal.sql.Channels;
-import dev.pump.jdbc.internal.sql.DedicatedConnections;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,12 +38,13 @@ import org.slf4j.LoggerFactory;
  * <p>A failed batch affects only its destination: its rows are retried with exponential back-off
  * and jitter, a destination failing repeatedly is paused by its circuit breaker and probed with one
  * batch, and a row that fails {@link Builder#maxAttempts} times is parked with its last error,
- * never deleted ({@link ParkedMessages} re-queues it).
+ * never deleted ({@link PumpOperations#requeueParked(String)} re-queues it). Retention is apart:
+ * see {@link RetentionCleaner}.
  *
  * <p>Thread-safe. Delivery is at least once: a row sent but not yet marked when a process dies is
  * sent again, and the receiver's inbox absorbs the copy.
  */
-public final class OutboxDispatcher implements AutoCloseable {
+public final class OutboxDispatcher implements Lifecycle {
   private static final Logger log = LoggerFactory.getLogger(OutboxDispatcher.class);
 
   /** Most messages in one transport batch: {@value}. */
@@ -86,9 +77,6 @@ public final class OutboxDispatcher implements AutoCloseable {
    */
   public static final Duration DEFAULT_BATCH_WINDOW = Duration.ofMillis(2);
 
-  /** How often the dispatcher purges rows past their retention: 5 minutes. */
-  public static final Duration DEFAULT_CLEANUP_INTERVAL = Duration.ofMinutes(5);
-
   /** How long a paused destination waits before it is probed: 30 seconds. */
   public static final Duration DEFAULT_CIRCUIT_BREAKER_PAUSE = Duration.ofSeconds(30);
 
@@ -101,29 +89,14 @@ public final class OutboxDispatcher implements AutoCloseable {
   /** How long one transport call may take before the cycle abandons it: 10 seconds. */
   public static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(10);
 
-  /**
-   * The jitter of a row's retry back-off: 20%, so that rows failed together do not retry together.
-   */
-  private static final double RETRY_JITTER = 0.2;
-
-  /** The wait after a cycle that failed as a whole (the database unreachable): 100 ms to 10 s. */
-  private static final Backoff CYCLE_BACKOFF =
-      Backoff.of(Duration.ofMillis(100), Duration.ofSeconds(10));
-
-  private final JdbcStorage storage;
+  private final StorageRuntime runtime;
   private final Transport transport;
-  private final Duration pollInterval;
-  private final DispatchCycle cycle;
-  private final int claimSize;
   private final DispatchCounters counters = new DispatchCounters();
-  private final Wakeups wakeups;
+  private final DispatchLoop loop;
+  private final int sendParallelism;
   private final AtomicReference<State> state = new AtomicReference<>(State.CREATED);
   private volatile Thread thread;
   private volatile NotificationListener listener;
-  private final Duration cleanupInterval;
-  private final Duration batchWindow;
-  private final int sendParallelism;
-  private volatile ScheduledExecutorService cleanup;
 
   private enum State {
     CREATED,
@@ -132,40 +105,27 @@ public final class OutboxDispatcher implements AutoCloseable {
   }
 
   private OutboxDispatcher(Builder builder) {
-    this.storage = builder.storage;
+    this.runtime = builder.storage.runtime();
     this.transport = builder.transport;
-    this.pollInterval = builder.pollInterval;
-    this.claimSize = builder.claimSize;
-    this.wakeups = storage.wakeups();
-    this.cleanupInterval = builder.cleanupInterval;
-    this.batchWindow = builder.batchWindow;
     this.sendParallelism = builder.resolvedParallelism;
-    DestinationBreakers breakers =
-        new DestinationBreakers(
-            builder.circuitBreakerThreshold, builder.circuitBreakerPause, builder.clock);
-    this.cycle =
-        new DispatchCycle(
-            storage.jdbi(),
-            storage.outbox(),
+    this.loop =
+        new DispatchLoop(
+            runtime,
             transport,
-            new ParallelSends(
-                transport,
-                breakers,
-                counters,
-                sendParallelism,
-                builder.sendTimeout,
-                "pump-dispatcher-send-" + storage.schema()),
-            new DispatchCycle.Limits(
+            counters,
+            new DispatchLoop.Settings(
                 builder.claimSize,
                 builder.maxBatchMessages,
                 builder.maxBatchBytes,
                 builder.maxAttempts,
-                builder.retryBackoff()),
-            breakers,
-            counters,
-            // used by the dispatcher thread only; seeded per dispatcher so processes do not
-            // back off in step
-            RandomGenerator.of("L64X128MixRandom"));
+                RetryBackoff.of(builder.retryBackoff, builder.maxRetryBackoff),
+                builder.circuitBreakerThreshold,
+                builder.circuitBreakerPause,
+                builder.clock,
+                sendParallelism,
+                builder.sendTimeout,
+                builder.pollInterval,
+                builder.batchWindow));
   }
 
   /** Returns a builder; {@link Builder#storage} and {@link Builder#transport} are required. */
@@ -173,78 +133,31 @@ public final class OutboxDispatcher implements AutoCloseable {
     return new Builder();
   }
 
-  /** Starts the sidecar thread and the LISTEN connection. Once only. */
+  /**
+   * Starts the sidecar thread and the LISTEN connection.
+   *
+   * @throws IllegalStateException if it was started or stopped before
+   */
+  @Override
   public void start() {
     if (!state.compareAndSet(State.CREATED, State.RUNNING)) {
       throw new IllegalStateException("the dispatcher was started already");
     }
-    listener =
-        new NotificationListener(
-            DedicatedConnections.of(storage.dataSource()),
-            Channels.outbox(storage.schema()),
-            payload -> wakeups.signal(JdbcStorage.OUTBOX),
-            () -> wakeups.signal(JdbcStorage.OUTBOX));
-    thread = Thread.ofPlatform().name("pump-dispatcher-" + storage.schema()).start(this::run);
-    if (!cleanupInterval.isZero()) {
-      RetentionCleaner cleaner = storage.retentionCleaner();
-      cleanup =
-          Executors.newSingleThreadScheduledExecutor(
-              Thread.ofPlatform().daemon().name("pump-cleanup-" + storage.schema()).factory());
-      cleanup.scheduleWithFixedDelay(
-          () -> {
-            try {
-              cleaner.purge();
-            } catch (RuntimeException e) {
-              log.warn("Retention cleanup failed ({}); trying again in {}", e, cleanupInterval);
-            }
-          },
-          cleanupInterval.toMillis(),
-          cleanupInterval.toMillis(),
-          TimeUnit.MILLISECONDS);
-    }
+    listener = runtime.listenForOutbox();
+    thread =
+        Thread.ofPlatform()
+            .name("pump-dispatcher-" + runtime.schema())
+            .start(() -> loop.run(() -> state.get() == State.RUNNING));
     log.info(
         "Outbox dispatcher started on schema {} for {}, up to {} sends at once",
-        storage.schema(),
+        runtime.schema(),
         transport,
         sendParallelism);
   }
 
-  private void run() {
-    int failures = 0;
-    while (state.get() == State.RUNNING) {
-      long seen = wakeups.generation(JdbcStorage.OUTBOX);
-      try {
-        int claimed = cycle.run();
-        failures = 0;
-        if (claimed >= claimSize) {
-          continue; // more backlog: no waiting
-        }
-        if (wakeups.await(JdbcStorage.OUTBOX, seen, pollInterval) && !batchWindow.isZero()) {
-          // woken by a commit: let the commits right behind it join the same batches
-          Thread.sleep(batchWindow);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (RuntimeException e) {
-        if (state.get() != State.RUNNING) {
-          return;
-        }
-        failures++;
-        log.warn(
-            "Outbox dispatch cycle failed ({}); retrying in {} ms",
-            e,
-            CYCLE_BACKOFF.nominal(failures).toMillis());
-        if (!CYCLE_BACKOFF.sleepAfter(failures)) {
-          return;
-        }
-      }
-    }
-  }
-
   /** Wakes the dispatcher now, e.g. after rows were re-queued. */
   public void wake() {
-    wakeups.signal(JdbcStorage.OUTBOX);
+    runtime.outboxCommits().signal();
   }
 
   /** The transport calls this dispatcher makes at once at most, as {@link Builder} settled it. */
@@ -264,6 +177,7 @@ public final class OutboxDispatcher implements AutoCloseable {
    * dispatcher (at least once: a copy that did arrive is absorbed by the receiver's inbox). If the
    * cycle cannot commit within 5 more seconds, its transaction is left to roll back. Idempotent.
    */
+  @Override
   public void stop(Duration grace) {
     State previous = state.getAndSet(State.STOPPED);
     if (previous != State.RUNNING) {
@@ -281,11 +195,8 @@ public final class OutboxDispatcher implements AutoCloseable {
       Thread.currentThread().interrupt();
     } finally {
       listener.close();
-      if (cleanup != null) {
-        cleanup.shutdownNow();
-      }
     }
-    log.info("Outbox dispatcher on schema {} stopped", storage.schema());
+    log.info("Outbox dispatcher on schema {} stopped", runtime.schema());
   }
 
   /** Stops with a 10 second grace. */
@@ -308,7 +219,6 @@ public final class OutboxDispatcher implements AutoCloseable {
     private int circuitBreakerThreshold = DEFAULT_CIRCUIT_BREAKER_THRESHOLD;
     private Duration circuitBreakerPause = DEFAULT_CIRCUIT_BREAKER_PAUSE;
     private Clock clock = Clock.systemUTC();
-    private Duration cleanupInterval = DEFAULT_CLEANUP_INTERVAL;
     private Duration batchWindow = DEFAULT_BATCH_WINDOW;
     private Integer sendParallelism; // null: the default, fitted to a PostgresTransport's pool
     private Duration sendTimeout = DEFAULT_SEND_TIMEOUT;
@@ -352,15 +262,6 @@ public final class OutboxDispatcher implements AutoCloseable {
      */
     public Builder batchWindow(Duration batchWindow) {
       this.batchWindow = batchWindow;
-      return this;
-    }
-
-    /**
-     * How often this dispatcher purges rows past their retention (see {@link RetentionCleaner});
-     * {@link Duration#ZERO} leaves purging to someone else. Default 5 minutes.
-     */
-    public Builder cleanupInterval(Duration cleanupInterval) {
-      this.cleanupInterval = cleanupInterval;
       return this;
     }
 
@@ -472,73 +373,27 @@ public final class OutboxDispatcher implements AutoCloseable {
           Duration.ofMillis(1),
           Duration.ofHours(1));
       problems.range("dispatcher.batchWindow", batchWindow, Duration.ZERO, Duration.ofSeconds(1));
-      problems.notNegative("dispatcher.cleanupInterval", cleanupInterval);
       if (sendParallelism != null) {
         problems.range("dispatcher.sendParallelism", sendParallelism, 1, 256);
       }
       problems.range(
           "dispatcher.sendTimeout", sendTimeout, Duration.ofMillis(10), Duration.ofMinutes(10));
-      resolvedParallelism = resolveParallelism(problems);
-      if (problems.isEmpty() && retryHorizon().compareTo(storage.inboxRetention()) > 0) {
-        problems.add(
-            "dispatcher retries a row for up to "
-                + retryHorizon()
-                + " (maxAttempts "
-                + maxAttempts
-                + ", retryBackoff "
-                + retryBackoff
-                + " doubling to "
-                + maxRetryBackoff
-                + "), longer than storage.inboxRetention "
-                + storage.inboxRetention()
-                + ": a late copy would not be recognised as a duplicate");
+      boolean sharedPool =
+          storage != null
+              && transport instanceof PostgresTransport postgres
+              && postgres.sharesPoolWith(storage);
+      resolvedParallelism =
+          SendParallelism.fit(
+              sendParallelism,
+              DEFAULT_SEND_PARALLELISM,
+              sharedPool ? storage.dataSource() : null,
+              problems);
+      if (problems.isEmpty()) {
+        RetryBackoff.check(
+            problems, maxAttempts, retryBackoff, maxRetryBackoff, storage.inboxRetention());
       }
       problems.throwIfAny();
       return new OutboxDispatcher(this);
-    }
-
-    /**
-     * The parallelism to run with: the explicit one, or the default fitted to a PostgresTransport
-     * that sends through this storage's pool (its sends and the cycle share that pool, and a send
-     * waiting for a connection is a send that fails after the pool's timeout).
-     */
-    private int resolveParallelism(Problems problems) {
-      int wanted = sendParallelism != null ? sendParallelism : DEFAULT_SEND_PARALLELISM;
-      if (wanted < 1 || wanted > 256) {
-        return 1; // named already
-      }
-      if (!(transport instanceof PostgresTransport postgres)
-          || storage == null
-          || postgres.jdbi() != storage.jdbi()
-          || !(storage.dataSource() instanceof HikariDataSource pool)) {
-        return wanted; // another pool, or one whose size is unknown: see sendParallelism's Javadoc
-      }
-      int spare = pool.getMaximumPoolSize() - 1; // the cycle holds one connection
-      // by default half of the rest: endpoints receiving on the same pool hold connections too
-      int fitted = sendParallelism != null ? wanted : Math.min(wanted, Math.max(1, spare / 2));
-      if (fitted < 1 || fitted > spare) {
-        problems.add(
-            "dispatcher.sendParallelism "
-                + Math.max(fitted, 1)
-                + " with a PostgresTransport on the dispatcher's own pool needs "
-                + (Math.max(fitted, 1) + 1)
-                + " connections (one per send in flight and the cycle's own), but the pool's"
-                + " maximumPoolSize is "
-                + pool.getMaximumPoolSize()
-                + ": enlarge the pool or lower sendParallelism");
-      }
-      return Math.max(fitted, 1);
-    }
-
-    /** The longest time from a row's first failed attempt to its last, jitter included. */
-    Duration retryHorizon() {
-      return retryBackoff().longestTotal(maxAttempts - 1);
-    }
-
-    /** The back-off between a row's attempts; a first step above the cap starts at the cap. */
-    Backoff retryBackoff() {
-      Duration first = retryBackoff.compareTo(maxRetryBackoff) > 0 ? maxRetryBackoff : retryBackoff;
-      return new Backoff(first, maxRetryBackoff, RETRY_JITTER);
     }
   }
 }

@@ -147,7 +147,9 @@ public final class PathMeasurement {
               null));
       if (batch.size() == 10_000) {
         List<OutboxRow> chunk = batch;
-        storage.jdbi().useTransaction(h -> storage.outbox().insert(h, "bench", null, chunk));
+        storage
+            .jdbi()
+            .useTransaction(h -> storage.runtime().outbox().insert(h, "bench", null, chunk));
         batch = new ArrayList<>();
       }
     }
@@ -254,7 +256,7 @@ public final class PathMeasurement {
           new OutboxRow(destination, null, "b-" + i, Map.of(), new byte[64], Duration.ZERO, null));
     }
     // the failing rows first: the worst case, they are claimed ahead of the healthy ones
-    storage.jdbi().useTransaction(h -> storage.outbox().insert(h, "bench", null, batch));
+    storage.jdbi().useTransaction(h -> storage.runtime().outbox().insert(h, "bench", null, batch));
     Map<String, Long> sentAt = new ConcurrentHashMap<>();
     Transport failingBad =
         new Timing(sentAt) {

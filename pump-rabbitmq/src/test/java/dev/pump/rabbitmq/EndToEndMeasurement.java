@@ -180,7 +180,7 @@ public final class EndToEndMeasurement {
         .until(() ->
             flow.count("SELECT count(*) FROM shipment") >= expected
                 && flow.count("SELECT count(*) FROM charge") >= expected
-                && storage.duplicatesSkipped() >= expected
+                && storage.operations().duplicatesSkipped() >= expected
                 && flow.pendingInOutbox() == 0);
   }
 }

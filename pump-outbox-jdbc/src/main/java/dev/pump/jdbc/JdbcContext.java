@@ -27,7 +27,7 @@ public final class JdbcContext {
   public static Handle handle(Context context) {
     return context
         .attributes()
-        .get(UnitOfWork.KEY)
+        .get(UnitOfWork.CURRENT)
         .orElseThrow(() ->
             new PumpException(
                 "message "

@@ -1,5 +1,3 @@
-// Over 400 lines: the builder, the transactional session and the operator views (backlog,
-// parked rows, retention) are the public face of one object; the work is in internal packages.
 package dev.pump.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -9,32 +7,26 @@ import dev.pump.core.PumpConfigurationException;
 import dev.pump.core.PumpException;
 import dev.pump.core.internal.shared.BufferedSender;
 import dev.pump.core.internal.shared.Endpoints;
+import dev.pump.core.internal.shared.Problems;
 import dev.pump.core.spi.Destination;
 import dev.pump.core.spi.OutgoingMessage;
 import dev.pump.core.spi.Storage;
 import dev.pump.core.spi.pipeline.Middleware;
 import dev.pump.core.spi.pipeline.PipelineBuilder;
-import dev.pump.jdbc.internal.inbox.InboxStore;
-import dev.pump.jdbc.internal.inbox.RedeliveryStore;
+import dev.pump.jdbc.internal.StorageRuntime;
+import dev.pump.jdbc.internal.outbox.OutboxRow;
 import dev.pump.jdbc.internal.outbox.OutboxRows;
-import dev.pump.jdbc.internal.outbox.OutboxStore;
-import dev.pump.jdbc.internal.queue.Notifier;
-import dev.pump.jdbc.internal.queue.QueueStore;
-import dev.pump.jdbc.internal.queue.Wakeups;
-import dev.pump.jdbc.internal.sql.Channels;
 import dev.pump.jdbc.internal.sql.PoolBudget;
 import dev.pump.jdbc.internal.sql.SqlFailures;
-import dev.pump.jdbc.internal.sql.Transactions;
 import dev.pump.jdbc.internal.uow.InboxLink;
 import dev.pump.jdbc.internal.uow.OutboxLink;
+import dev.pump.jdbc.internal.uow.UnitOfWork;
 import dev.pump.jdbc.internal.uow.UnitOfWorkLink;
 import dev.pump.migrations.PumpMigrations;
 import dev.pump.migrations.SchemaName;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.LongAdder;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -60,7 +52,7 @@ import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
  * #inTransaction}. One storage may serve several endpoints, a {@link PostgresTransport} and an
  * {@link OutboxDispatcher}. Thread-safe.
  */
-public final class JdbcStorage implements Storage, AutoCloseable {
+public final class JdbcStorage implements Storage {
   /** The isolation level of message transactions when none is set: READ COMMITTED. */
   public static final TransactionIsolationLevel DEFAULT_ISOLATION =
       TransactionIsolationLevel.READ_COMMITTED;
@@ -68,38 +60,22 @@ public final class JdbcStorage implements Storage, AutoCloseable {
   /** How long inbox rows and dispatched outbox rows are kept when not set: 7 days. */
   public static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
 
-  private final DataSource dataSource;
   private final HikariDataSource ownedPool;
-  private final Jdbi jdbi;
-  private final SchemaName schema;
-  private final TransactionIsolationLevel isolation;
-  private final InboxStore inbox;
-  private final RedeliveryStore redeliveries;
-  private final OutboxStore outbox;
-  private final QueueStore queues;
-  private final Wakeups wakeups = new Wakeups();
-  private final Notifier notifier;
-  private final String outboxChannel;
-  private final LongAdder duplicates = new LongAdder();
+  private final StorageRuntime runtime;
   private final PoolBudget poolBudget;
-  private final Duration inboxRetention;
-  private final Duration outboxRetention;
+  private final PumpOperations operations;
 
   private JdbcStorage(Builder builder, DataSource dataSource, HikariDataSource ownedPool) {
-    this.dataSource = dataSource;
     this.ownedPool = ownedPool;
-    this.jdbi = Jdbi.create(dataSource);
-    this.schema = SchemaName.of(builder.schema);
-    this.isolation = builder.isolation;
-    this.inbox = new InboxStore(schema);
-    this.redeliveries = new RedeliveryStore(jdbi, schema);
-    this.outbox = new OutboxStore(schema);
-    this.queues = new QueueStore(schema);
-    this.notifier = new Notifier(jdbi);
-    this.outboxChannel = Channels.outbox(schema);
-    this.inboxRetention = builder.inboxRetention;
-    this.outboxRetention = builder.outboxRetention;
+    this.runtime =
+        new StorageRuntime(
+            dataSource,
+            SchemaName.of(builder.schema),
+            builder.isolation,
+            builder.inboxRetention,
+            builder.outboxRetention);
     this.poolBudget = new PoolBudget(dataSource);
+    this.operations = new PumpOperations(this);
   }
 
   /** Returns a builder; see each setting for its default. */
@@ -109,74 +85,35 @@ public final class JdbcStorage implements Storage, AutoCloseable {
 
   /** The Jdbi instance over the storage's data source, for the application's own work. */
   public Jdbi jdbi() {
-    return jdbi;
+    return runtime.jdbi();
   }
 
   /** The data source the storage uses. */
   public DataSource dataSource() {
-    return dataSource;
+    return runtime.dataSource();
   }
 
   /** The schema holding Pump's tables. */
   public SchemaName schema() {
-    return schema;
+    return runtime.schema();
   }
 
   /** How long inbox rows are kept, to recognise late duplicates. */
   public Duration inboxRetention() {
-    return inboxRetention;
+    return runtime.inboxRetention();
   }
 
   /** How long dispatched outbox rows are kept for the audit trail. */
   public Duration outboxRetention() {
-    return outboxRetention;
-  }
-
-  /** A cleaner that purges rows past their retention; see {@link RetentionCleaner}. */
-  public RetentionCleaner retentionCleaner() {
-    return new RetentionCleaner(this, RetentionCleaner.DEFAULT_BATCH_SIZE);
+    return runtime.outboxRetention();
   }
 
   /**
-   * The outbox backlog per destination: rows waiting to be dispatched (due or not) and the age of
-   * the oldest, for monitoring.
+   * What an operator looks at and acts on: the outbox backlog, parked rows, queues and error
+   * queues, duplicates, the retention purge.
    */
-  public List<Backlog> outboxBacklog() {
-    return jdbi.withHandle(h ->
-        h.createQuery(
-                "SELECT destination, count(*) AS pending,"
-                    + " count(*) FILTER (WHERE due_at <= now()) AS due,"
-                    + " extract(epoch FROM now() - min(created_at)) * 1000 AS oldest_ms FROM "
-                    + schema.table("outbox")
-                    + " WHERE dispatched_at IS NULL AND parked_at IS NULL"
-                    + " GROUP BY destination ORDER BY destination")
-            .map((rs, ctx) ->
-                new Backlog(
-                    rs.getString("destination"),
-                    rs.getLong("pending"),
-                    rs.getLong("due"),
-                    Duration.ofMillis(Math.round(rs.getDouble("oldest_ms")))))
-            .list());
-  }
-
-  /**
-   * One destination's outbox backlog.
-   *
-   * @param destination the queue, or the message type's topic
-   * @param pending rows not yet dispatched nor parked
-   * @param due pending rows whose due time has come
-   * @param oldestAge how long the oldest pending row has waited since it was written
-   */
-  public record Backlog(String destination, long pending, long due, Duration oldestAge) {}
-
-  /** Outbox rows parked by the dispatcher, to list and re-queue. */
-  public ParkedMessages parkedMessages() {
-    return new ParkedMessages(this);
-  }
-
-  /** How many duplicate messages the inbox has skipped since this storage was built. */
-  public long duplicatesSkipped() {
-    return duplicates.sum();
+  public PumpOperations operations() {
+    return operations;
   }
 
   /**
@@ -192,20 +129,20 @@ public final class JdbcStorage implements Storage, AutoCloseable {
   public <R> R inTransaction(Endpoint endpoint, TransactionalWork<R> work) {
     Objects.requireNonNull(endpoint, "endpoint");
     Objects.requireNonNull(work, "work");
-    try (Handle handle = jdbi.open()) {
-      Transactions.begin(handle, isolation);
+    try (UnitOfWork unit = runtime.beginUnitOfWork()) {
       try {
         BufferedSender sender = Endpoints.bufferedSender(endpoint);
-        R result = work.run(handle, sender);
-        outbox.insert(handle, endpoint.name(), null, OutboxRows.of(sender.outgoing().drain()));
-        handle.commit();
-        outboxCommitted();
+        R result = work.run(unit.handle(), sender);
+        List<OutboxRow> rows = OutboxRows.of(sender.outgoing().drain());
+        runtime.outbox().insert(unit.handle(), endpoint.name(), null, rows);
+        unit.afterCommit(runtime::outboxCommitted);
+        unit.commit();
         return result;
       } catch (RuntimeException | Error e) {
-        rollbackQuietly(handle, e);
+        unit.rollbackQuietly(e);
         throw e;
       } catch (Exception e) {
-        rollbackQuietly(handle, e);
+        unit.rollbackQuietly(e);
         throw new PumpException("transactional session of " + endpoint.name() + " failed", e);
       }
     }
@@ -230,18 +167,15 @@ public final class JdbcStorage implements Storage, AutoCloseable {
   @Override
   public void install(PipelineBuilder pipeline) {
     pipeline
-        .addBefore(
-            Middleware.INVOKE_HANDLERS, UnitOfWorkLink.NAME, new UnitOfWorkLink(jdbi, isolation))
-        .addBefore(Middleware.INVOKE_HANDLERS, InboxLink.NAME, new InboxLink(inbox, duplicates))
-        .addBefore(
-            Middleware.INVOKE_HANDLERS,
-            OutboxLink.NAME,
-            new OutboxLink(outbox, this::outboxCommitted));
+        .addBefore(Middleware.INVOKE_HANDLERS, UnitOfWorkLink.NAME, new UnitOfWorkLink(runtime))
+        .addBefore(Middleware.INVOKE_HANDLERS, InboxLink.NAME, new InboxLink(runtime))
+        .addBefore(Middleware.INVOKE_HANDLERS, OutboxLink.NAME, new OutboxLink(runtime));
   }
 
   /** Refuses an endpoint whose delayed retries outlast the inbox retention. */
   @Override
   public void checkRetryHorizon(String endpoint, Duration retryHorizon) {
+    Duration inboxRetention = runtime.inboxRetention();
     if (retryHorizon.compareTo(inboxRetention) > 0) {
       throw new PumpConfigurationException(
           "endpoint "
@@ -273,21 +207,26 @@ public final class JdbcStorage implements Storage, AutoCloseable {
 
   @Override
   public void sendLater(String endpoint, String queue, OutgoingMessage message) {
-    try {
-      jdbi.useTransaction(handle ->
-          outbox.insert(
-              handle, endpoint, null, List.of(OutboxRows.of(Destination.queue(queue), message))));
+    List<OutboxRow> rows = List.of(OutboxRows.of(Destination.queue(queue), message));
+    try (UnitOfWork unit = runtime.beginUnitOfWork()) {
+      try {
+        runtime.outbox().insert(unit.handle(), endpoint, null, rows);
+        unit.commit();
+      } catch (RuntimeException e) {
+        unit.rollbackQuietly(e);
+        throw e;
+      }
     } catch (RuntimeException e) {
       throw SqlFailures.classify("message " + message.messageId(), e);
     }
-    outboxCommitted();
+    runtime.outboxCommitted();
   }
 
   /** Counts the redelivery in the {@code redelivery} table, committed before it returns. */
   @Override
   public int countRedelivery(String endpoint, String messageId) {
     try {
-      return redeliveries.count(endpoint, messageId);
+      return runtime.redeliveries().count(endpoint, messageId);
     } catch (RuntimeException e) {
       throw new PumpException(
           "cannot count a redelivery of message " + messageId + " at endpoint " + endpoint, e);
@@ -297,17 +236,20 @@ public final class JdbcStorage implements Storage, AutoCloseable {
   @Override
   public void forgetRedeliveries(String endpoint, String messageId) {
     try {
-      redeliveries.forget(endpoint, messageId);
+      runtime.redeliveries().forget(endpoint, messageId);
     } catch (RuntimeException e) {
       throw new PumpException(
           "cannot forget the redeliveries of message " + messageId + " at endpoint " + endpoint, e);
     }
   }
 
-  /** Closes the connection pool if the storage built it from a JDBC URL. */
+  /**
+   * Stops the notifier and closes the connection pool if the storage built it from a JDBC URL; its
+   * endpoints, transport and dispatcher must have stopped first. Idempotent.
+   */
   @Override
   public void close() {
-    notifier.close();
+    runtime.close();
     if (ownedPool != null) {
       ownedPool.close();
     }
@@ -315,44 +257,12 @@ public final class JdbcStorage implements Storage, AutoCloseable {
 
   @Override
   public String toString() {
-    return "JdbcStorage[schema " + schema + "]";
+    return "JdbcStorage[schema " + runtime.schema() + "]";
   }
 
-  /** Wake-up key of the outbox in {@link #wakeups()}. */
-  static final String OUTBOX = "\u0000outbox";
-
-  /** Outbox rows were committed: wake this process's dispatchers now, other processes soon. */
-  void outboxCommitted() {
-    wakeups.signal(OUTBOX);
-    notifier.request(outboxChannel, "");
-  }
-
-  Notifier notifier() {
-    return notifier;
-  }
-
-  Wakeups wakeups() {
-    return wakeups;
-  }
-
-  QueueStore queues() {
-    return queues;
-  }
-
-  OutboxStore outbox() {
-    return outbox;
-  }
-
-  TransactionIsolationLevel isolation() {
-    return isolation;
-  }
-
-  private static void rollbackQuietly(Handle handle, Throwable failure) {
-    try {
-      handle.rollback();
-    } catch (RuntimeException e) {
-      failure.addSuppressed(e);
-    }
+  /** The runtime the storage's transport, dispatcher, cleaner and operations work on. */
+  StorageRuntime runtime() {
+    return runtime;
   }
 
   /** Settings of a {@link JdbcStorage}; {@link #build()} checks them all at once. */
@@ -433,7 +343,7 @@ public final class JdbcStorage implements Storage, AutoCloseable {
      * @throws PumpConfigurationException naming every invalid setting, before any connection
      */
     public JdbcStorage build() {
-      List<String> problems = new ArrayList<>();
+      Problems problems = new Problems();
       if ((dataSource == null) == (jdbcUrl == null)) {
         problems.add("storage needs exactly one of dataSource or jdbcUrl");
       }
@@ -448,12 +358,8 @@ public final class JdbcStorage implements Storage, AutoCloseable {
       if (inboxRetention == null || inboxRetention.compareTo(Duration.ofMinutes(1)) < 0) {
         problems.add("storage.inboxRetention must be at least 1 minute, was " + inboxRetention);
       }
-      if (outboxRetention == null || outboxRetention.isNegative()) {
-        problems.add("storage.outboxRetention must not be negative, was " + outboxRetention);
-      }
-      if (!problems.isEmpty()) {
-        throw new PumpConfigurationException(String.join("; ", problems));
-      }
+      problems.notNegative("storage.outboxRetention", outboxRetention);
+      problems.throwIfAny();
       HikariDataSource owned =
           jdbcUrl == null ? null : PumpDataSources.pooled(jdbcUrl, user, password);
       DataSource source = owned != null ? owned : dataSource;

@@ -1,29 +1,18 @@
-// Over 400 lines: the builder with its sixteen validated, documented settings lives here, beside
-// the lifecycle it configures, as in JdbcStorage; the cycle itself is internal.DispatchCycle and
-// its parallel sends internal.ParallelSends.
 package dev.pump.jdbc;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.pump.core.Lifecycle;
 import dev.pump.core.PumpConfigurationException;
+import dev.pump.core.internal.shared.Problems;
 import dev.pump.core.spi.Transport;
-import dev.pump.jdbc.internal.dispatcher.DestinationBreakers;
+import dev.pump.jdbc.internal.StorageRuntime;
 import dev.pump.jdbc.internal.dispatcher.DispatchCounters;
-import dev.pump.jdbc.internal.dispatcher.DispatchCycle;
-import dev.pump.jdbc.internal.dispatcher.ParallelSends;
+import dev.pump.jdbc.internal.dispatcher.DispatchLoop;
+import dev.pump.jdbc.internal.dispatcher.RetryBackoff;
+import dev.pump.jdbc.internal.dispatcher.SendParallelism;
 import dev.pump.jdbc.internal.queue.NotificationListener;
-import dev.pump.jdbc.internal.queue.Wakeups;
-import dev.pump.jdbc.internal.sql.Channels;
-import dev.pump.jdbc.internal.sql.DedicatedConnections;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * <p>A failed batch affects only its destination: its rows are retried with exponential back-off
  * and jitter, a destination failing repeatedly is paused by its circuit breaker and probed with one
  * batch, and a row that fails {@link Builder#maxAttempts} times is parked with its last error,
- * never deleted ({@link ParkedMessages} re-queues it).
+ * never deleted ({@link PumpOperations#requeueParked(String)} re-queues it). Retention is apart:
+ * see {@link RetentionCleaner}.
  *
  * <p>Thread-safe. Delivery is at least once: a row sent but not yet marked when a process dies is
  * sent again, and the receiver's inbox absorbs the copy.
@@ -87,9 +77,6 @@ public final class OutboxDispatcher implements Lifecycle {
    */
   public static final Duration DEFAULT_BATCH_WINDOW = Duration.ofMillis(2);
 
-  /** How often the dispatcher purges rows past their retention: 5 minutes. */
-  public static final Duration DEFAULT_CLEANUP_INTERVAL = Duration.ofMinutes(5);
-
   /** How long a paused destination waits before it is probed: 30 seconds. */
   public static final Duration DEFAULT_CIRCUIT_BREAKER_PAUSE = Duration.ofSeconds(30);
 
@@ -102,20 +89,14 @@ public final class OutboxDispatcher implements Lifecycle {
   /** How long one transport call may take before the cycle abandons it: 10 seconds. */
   public static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(10);
 
-  private final JdbcStorage storage;
+  private final StorageRuntime runtime;
   private final Transport transport;
-  private final Duration pollInterval;
-  private final DispatchCycle cycle;
-  private final int claimSize;
   private final DispatchCounters counters = new DispatchCounters();
-  private final Wakeups wakeups;
+  private final DispatchLoop loop;
+  private final int sendParallelism;
   private final AtomicReference<State> state = new AtomicReference<>(State.CREATED);
   private volatile Thread thread;
   private volatile NotificationListener listener;
-  private final Duration cleanupInterval;
-  private final Duration batchWindow;
-  private final int sendParallelism;
-  private volatile ScheduledExecutorService cleanup;
 
   private enum State {
     CREATED,
@@ -124,42 +105,27 @@ public final class OutboxDispatcher implements Lifecycle {
   }
 
   private OutboxDispatcher(Builder builder) {
-    this.storage = builder.storage;
+    this.runtime = builder.storage.runtime();
     this.transport = builder.transport;
-    this.pollInterval = builder.pollInterval;
-    this.claimSize = builder.claimSize;
-    this.wakeups = storage.wakeups();
-    this.cleanupInterval = builder.cleanupInterval;
-    this.batchWindow = builder.batchWindow;
     this.sendParallelism = builder.resolvedParallelism;
-    DestinationBreakers breakers =
-        new DestinationBreakers(
-            builder.circuitBreakerThreshold, builder.circuitBreakerPause, builder.clock);
-    this.cycle =
-        new DispatchCycle(
-            storage.jdbi(),
-            storage.outbox(),
+    this.loop =
+        new DispatchLoop(
+            runtime,
             transport,
-            new ParallelSends(
-                transport,
-                breakers,
-                counters,
-                sendParallelism,
-                builder.sendTimeout,
-                "pump-dispatcher-send-" + storage.schema()),
-            new DispatchCycle.Limits(
+            counters,
+            new DispatchLoop.Settings(
                 builder.claimSize,
                 builder.maxBatchMessages,
                 builder.maxBatchBytes,
                 builder.maxAttempts,
-                builder.retryBackoff,
-                builder.maxRetryBackoff,
-                0.2),
-            breakers,
-            counters,
-            // used by the dispatcher thread only; seeded per dispatcher so processes do not
-            // back off in step
-            RandomGenerator.of("L64X128MixRandom"));
+                RetryBackoff.of(builder.retryBackoff, builder.maxRetryBackoff),
+                builder.circuitBreakerThreshold,
+                builder.circuitBreakerPause,
+                builder.clock,
+                sendParallelism,
+                builder.sendTimeout,
+                builder.pollInterval,
+                builder.batchWindow));
   }
 
   /** Returns a builder; {@link Builder#storage} and {@link Builder#transport} are required. */
@@ -167,76 +133,31 @@ public final class OutboxDispatcher implements Lifecycle {
     return new Builder();
   }
 
-  /** Starts the sidecar thread and the LISTEN connection. Once only. */
+  /**
+   * Starts the sidecar thread and the LISTEN connection.
+   *
+   * @throws IllegalStateException if it was started or stopped before
+   */
+  @Override
   public void start() {
     if (!state.compareAndSet(State.CREATED, State.RUNNING)) {
       throw new IllegalStateException("the dispatcher was started already");
     }
-    listener =
-        new NotificationListener(
-            DedicatedConnections.of(storage.dataSource()),
-            Channels.outbox(storage.schema()),
-            payload -> wakeups.signal(JdbcStorage.OUTBOX),
-            () -> wakeups.signal(JdbcStorage.OUTBOX));
-    thread = Thread.ofPlatform().name("pump-dispatcher-" + storage.schema()).start(this::run);
-    if (!cleanupInterval.isZero()) {
-      RetentionCleaner cleaner = storage.retentionCleaner();
-      cleanup =
-          Executors.newSingleThreadScheduledExecutor(
-              Thread.ofPlatform().daemon().name("pump-cleanup-" + storage.schema()).factory());
-      cleanup.scheduleWithFixedDelay(
-          () -> {
-            try {
-              cleaner.purge();
-            } catch (RuntimeException e) {
-              log.warn("Retention cleanup failed ({}); trying again in {}", e, cleanupInterval);
-            }
-          },
-          cleanupInterval.toMillis(),
-          cleanupInterval.toMillis(),
-          TimeUnit.MILLISECONDS);
-    }
+    listener = runtime.listenForOutbox();
+    thread =
+        Thread.ofPlatform()
+            .name("pump-dispatcher-" + runtime.schema())
+            .start(() -> loop.run(() -> state.get() == State.RUNNING));
     log.info(
         "Outbox dispatcher started on schema {} for {}, up to {} sends at once",
-        storage.schema(),
+        runtime.schema(),
         transport,
         sendParallelism);
   }
 
-  private void run() {
-    Duration errorBackoff = Duration.ofMillis(100);
-    while (state.get() == State.RUNNING) {
-      long seen = wakeups.generation(JdbcStorage.OUTBOX);
-      try {
-        int claimed = cycle.run();
-        errorBackoff = Duration.ofMillis(100);
-        if (claimed >= claimSize) {
-          continue; // more backlog: no waiting
-        }
-        if (wakeups.await(JdbcStorage.OUTBOX, seen, pollInterval) && !batchWindow.isZero()) {
-          // woken by a commit: let the commits right behind it join the same batches
-          Thread.sleep(batchWindow);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (RuntimeException e) {
-        if (state.get() != State.RUNNING) {
-          return;
-        }
-        log.warn(
-            "Outbox dispatch cycle failed ({}); retrying in {} ms", e, errorBackoff.toMillis());
-        if (!sleep(errorBackoff)) {
-          return;
-        }
-        errorBackoff = min(errorBackoff.multipliedBy(2), Duration.ofSeconds(10));
-      }
-    }
-  }
-
   /** Wakes the dispatcher now, e.g. after rows were re-queued. */
   public void wake() {
-    wakeups.signal(JdbcStorage.OUTBOX);
+    runtime.outboxCommits().signal();
   }
 
   /** The transport calls this dispatcher makes at once at most, as {@link Builder} settled it. */
@@ -256,6 +177,7 @@ public final class OutboxDispatcher implements Lifecycle {
    * dispatcher (at least once: a copy that did arrive is absorbed by the receiver's inbox). If the
    * cycle cannot commit within 5 more seconds, its transaction is left to roll back. Idempotent.
    */
+  @Override
   public void stop(Duration grace) {
     State previous = state.getAndSet(State.STOPPED);
     if (previous != State.RUNNING) {
@@ -273,31 +195,14 @@ public final class OutboxDispatcher implements Lifecycle {
       Thread.currentThread().interrupt();
     } finally {
       listener.close();
-      if (cleanup != null) {
-        cleanup.shutdownNow();
-      }
     }
-    log.info("Outbox dispatcher on schema {} stopped", storage.schema());
+    log.info("Outbox dispatcher on schema {} stopped", runtime.schema());
   }
 
   /** Stops with a 10 second grace. */
   @Override
   public void close() {
     stop(Duration.ofSeconds(10));
-  }
-
-  private static boolean sleep(Duration duration) {
-    try {
-      Thread.sleep(duration);
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
   }
 
   /** Settings of an {@link OutboxDispatcher}; {@link #build()} checks them all at once. */
@@ -314,7 +219,6 @@ public final class OutboxDispatcher implements Lifecycle {
     private int circuitBreakerThreshold = DEFAULT_CIRCUIT_BREAKER_THRESHOLD;
     private Duration circuitBreakerPause = DEFAULT_CIRCUIT_BREAKER_PAUSE;
     private Clock clock = Clock.systemUTC();
-    private Duration cleanupInterval = DEFAULT_CLEANUP_INTERVAL;
     private Duration batchWindow = DEFAULT_BATCH_WINDOW;
     private Integer sendParallelism; // null: the default, fitted to a PostgresTransport's pool
     private Duration sendTimeout = DEFAULT_SEND_TIMEOUT;
@@ -358,15 +262,6 @@ public final class OutboxDispatcher implements Lifecycle {
      */
     public Builder batchWindow(Duration batchWindow) {
       this.batchWindow = batchWindow;
-      return this;
-    }
-
-    /**
-     * How often this dispatcher purges rows past their retention (see {@link RetentionCleaner});
-     * {@link Duration#ZERO} leaves purging to someone else. Default 5 minutes.
-     */
-    public Builder cleanupInterval(Duration cleanupInterval) {
-      this.cleanupInterval = cleanupInterval;
       return this;
     }
 
@@ -457,141 +352,48 @@ public final class OutboxDispatcher implements Lifecycle {
      * @throws PumpConfigurationException naming every invalid setting
      */
     public OutboxDispatcher build() {
-      List<String> problems = new ArrayList<>();
-      if (storage == null) {
-        problems.add("dispatcher.storage must be set");
-      }
-      if (transport == null) {
-        problems.add("dispatcher.transport must be set");
-      }
-      if (clock == null) {
-        problems.add("dispatcher.clock must be set");
-      }
-      range(problems, "dispatcher.maxBatchMessages", maxBatchMessages, 1, 10_000);
-      range(problems, "dispatcher.maxBatchBytes", maxBatchBytes, 1024, 64L * 1024 * 1024);
-      range(problems, "dispatcher.claimSize", claimSize, 1, 100_000);
-      range(problems, "dispatcher.maxAttempts", maxAttempts, 1, 1_000);
-      range(problems, "dispatcher.circuitBreakerThreshold", circuitBreakerThreshold, 1, 1_000);
-      between(
-          problems,
-          "dispatcher.pollInterval",
-          pollInterval,
-          Duration.ofMillis(10),
-          Duration.ofMinutes(10));
-      between(
-          problems,
-          "dispatcher.retryBackoff",
-          retryBackoff,
-          Duration.ofMillis(1),
-          Duration.ofHours(1));
-      between(
-          problems,
-          "dispatcher.maxRetryBackoff",
-          maxRetryBackoff,
-          Duration.ofMillis(1),
-          Duration.ofDays(1));
-      between(
-          problems,
+      Problems problems = new Problems();
+      problems.required("dispatcher.storage", storage);
+      problems.required("dispatcher.transport", transport);
+      problems.required("dispatcher.clock", clock);
+      problems.range("dispatcher.maxBatchMessages", maxBatchMessages, 1, 10_000);
+      problems.range("dispatcher.maxBatchBytes", maxBatchBytes, 1024, 64L * 1024 * 1024);
+      problems.range("dispatcher.claimSize", claimSize, 1, 100_000);
+      problems.range("dispatcher.maxAttempts", maxAttempts, 1, 1_000);
+      problems.range("dispatcher.circuitBreakerThreshold", circuitBreakerThreshold, 1, 1_000);
+      problems.range(
+          "dispatcher.pollInterval", pollInterval, Duration.ofMillis(10), Duration.ofMinutes(10));
+      problems.range(
+          "dispatcher.retryBackoff", retryBackoff, Duration.ofMillis(1), Duration.ofHours(1));
+      problems.range(
+          "dispatcher.maxRetryBackoff", maxRetryBackoff, Duration.ofMillis(1), Duration.ofDays(1));
+      problems.range(
           "dispatcher.circuitBreakerPause",
           circuitBreakerPause,
           Duration.ofMillis(1),
           Duration.ofHours(1));
-      if (batchWindow == null
-          || batchWindow.isNegative()
-          || batchWindow.compareTo(Duration.ofSeconds(1)) > 0) {
-        problems.add("dispatcher.batchWindow must be between 0 and 1 second, was " + batchWindow);
-      }
-      if (cleanupInterval == null || cleanupInterval.isNegative()) {
-        problems.add("dispatcher.cleanupInterval must not be negative, was " + cleanupInterval);
-      }
+      problems.range("dispatcher.batchWindow", batchWindow, Duration.ZERO, Duration.ofSeconds(1));
       if (sendParallelism != null) {
-        range(problems, "dispatcher.sendParallelism", sendParallelism, 1, 256);
+        problems.range("dispatcher.sendParallelism", sendParallelism, 1, 256);
       }
-      between(
-          problems,
-          "dispatcher.sendTimeout",
-          sendTimeout,
-          Duration.ofMillis(10),
-          Duration.ofMinutes(10));
-      resolvedParallelism = resolveParallelism(problems);
-      if (problems.isEmpty() && retryHorizon().compareTo(storage.inboxRetention()) > 0) {
-        problems.add(
-            "dispatcher retries a row for up to "
-                + retryHorizon()
-                + " (maxAttempts "
-                + maxAttempts
-                + ", retryBackoff "
-                + retryBackoff
-                + " doubling to "
-                + maxRetryBackoff
-                + "), longer than storage.inboxRetention "
-                + storage.inboxRetention()
-                + ": a late copy would not be recognised as a duplicate");
+      problems.range(
+          "dispatcher.sendTimeout", sendTimeout, Duration.ofMillis(10), Duration.ofMinutes(10));
+      boolean sharedPool =
+          storage != null
+              && transport instanceof PostgresTransport postgres
+              && postgres.sharesPoolWith(storage);
+      resolvedParallelism =
+          SendParallelism.fit(
+              sendParallelism,
+              DEFAULT_SEND_PARALLELISM,
+              sharedPool ? storage.dataSource() : null,
+              problems);
+      if (problems.isEmpty()) {
+        RetryBackoff.check(
+            problems, maxAttempts, retryBackoff, maxRetryBackoff, storage.inboxRetention());
       }
-      if (!problems.isEmpty()) {
-        throw new PumpConfigurationException(String.join("; ", problems));
-      }
+      problems.throwIfAny();
       return new OutboxDispatcher(this);
-    }
-
-    /**
-     * The parallelism to run with: the explicit one, or the default fitted to a PostgresTransport
-     * that sends through this storage's pool (its sends and the cycle share that pool, and a send
-     * waiting for a connection is a send that fails after the pool's timeout).
-     */
-    private int resolveParallelism(List<String> problems) {
-      int wanted = sendParallelism != null ? sendParallelism : DEFAULT_SEND_PARALLELISM;
-      if (wanted < 1 || wanted > 256) {
-        return 1; // named already
-      }
-      if (!(transport instanceof PostgresTransport postgres)
-          || storage == null
-          || postgres.jdbi() != storage.jdbi()
-          || !(storage.dataSource() instanceof HikariDataSource pool)) {
-        return wanted; // another pool, or one whose size is unknown: see sendParallelism's Javadoc
-      }
-      int spare = pool.getMaximumPoolSize() - 1; // the cycle holds one connection
-      // by default half of the rest: endpoints receiving on the same pool hold connections too
-      int fitted = sendParallelism != null ? wanted : Math.min(wanted, Math.max(1, spare / 2));
-      if (fitted < 1 || fitted > spare) {
-        problems.add(
-            "dispatcher.sendParallelism "
-                + Math.max(fitted, 1)
-                + " with a PostgresTransport on the dispatcher's own pool needs "
-                + (Math.max(fitted, 1) + 1)
-                + " connections (one per send in flight and the cycle's own), but the pool's"
-                + " maximumPoolSize is "
-                + pool.getMaximumPoolSize()
-                + ": enlarge the pool or lower sendParallelism");
-      }
-      return Math.max(fitted, 1);
-    }
-
-    /** The longest time from a row's first failed attempt to its last, jitter included. */
-    Duration retryHorizon() {
-      Duration total = Duration.ZERO;
-      Duration step = retryBackoff;
-      for (int attempt = 1; attempt < maxAttempts; attempt++) {
-        total = total.plus(step.compareTo(maxRetryBackoff) < 0 ? step : maxRetryBackoff);
-        step =
-            step.multipliedBy(2).compareTo(maxRetryBackoff) < 0
-                ? step.multipliedBy(2)
-                : maxRetryBackoff;
-      }
-      return total.plus(total.dividedBy(5)); // the 20% jitter
-    }
-
-    private static void range(List<String> problems, String name, long value, long min, long max) {
-      if (value < min || value > max) {
-        problems.add(name + " must be between " + min + " and " + max + ", was " + value);
-      }
-    }
-
-    private static void between(
-        List<String> problems, String name, Duration value, Duration min, Duration max) {
-      if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-        problems.add(name + " must be between " + min + " and " + max + ", was " + value);
-      }
     }
   }
 }

@@ -2,28 +2,18 @@ package dev.pump.jdbc;
 
 import dev.pump.core.PumpConfigurationException;
 import dev.pump.core.internal.shared.Names;
+import dev.pump.core.internal.shared.Problems;
 import dev.pump.core.spi.OutgoingMessage;
 import dev.pump.core.spi.ReceivedMessage;
 import dev.pump.core.spi.Transport;
 import dev.pump.core.spi.TransportCapabilities;
-import dev.pump.core.spi.TransportException;
-import dev.pump.core.spi.TransportUnavailableException;
+import dev.pump.jdbc.internal.StorageRuntime;
 import dev.pump.jdbc.internal.queue.NotificationListener;
-import dev.pump.jdbc.internal.queue.Notifier;
-import dev.pump.jdbc.internal.queue.QueueRow;
-import dev.pump.jdbc.internal.queue.QueueStore;
-import dev.pump.jdbc.internal.queue.Wakeups;
-import dev.pump.jdbc.internal.sql.Channels;
-import dev.pump.jdbc.internal.sql.DedicatedConnections;
-import dev.pump.jdbc.internal.sql.ScanStarts;
-import dev.pump.jdbc.internal.sql.Transactions;
-import dev.pump.jdbc.internal.uow.UnitOfWork;
+import dev.pump.jdbc.internal.queue.QueueReceiver;
+import dev.pump.jdbc.internal.queue.QueueSender;
 import java.time.Duration;
-import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * Queues in PostgreSQL, in the {@code queue_message} table of a {@link JdbcStorage}'s schema.
@@ -57,43 +47,31 @@ public final class PostgresTransport implements Transport {
    */
   public static final Duration DEFAULT_DELIVERY_LEASE = Duration.ofSeconds(1);
 
-  /** A send whose commit took longer than this after its insert is stamped again: 125 ms. */
-  static final Duration LATE_COMMIT = ScanStarts.OVERLAP.dividedBy(2);
-
-  private static final org.slf4j.Logger log =
-      org.slf4j.LoggerFactory.getLogger(PostgresTransport.class);
-
   /** The largest message body accepted: 64 MiB. */
   public static final long DEFAULT_MAX_MESSAGE_BYTES = 64L * 1024 * 1024;
 
-  private final JdbcStorage storage;
-  private final Jdbi jdbi;
-  private final QueueStore queues;
-  private final Wakeups wakeups;
-  private final ScanStarts scanStarts = new ScanStarts();
-  private final Duration pollInterval;
+  private final StorageRuntime runtime;
   private final long maxMessageBytes;
-  private final Duration deliveryLease;
+  private final QueueSender sender;
+  private final QueueReceiver receiver;
   private final NotificationListener listener;
-  private final Notifier notifier;
-  private final String channel;
 
-  private PostgresTransport(Builder builder) {
-    this.storage = builder.storage;
-    this.jdbi = storage.jdbi();
-    this.queues = storage.queues();
-    this.wakeups = storage.wakeups();
-    this.pollInterval = builder.pollInterval;
+  private PostgresTransport(Builder builder, boolean listen) {
+    this.runtime = builder.storage.runtime();
     this.maxMessageBytes = builder.maxMessageBytes;
-    this.deliveryLease = builder.deliveryLease;
-    this.notifier = storage.notifier();
-    this.channel = Channels.queue(storage.schema());
-    this.listener =
-        new NotificationListener(
-            DedicatedConnections.of(storage.dataSource()),
-            channel,
-            wakeups::signalIfWaited,
-            wakeups::signalAll);
+    this.sender = new QueueSender(runtime, maxMessageBytes);
+    this.receiver = new QueueReceiver(runtime, sender, builder.pollInterval, builder.deliveryLease);
+    this.listener = listen ? runtime.listenForQueues() : null;
+  }
+
+  /**
+   * A transport for operator work that never waits for messages (retrying failed messages): no
+   * LISTEN connection of its own.
+   */
+  static PostgresTransport withoutListening(JdbcStorage storage) {
+    Builder builder = builder().storage(storage);
+    builder.check();
+    return new PostgresTransport(builder, false);
   }
 
   /** Returns a builder; {@link Builder#storage} is required. */
@@ -109,93 +87,17 @@ public final class PostgresTransport implements Transport {
   @Override
   public Optional<ReceivedMessage> receive(String queue, Duration maxWait)
       throws InterruptedException {
-    Names.require("queue", queue);
-    long deadline = System.nanoTime() + maxWait.toNanos();
-    while (true) {
-      long seen = wakeups.generation(queue);
-      Optional<ReceivedMessage> claimed = claim(queue);
-      if (claimed.isPresent()) {
-        return claimed;
-      }
-      long remaining = deadline - System.nanoTime();
-      if (remaining <= 0) {
-        return Optional.empty();
-      }
-      Duration wait = Duration.ofNanos(Math.min(remaining, pollInterval.toNanos()));
-      wakeups.await(queue, seen, wait);
-    }
-  }
-
-  private Optional<ReceivedMessage> claim(String queue) throws InterruptedException {
-    if (Thread.interrupted()) {
-      throw new InterruptedException("receive from " + queue + " interrupted");
-    }
-    Handle handle;
-    try {
-      handle = jdbi.open();
-    } catch (RuntimeException e) {
-      throw new TransportUnavailableException(
-          "cannot connect to PostgreSQL to receive from " + queue, e);
-    }
-    try {
-      ScanStarts.Scan scan = scanStarts.next(queue);
-      Optional<QueueStore.Counted> counted =
-          queues.countDelivery(handle, queue, deliveryLease, scan.from());
-      if (counted.isEmpty()) {
-        scanStarts.foundNothing(queue, scan);
-        handle.close();
-        return Optional.empty();
-      }
-      OffsetDateTime visibleAt = counted.get().visibleAt();
-      scanStarts.found(queue, scan, visibleAt, visibleAt);
-      Transactions.begin(handle, storage.isolation());
-      Optional<QueueRow> row = queues.claim(handle, queue, counted.get());
-      if (row.isEmpty()) {
-        handle.rollback(); // taken by another receiver after the lease: not ours
-        handle.close();
-        return Optional.empty();
-      }
-      return Optional.of(new ClaimedMessage(row.get(), new UnitOfWork(handle, true, jdbi), this));
-    } catch (RuntimeException e) {
-      closeQuietly(handle);
-      throw new TransportException("receive from " + queue + " failed: " + e.getMessage(), e);
-    }
+    return receiver.receive(queue, maxWait);
   }
 
   @Override
   public void send(String queue, List<OutgoingMessage> batch) {
-    Names.require("queue", queue);
-    checkSizes(queue, batch);
-    String operation = "send of " + batch.size() + " messages to " + queue;
-    try (Handle handle = connect(operation)) {
-      long began = System.nanoTime();
-      QueueStore.Sent sent = handle.inTransaction(h -> queues.send(h, queue, batch));
-      restampIfLate(began, sent);
-    } catch (TransportException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw new TransportException(operation + " failed: " + e.getMessage(), e);
-    }
-    queued(queue);
+    sender.send(queue, batch);
   }
 
   @Override
   public void publish(List<String> topics, List<OutgoingMessage> batch) {
-    topics.forEach(topic -> Names.require("topic", topic));
-    checkSizes(topics.getFirst(), batch);
-    List<String> subscribers;
-    String operation = "publish of " + batch.size() + " messages to " + topics;
-    try (Handle handle = connect(operation)) {
-      long began = System.nanoTime();
-      QueueStore.Sent sent = handle.inTransaction(h -> queues.publish(h, topics, batch));
-      restampIfLate(began, sent);
-      subscribers = sent.distinctQueues();
-    } catch (TransportException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw new TransportException(operation + " failed: " + e.getMessage(), e);
-    }
-    subscribers.forEach(this::queued);
+    sender.publish(topics, batch);
   }
 
   /** Queues are rows, so there is nothing to create; the name is still checked, as everywhere. */
@@ -208,100 +110,42 @@ public final class PostgresTransport implements Transport {
   public void subscribe(String topic, String queue) {
     Names.require("topic", topic);
     Names.require("queue", queue);
-    jdbi.useHandle(handle -> queues.subscribe(handle, topic, queue));
+    runtime.jdbi().useHandle(handle -> runtime.subscriptions().subscribe(handle, topic, queue));
   }
 
   @Override
   public void unsubscribe(String topic, String queue) {
     Names.require("topic", topic);
     Names.require("queue", queue);
-    jdbi.useHandle(handle -> queues.unsubscribe(handle, topic, queue));
+    runtime.jdbi().useHandle(handle -> runtime.subscriptions().unsubscribe(handle, topic, queue));
   }
 
-  /** Stops listening for notifications. Messages received and not completed go back. */
+  /**
+   * Stops listening for notifications (waiting at most a second for the listener's thread).
+   * Messages received and not completed go back to their queues; nothing here waits for them, since
+   * their endpoints own them. Idempotent.
+   */
+  @Override
+  public void stop(Duration grace) {
+    if (listener != null) {
+      listener.close();
+    }
+  }
+
+  /** Stops; see {@link #stop(Duration)}. */
   @Override
   public void close() {
-    listener.close();
+    stop(Duration.ZERO);
   }
 
   @Override
   public String toString() {
-    return "PostgresTransport[schema " + storage.schema() + "]";
+    return "PostgresTransport[schema " + runtime.schema() + "]";
   }
 
-  /**
-   * After a send committed: if the commit came more than half the receives' look-back after the
-   * insert stamped its rows (a slow flush, a stalled connection), receives may already look beyond
-   * them, and a later send of the same sender could be received first; stamped again now, before
-   * the sender goes on, they are back in order. Committed already, so a failure here is logged, not
-   * thrown: the rows are there, and a scan from the head (every second) finds them.
-   */
-  void restampIfLate(long beganNanos, QueueStore.Sent sent) {
-    if (System.nanoTime() - beganNanos <= LATE_COMMIT.toNanos()) {
-      return;
-    }
-    try {
-      jdbi.useHandle(h -> queues.restamp(h, sent));
-    } catch (RuntimeException e) {
-      log.warn("could not stamp again {} rows whose send committed late", sent.ids().length, e);
-    }
-  }
-
-  /** Messages were committed to {@code queue}: wake its receivers here now, elsewhere soon. */
-  void queued(String queue) {
-    wakeups.signal(queue);
-    notifier.request(channel, queue);
-  }
-
-  QueueStore queues() {
-    return queues;
-  }
-
-  Jdbi jdbi() {
-    return jdbi;
-  }
-
-  Wakeups wakeups() {
-    return wakeups;
-  }
-
-  void checkSizes(String destination, List<OutgoingMessage> batch) {
-    for (OutgoingMessage message : batch) {
-      if (message.body().length > maxMessageBytes) {
-        throw new TransportException(
-            "message "
-                + message.messageId()
-                + " to "
-                + destination
-                + " is "
-                + message.body().length
-                + " bytes, more than the transport's maximum of "
-                + maxMessageBytes);
-      }
-    }
-  }
-
-  /**
-   * A pooled connection for {@code operation}. Not getting one (the pool exhausted or the database
-   * unreachable) is the transport's unavailability, not the messages' fault; a failure once
-   * connected may be theirs (a statement the server refuses, a body that breaks the connection), so
-   * it is an ordinary {@link TransportException}.
-   */
-  private Handle connect(String operation) {
-    try {
-      return jdbi.open();
-    } catch (RuntimeException e) {
-      throw new TransportUnavailableException(
-          operation + " failed: cannot connect to PostgreSQL: " + e.getMessage(), e);
-    }
-  }
-
-  private static void closeQuietly(Handle handle) {
-    try {
-      handle.close();
-    } catch (RuntimeException ignored) {
-      // the connection is broken already; the pool discards it
-    }
+  /** Whether this transport sends through {@code storage}'s pool. */
+  boolean sharesPoolWith(JdbcStorage storage) {
+    return runtime == storage.runtime();
   }
 
   /** Settings of a {@link PostgresTransport}; {@link #build()} checks them all at once. */
@@ -351,33 +195,19 @@ public final class PostgresTransport implements Transport {
      * @throws PumpConfigurationException naming every invalid setting
      */
     public PostgresTransport build() {
-      StringBuilder problems = new StringBuilder();
-      if (storage == null) {
-        problems.append("; transport.storage must be set");
-      }
-      if (pollInterval == null
-          || pollInterval.compareTo(Duration.ofMillis(10)) < 0
-          || pollInterval.compareTo(Duration.ofMinutes(1)) > 0) {
-        problems
-            .append("; transport.pollInterval must be between 10 ms and 1 minute, was ")
-            .append(pollInterval);
-      }
-      if (deliveryLease == null
-          || deliveryLease.compareTo(Duration.ofMillis(100)) < 0
-          || deliveryLease.compareTo(Duration.ofHours(1)) > 0) {
-        problems
-            .append("; transport.deliveryLease must be between 100 ms and 1 hour, was ")
-            .append(deliveryLease);
-      }
-      if (maxMessageBytes < 1024 || maxMessageBytes > 1024L * 1024 * 1024) {
-        problems
-            .append("; transport.maxMessageBytes must be between 1024 and 1073741824, was ")
-            .append(maxMessageBytes);
-      }
-      if (!problems.isEmpty()) {
-        throw new PumpConfigurationException(problems.substring(2));
-      }
-      return new PostgresTransport(this);
+      check();
+      return new PostgresTransport(this, true);
+    }
+
+    private void check() {
+      Problems problems = new Problems();
+      problems.required("transport.storage", storage);
+      problems.range(
+          "transport.pollInterval", pollInterval, Duration.ofMillis(10), Duration.ofMinutes(1));
+      problems.range(
+          "transport.deliveryLease", deliveryLease, Duration.ofMillis(100), Duration.ofHours(1));
+      problems.range("transport.maxMessageBytes", maxMessageBytes, 1024, 1024L * 1024 * 1024);
+      problems.throwIfAny();
     }
   }
 }

@@ -47,7 +47,7 @@ class DispatcherCrashTest {
               Duration.ZERO,
               null));
     }
-    storage.jdbi().useTransaction(h -> storage.outbox().insert(h, "tests", null, rows));
+    storage.jdbi().useTransaction(h -> storage.runtime().outbox().insert(h, "tests", null, rows));
 
     Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
     try (PostgresTransport queues = PostgresTransport.builder().storage(storage).build()) {
@@ -90,7 +90,8 @@ class DispatcherCrashTest {
 
         await()
             .atMost(Duration.ofMinutes(1))
-            .until(() -> runs.size() == messages && storage.duplicatesSkipped() == 100);
+            .until(
+                () -> runs.size() == messages && storage.operations().duplicatesSkipped() == 100);
         release.countDown();
       } finally {
         release.countDown();

@@ -140,7 +140,7 @@ class ExactlyOnceEndToEndTest {
         ORDERS,
         String.format("%.2f", seconds),
         String.format("%.0f", 3 * ORDERS / seconds));
-    await().until(() -> storage.duplicatesSkipped() >= ORDERS && queueDepth() == 0);
+    await().until(() -> storage.operations().duplicatesSkipped() >= ORDERS && queueDepth() == 0);
 
     // every committed outbox row once more: commands and events go out again with their ids
     long copies =
@@ -151,7 +151,7 @@ class ExactlyOnceEndToEndTest {
         .useHandle(h -> h.execute("UPDATE pump.outbox SET dispatched_at = NULL, due_at = now()"));
     dispatcher.wake();
     await().until(() -> pending() == 0 && queueDepth() == 0);
-    await().until(() -> storage.duplicatesSkipped() >= ORDERS + copies);
+    await().until(() -> storage.operations().duplicatesSkipped() >= ORDERS + copies);
 
     assertThat(count("SELECT count(*) FROM orders")).isEqualTo(ORDERS);
     assertThat(count("SELECT count(DISTINCT order_id) FROM orders")).isEqualTo(ORDERS);

@@ -63,7 +63,7 @@ class HostileNamesTest {
         .isInstanceOf(PumpConfigurationException.class);
     assertThatThrownBy(() -> transport.subscribe("orders", hostile))
         .isInstanceOf(PumpConfigurationException.class);
-    assertThatThrownBy(() -> storage.parkedMessages().requeueDestination(hostile))
+    assertThatThrownBy(() -> storage.operations().requeueParked(hostile))
         .isInstanceOf(PumpConfigurationException.class);
 
     assertThat(rows()).isEqualTo(rowsBefore);

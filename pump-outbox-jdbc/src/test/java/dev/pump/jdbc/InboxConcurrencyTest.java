@@ -103,6 +103,6 @@ class InboxConcurrencyTest {
                 == 0);
     assertThat(runs).hasSize(messages);
     assertThat(runs.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
-    assertThat(storage.duplicatesSkipped()).isEqualTo(messages);
+    assertThat(storage.operations().duplicatesSkipped()).isEqualTo(messages);
   }
 }

@@ -139,7 +139,7 @@ class OutboxDispatcherTest {
     OutboxDispatcher dispatcher = start(dispatcher().maxAttempts(2).circuitBreakerThreshold(100));
 
     await().until(() -> count("SELECT count(*) FROM pump.outbox WHERE parked_at IS NOT NULL") == 3);
-    List<ParkedMessages.Parked> parked = storage.parkedMessages().list(10);
+    List<PumpOperations.Parked> parked = storage.operations().parked(10);
     assertThat(parked).hasSize(3);
     assertThat(parked)
         .allSatisfy(p -> {
@@ -151,11 +151,11 @@ class OutboxDispatcherTest {
     assertThat(transport.shapes("flaky")).isEmpty();
 
     transport.failing.clear();
-    assertThat(storage.parkedMessages().requeue(parked.getFirst().id())).isEqualTo(1);
+    assertThat(storage.operations().requeueParked(parked.getFirst().id())).isEqualTo(1);
     await().until(() -> transport.shapes("flaky").stream().mapToInt(i -> i).sum() == 1);
-    assertThat(storage.parkedMessages().requeueDestination("flaky")).isEqualTo(2);
+    assertThat(storage.operations().requeueParked("flaky")).isEqualTo(2);
     await().until(() -> transport.shapes("flaky").stream().mapToInt(i -> i).sum() == 3);
-    assertThat(storage.parkedMessages().requeueAll()).isZero();
+    assertThat(storage.operations().requeueAllParked()).isZero();
   }
 
   @Test
@@ -206,7 +206,7 @@ class OutboxDispatcherTest {
             new OutboxRow("keyed", null, key + "-" + i, Map.of(), new byte[1], Duration.ZERO, key));
       }
     }
-    storage.jdbi().useTransaction(h -> storage.outbox().insert(h, "tests", null, rows));
+    storage.jdbi().useTransaction(h -> storage.runtime().outbox().insert(h, "tests", null, rows));
     transport.failOnceIds.add("k1-5"); // k1's later rows must wait for its retry
     Map<String, java.util.concurrent.atomic.AtomicInteger> inFlight =
         new java.util.concurrent.ConcurrentHashMap<>();
@@ -271,9 +271,7 @@ class OutboxDispatcherTest {
     await().until(() -> transport.sentIds().size() == 5);
     await().until(() -> count("SELECT count(*) FROM pump.outbox WHERE parked_at IS NOT NULL") == 2);
     assertThat(
-            storage.parkedMessages().list(10).stream()
-                .map(ParkedMessages.Parked::lastError)
-                .toList())
+            storage.operations().parked(10).stream().map(PumpOperations.Parked::lastError).toList())
         .anySatisfy(e -> assertThat(e).contains("more than the transport's maximum"))
         .anySatisfy(e -> assertThat(e).contains("unreadable headers"));
     assertThat(
@@ -287,6 +285,7 @@ class OutboxDispatcherTest {
         .jdbi()
         .useTransaction(h ->
             storage
+                .runtime()
                 .outbox()
                 .insert(
                     h,
@@ -382,7 +381,7 @@ class OutboxDispatcherTest {
               "INSERT INTO pump.inbox (endpoint, message_id, processed_at) VALUES ('e', 'old', now() - interval '8 days'), ('e', 'new', now())");
         });
 
-    long purged = storage.retentionCleaner().purge();
+    long purged = RetentionCleaner.builder().storage(storage).build().purge().total();
 
     assertThat(purged).isEqualTo(4);
     assertThat(count("SELECT count(*) FROM pump.outbox WHERE destination = 'old'")).isZero();
@@ -406,26 +405,10 @@ class OutboxDispatcherTest {
                 "UPDATE pump.redelivery SET last_started_at = now() - interval '8 days'"
                     + " WHERE message_id = 'left-behind'"));
 
-    assertThat(storage.retentionCleaner().purge()).isEqualTo(1);
+    assertThat(RetentionCleaner.builder().storage(storage).build().purge().total()).isEqualTo(1);
     assertThat(count("SELECT count(*) FROM pump.redelivery WHERE message_id = 'left-behind'"))
         .isZero();
     assertThat(count("SELECT count(*) FROM pump.redelivery")).isEqualTo(2);
-  }
-
-  @Test
-  void theBacklogShowsPendingRowsAndTheOldestAgePerDestination() {
-    write("x", 3, 10);
-    storage
-        .jdbi()
-        .useHandle(h -> h.execute("UPDATE pump.outbox SET created_at = now() - interval '1 hour'"));
-    write("y", 1, 10);
-
-    List<JdbcStorage.Backlog> backlog = storage.outboxBacklog();
-
-    assertThat(backlog).extracting(JdbcStorage.Backlog::destination).containsExactly("x", "y");
-    assertThat(backlog.get(0).pending()).isEqualTo(3);
-    assertThat(backlog.get(0).oldestAge()).isGreaterThanOrEqualTo(Duration.ofMinutes(59));
-    assertThat(backlog.get(1).pending()).isEqualTo(1);
   }
 
   private static int sequence;
@@ -444,7 +427,7 @@ class OutboxDispatcherTest {
               Duration.ZERO,
               null));
     }
-    storage.jdbi().useTransaction(h -> storage.outbox().insert(h, "tests", null, rows));
+    storage.jdbi().useTransaction(h -> storage.runtime().outbox().insert(h, "tests", null, rows));
   }
 
   private static long pending() {

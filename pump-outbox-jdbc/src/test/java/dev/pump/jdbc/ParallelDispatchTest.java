@@ -232,7 +232,7 @@ class ParallelDispatchTest {
       rows.add(row(destination, "k-" + i, "k"));
       rows.add(row("plain", "p-" + i, null));
     }
-    storage.jdbi().useTransaction(h -> storage.outbox().insert(h, "tests", null, rows));
+    storage.jdbi().useTransaction(h -> storage.runtime().outbox().insert(h, "tests", null, rows));
     Set<String> keyedInFlight = ConcurrentHashMap.newKeySet();
     List<String> overlaps = new CopyOnWriteArrayList<>();
     CountDownLatch keyedStarted = new CountDownLatch(1);
@@ -439,7 +439,7 @@ class ParallelDispatchTest {
     for (int i = 0; i < n; i++) {
       rows.add(row(destination, destination + "-" + sequence++, orderingKey));
     }
-    storage.jdbi().useTransaction(h -> storage.outbox().insert(h, "tests", null, rows));
+    storage.jdbi().useTransaction(h -> storage.runtime().outbox().insert(h, "tests", null, rows));
   }
 
   private static long pending() {

@@ -104,7 +104,7 @@ class PostgresQueueTest {
     assertThat(
             count("SELECT count(DISTINCT message_id) FROM handled WHERE message_id LIKE 'work-%'"))
         .isEqualTo(10_000);
-    assertThat(storage.duplicatesSkipped()).isZero();
+    assertThat(storage.operations().duplicatesSkipped()).isZero();
   }
 
   @Test
@@ -158,7 +158,7 @@ class PostgresQueueTest {
   void aClaimWhoseLeaseRanOutGivesWayToTheReceiveThatCountedTheMessageSince() throws Exception {
     PostgresTransport transport = transport(Duration.ofMillis(50));
     transport.send("lapsed", List.of(OutgoingMessage.of("m-lapsed", Map.of(), new byte[] {1})));
-    QueueStore queues = transport.queues();
+    QueueStore queues = storage.runtime().queues();
     QueueStore.Counted first =
         storage
             .jdbi()
@@ -234,7 +234,7 @@ class PostgresQueueTest {
                     })
                     .one());
 
-    int stamped = storage.jdbi().withHandle(h -> transport.queues().restamp(h, sent));
+    int stamped = storage.jdbi().withHandle(h -> storage.runtime().queues().restamp(h, sent));
 
     assertThat(stamped).isEqualTo(1);
     assertThat(

@@ -168,7 +168,8 @@ class RabbitMqConcurrentSendTest {
           .until(() -> dispatcher.counters().rowsDispatched() == 20L * perQueue);
       await()
           .atMost(10, TimeUnit.SECONDS)
-          .until(() -> storage.outboxBacklog().stream().allMatch(b -> b.pending() == 0));
+          .until(
+              () -> storage.operations().outboxBacklog().stream().allMatch(b -> b.pending() == 0));
     } finally {
       dispatcher.stop(Duration.ofSeconds(10));
     }

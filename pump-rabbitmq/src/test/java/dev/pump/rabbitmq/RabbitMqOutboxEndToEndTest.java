@@ -189,8 +189,8 @@ class RabbitMqOutboxEndToEndTest {
         counters.rowsDispatched(),
         counters.batchesSent(),
         counters.batchesFailed(),
-        storage.duplicatesSkipped(),
-        storage.duplicatesSkipped() - ORDERS);
+        storage.operations().duplicatesSkipped(),
+        storage.operations().duplicatesSkipped() - ORDERS);
 
     // nothing lost, nothing doubled
     assertThat(flow.count("SELECT count(*) FROM orders")).isEqualTo(ORDERS);
@@ -215,7 +215,7 @@ class RabbitMqOutboxEndToEndTest {
           .as("inbox rows of %s", endpoint)
           .isEqualTo(ORDERS);
     }
-    assertThat(storage.duplicatesSkipped()).isGreaterThanOrEqualTo(ORDERS);
+    assertThat(storage.operations().duplicatesSkipped()).isGreaterThanOrEqualTo(ORDERS);
 
     // the flaky charges succeeded in the delayed round, which waited in the outbox
     assertThat(flow.count("SELECT count(*) FROM charge WHERE delayed_round = 1")).isEqualTo(flaky);
@@ -233,7 +233,7 @@ class RabbitMqOutboxEndToEndTest {
     // the outages were real: batches failed and were sent again, not parked
     assertThat(counters.batchesFailed()).isPositive();
     assertThat(counters.rowsParked()).isZero();
-    assertThat(storage.parkedMessages().list(10)).isEmpty();
+    assertThat(storage.operations().parked(10)).isEmpty();
     assertThat(flow.pendingInOutbox()).isZero();
     assertThat(admin.readyMessages(queues.error())).isZero();
     // nothing unhandled left on the broker: a message still there now (a redelivered copy that sat
@@ -282,7 +282,7 @@ class RabbitMqOutboxEndToEndTest {
         flow.count("SELECT count(*) FROM orders"),
         flow.count("SELECT count(*) FROM charge"),
         flow.count("SELECT count(*) FROM shipment"),
-        storage.duplicatesSkipped(),
+        storage.operations().duplicatesSkipped(),
         flow.pendingInOutbox(),
         flow.count(
             "SELECT count(*) FROM "

@@ -22,6 +22,7 @@ import dev.pump.jdbc.JdbcContext;
 import dev.pump.jdbc.JdbcStorage;
 import dev.pump.jdbc.OutboxDispatcher;
 import dev.pump.jdbc.PostgresTransport;
+import dev.pump.jdbc.RetentionCleaner;
 import dev.pump.rabbitmq.RabbitMqTransport;
 import java.time.Duration;
 import java.util.List;
@@ -59,8 +60,8 @@ public final class EndToEndService implements AutoCloseable {
    * @param concurrency the endpoint's concurrency
    * @param producers the producer's threads, which size its pool
    * @param retention inbox and outbox retention, or null for Pump's default (7 days)
-   * @param cleanupInterval how often the dispatcher purges rows past retention, or null for the
-   *     default
+   * @param cleanupInterval how often the retention cleaner purges rows past retention, or null for
+   *     the default
    */
   public record Settings(
       TransportKind kind,
@@ -79,6 +80,7 @@ public final class EndToEndService implements AutoCloseable {
   private final Transport producer;
   private final Endpoint endpoint;
   private final OutboxDispatcher dispatcher;
+  private final RetentionCleaner cleaner;
   private final Endpoint client;
   private final Sink sink;
 
@@ -126,12 +128,16 @@ public final class EndToEndService implements AutoCloseable {
     if (settings.cleanupInterval() != null) {
       // retries must end within the (short) inbox retention; nothing fails here anyway
       dispatcherBuilder
-          .cleanupInterval(settings.cleanupInterval())
           .maxAttempts(3)
           .retryBackoff(Duration.ofSeconds(1))
           .maxRetryBackoff(Duration.ofSeconds(5));
     }
     this.dispatcher = dispatcherBuilder.build();
+    RetentionCleaner.Builder cleanerBuilder = RetentionCleaner.builder().storage(storage);
+    if (settings.cleanupInterval() != null) {
+      cleanerBuilder.interval(settings.cleanupInterval());
+    }
+    this.cleaner = cleanerBuilder.build();
     this.client =
         Endpoint.builder().name("bench-e2e-client").transport(InMemoryTransport.create()).build();
     this.sink =
@@ -147,6 +153,7 @@ public final class EndToEndService implements AutoCloseable {
     try {
       service.endpoint.start();
       service.dispatcher.start();
+      service.cleaner.start();
       service.sink.start();
       return service;
     } catch (RuntimeException e) {
@@ -211,6 +218,7 @@ public final class EndToEndService implements AutoCloseable {
   public void close() {
     endpoint.stop(Duration.ofSeconds(10));
     dispatcher.stop(Duration.ofSeconds(10));
+    cleaner.stop(Duration.ofSeconds(5));
     sink.close();
     transport.close();
     producer.close();

@@ -4,7 +4,7 @@ import dev.pump.core.Endpoint;
 import dev.pump.jdbc.DispatcherCounters;
 import dev.pump.jdbc.JdbcStorage;
 import dev.pump.jdbc.OutboxDispatcher;
-import dev.pump.jdbc.ParkedMessages;
+import dev.pump.jdbc.PumpOperations;
 import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
@@ -19,7 +19,9 @@ public final class Operations {
   /** Reads what to monitor; call it from your metrics scraper. */
   public static void report(JdbcStorage storage, OutboxDispatcher dispatcher) {
     // docs:ops-monitor
-    for (JdbcStorage.Backlog backlog : storage.outboxBacklog()) { // one query, per destination
+    PumpOperations operations = storage.operations();
+    // one query, per destination
+    for (PumpOperations.Backlog backlog : operations.outboxBacklog()) {
       log.info(
           "outbox {}: {} pending, {} due, oldest {}",
           backlog.destination(),
@@ -40,7 +42,7 @@ public final class Operations {
         counters.batchesFailed(),
         counters.rowsParked(),
         counters.failuresByDestination());
-    log.info("duplicates skipped by the inbox: {}", storage.duplicatesSkipped()); // since start
+    log.info("duplicates skipped by the inbox: {}", operations.duplicatesSkipped()); // since start
     // docs:end
   }
 
@@ -51,9 +53,9 @@ public final class Operations {
     boolean moved = shipping.failedMessages().retry("0193a1f4-7c1e-7b3a-9d2f-1c2b3a4d5e6f");
     int all = shipping.failedMessages().retryAll(); // each visible message, at most once
     // outbox rows the dispatcher gave up on (the destination was down too long)
-    ParkedMessages parked = storage.parkedMessages();
-    List<ParkedMessages.Parked> oldest = parked.list(50);
-    int requeued = parked.requeueDestination("billing"); // attempts restart, last_error stays
+    PumpOperations operations = storage.operations();
+    List<PumpOperations.Parked> oldest = operations.parked(50);
+    int requeued = operations.requeueParked("billing"); // attempts restart, last_error stays
     // docs:end
     log.info(
         "moved {}, {} retried, {} parked listed, {} re-queued",

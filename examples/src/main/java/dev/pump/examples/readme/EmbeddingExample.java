@@ -6,6 +6,7 @@ import dev.pump.jdbc.JdbcStorage;
 import dev.pump.jdbc.OutboxDispatcher;
 import dev.pump.jdbc.PostgresTransport;
 import dev.pump.jdbc.PumpDataSources;
+import dev.pump.jdbc.RetentionCleaner;
 import java.time.Duration;
 import javax.sql.DataSource;
 
@@ -47,11 +48,14 @@ public final class EmbeddingExample {
             .build();
     OutboxDispatcher dispatcher =
         OutboxDispatcher.builder().storage(storage).transport(transport).build();
+    RetentionCleaner cleaner = RetentionCleaner.builder().storage(storage).build();
     orders.start();
     dispatcher.start(); // relays committed outbox rows, batched per destination
+    cleaner.start(); // purges rows past their retention (7 days) every 5 minutes
     // ... until shutdown:
     orders.stop(Duration.ofSeconds(30)); // in-flight messages finish; the rest stay queued
     dispatcher.stop(Duration.ofSeconds(10));
+    cleaner.stop(Duration.ofSeconds(5));
     // docs:end
     transport.close();
     storage.close();

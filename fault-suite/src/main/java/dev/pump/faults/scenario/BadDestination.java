@@ -18,8 +18,8 @@ import java.util.Set;
  * transport refuses every send there) while {@code orders} and the {@code OrderPlaced} topic are
  * healthy. The healthy destinations must be delivered in full while billing's rows are parked with
  * their error; then billing "recovers" (the dispatcher is SIGKILLed and relaunched without the
- * fault), the parked rows are re-driven with {@code ParkedMessages.requeueDestination}, and the
- * books must be clean.
+ * fault), the parked rows are re-driven with {@code PumpOperations.requeueParked}, and the books
+ * must be clean.
  */
 public final class BadDestination {
   private BadDestination() {}
@@ -70,7 +70,7 @@ public final class BadDestination {
         // billing recovers: a dispatcher without the fault, and the parked rows re-driven
         dispatcher.heal();
         fleet.killAndRestart(dispatcher, CrashPlan.never());
-        facts.put("requeued", harness.storage().parkedMessages().requeueDestination("billing"));
+        facts.put("requeued", harness.storage().operations().requeueParked("billing"));
         boolean settled =
             Waits.until(() -> harness.settled(inputs), Duration.ofMinutes(3), () -> {});
         facts.put("settled", settled);

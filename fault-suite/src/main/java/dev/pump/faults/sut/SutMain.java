@@ -7,6 +7,7 @@ import dev.pump.jdbc.JdbcStorage;
 import dev.pump.jdbc.OutboxDispatcher;
 import dev.pump.jdbc.PostgresTransport;
 import dev.pump.jdbc.PumpDataSources;
+import dev.pump.jdbc.RetentionCleaner;
 import dev.pump.rabbitmq.RabbitMqTransport;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -108,10 +109,10 @@ public final class SutMain {
     done.await();
   }
 
-  // Purges again and again (the dispatcher's cleanup, without waiting for its interval), so a kill
+  // Purges again and again (a RetentionCleaner, without waiting for its interval), so a kill
   // lands inside a purge.
   private static Thread startCleaner(JdbcStorage storage) {
-    var retention = storage.retentionCleaner();
+    var retention = RetentionCleaner.builder().storage(storage).build();
     return Thread.ofPlatform()
         .name("fault-cleaner")
         .daemon()

@@ -1,6 +1,7 @@
 package dev.pump.core.internal.pump;
 
 import dev.pump.core.Endpoint.CriticalError;
+import dev.pump.core.internal.shared.Backoff;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,8 +29,7 @@ public final class ReceiveCircuitBreaker {
 
   private final String endpoint;
   private final String queue;
-  private final Duration initialBackoff;
-  private final Duration maxBackoff;
+  private final Backoff backoff;
   private final int threshold;
   private final Clock clock;
   private final Consumer<CriticalError> onCriticalError;
@@ -47,8 +47,7 @@ public final class ReceiveCircuitBreaker {
       Consumer<CriticalError> onCriticalError) {
     this.endpoint = endpoint;
     this.queue = queue;
-    this.initialBackoff = initialBackoff;
-    this.maxBackoff = maxBackoff;
+    this.backoff = Backoff.of(initialBackoff, maxBackoff);
     this.threshold = threshold;
     this.clock = clock;
     this.onCriticalError = onCriticalError;
@@ -64,19 +63,19 @@ public final class ReceiveCircuitBreaker {
   /** Records a failure and waits out the back-off; an interrupt (stop) ends the wait. */
   void failed(Throwable failure) throws InterruptedException {
     int failures = consecutiveFailures.incrementAndGet();
-    Duration backoff = backoffAfter(failures, initialBackoff, maxBackoff);
+    Duration wait = backoff.nominal(failures);
     log.warn(
         "Endpoint {} could not receive from {} ({} failures in a row), retrying in {}: {}",
         endpoint,
         queue,
         failures,
-        backoff,
+        wait,
         failure.toString());
     if (failures == threshold) {
       report(
           "receiving from " + queue + " failed " + failures + " times in a row", failures, failure);
     }
-    Thread.sleep(backoff);
+    Thread.sleep(wait);
   }
 
   /** Records that a message was settled; ends a run of settle failures. */
@@ -106,9 +105,7 @@ public final class ReceiveCircuitBreaker {
 
   /** The wait after {@code failures} failures in a row: doubling from {@code initial}, capped. */
   static Duration backoffAfter(int failures, Duration initial, Duration max) {
-    int doublings = Math.min(Math.max(failures - 1, 0), 30);
-    Duration backoff = initial.multipliedBy(1L << doublings);
-    return backoff.compareTo(max) > 0 ? max : backoff;
+    return Backoff.of(initial, max).nominal(failures);
   }
 
   // On its own thread: the callback may stop the endpoint, which waits for this receiver thread.

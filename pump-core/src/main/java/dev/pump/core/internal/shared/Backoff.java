@@ -3,6 +3,7 @@ package dev.pump.core.internal.shared;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * Capped exponential back-off: {@code initial} after the first failure, doubling after each one up
@@ -49,11 +50,19 @@ public record Backoff(Duration initial, Duration max, double jitter) {
 
   /** The delay after {@code failures} failures in a row, with jitter applied. */
   public Duration after(int failures) {
+    return after(failures, ThreadLocalRandom.current());
+  }
+
+  /**
+   * The delay after {@code failures} failures in a row, with jitter drawn from {@code random}, for
+   * callers that seed their own generator so that processes do not back off in step.
+   */
+  public Duration after(int failures, RandomGenerator random) {
     Duration nominal = nominal(failures);
     if (jitter == 0) {
       return nominal;
     }
-    double spread = 1 + jitter * (2 * ThreadLocalRandom.current().nextDouble() - 1);
+    double spread = 1 + jitter * (2 * random.nextDouble() - 1);
     return Duration.ofNanos(Math.round(nominal.toNanos() * spread));
   }
 

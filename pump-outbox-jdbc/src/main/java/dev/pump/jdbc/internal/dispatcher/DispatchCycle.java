@@ -1,5 +1,6 @@
 package dev.pump.jdbc.internal.dispatcher;
 
+import dev.pump.core.internal.shared.Backoff;
 import dev.pump.core.spi.Transport;
 import dev.pump.core.spi.TransportUnavailableException;
 import dev.pump.jdbc.internal.outbox.OutboxStore;
@@ -34,15 +35,13 @@ public final class DispatchCycle {
   private static final int MAX_ERROR_CHARS = 2000;
   private static final String SCAN_KEY = "outbox";
 
-  /** The cycle's bounds and retry policy. */
+  /**
+   * The cycle's bounds and retry policy.
+   *
+   * @param backoff the wait before a failed row's next attempt, by its attempt number
+   */
   public record Limits(
-      int claimSize,
-      int maxBatchMessages,
-      long maxBatchBytes,
-      int maxAttempts,
-      Duration retryBackoff,
-      Duration maxRetryBackoff,
-      double jitter) {}
+      int claimSize, int maxBatchMessages, long maxBatchBytes, int maxAttempts, Backoff backoff) {}
 
   private final Jdbi jdbi;
   private final OutboxStore outbox;
@@ -215,12 +214,9 @@ public final class DispatchCycle {
         "Parked outbox row {} to {} without sending it: {}", row.id(), row.destination(), reason);
   }
 
-  /** Exponential back-off from the attempt number, capped, with +/- jitter. */
+  /** The back-off after {@code attempt} failed attempts, jittered by this cycle's generator. */
   Duration backoff(int attempt) {
-    double base = limits.retryBackoff().toMillis() * Math.pow(2, Math.min(attempt - 1, 30));
-    double capped = Math.min(base, limits.maxRetryBackoff().toMillis());
-    double spread = 1 + limits.jitter() * (2 * random.nextDouble() - 1);
-    return Duration.ofMillis(Math.max(0, Math.round(capped * spread)));
+    return limits.backoff().after(attempt, random);
   }
 
   private static String describe(Throwable failure) {

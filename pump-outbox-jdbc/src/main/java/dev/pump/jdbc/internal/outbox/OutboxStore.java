@@ -1,15 +1,19 @@
 package dev.pump.jdbc.internal.outbox;
 
+import dev.pump.jdbc.PumpOperations;
 import dev.pump.jdbc.internal.sql.HeadersJson;
+import dev.pump.jdbc.internal.sql.Purges;
 import dev.pump.jdbc.internal.sql.SqlArrays;
 import dev.pump.migrations.SchemaName;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
 
 /**
- * Writes outgoing messages into the outbox inside the caller's transaction: one statement for the
- * whole batch, however many rows. Thread-safe.
+ * The SQL of the {@code outbox} table: the handlers' writes (one statement for the whole batch,
+ * however many rows, inside the caller's transaction), the dispatcher's claim and marks, and the
+ * operator's backlog, parked rows and retention purge. Thread-safe.
  */
 public final class OutboxStore {
   /**
@@ -24,6 +28,10 @@ public final class OutboxStore {
   private final String lockKeys;
   private final String markDispatched;
   private final String markFailed;
+  private final String backlog;
+  private final String parked;
+  private final String requeueParked;
+  private final String purge;
 
   /** Builds the statements for {@code schema} once. */
   public OutboxStore(SchemaName schema) {
@@ -84,6 +92,80 @@ public final class OutboxStore {
             + " due_at = now() + f.delay_ms * interval '1 millisecond',"
             + " parked_at = CASE WHEN :counted = 1 AND o.attempts + 1 >= :maxAttempts THEN now() END"
             + " FROM unnest(:ids::bigint[], :delays::bigint[]) AS f(id, delay_ms) WHERE o.id = f.id";
+    this.backlog =
+        "SELECT destination, count(*) AS pending,"
+            + " count(*) FILTER (WHERE due_at <= now()) AS due,"
+            + " extract(epoch FROM now() - min(created_at)) * 1000 AS oldest_ms FROM "
+            + table
+            + " WHERE dispatched_at IS NULL AND parked_at IS NULL"
+            + " GROUP BY destination ORDER BY destination";
+    this.parked =
+        "SELECT id, destination, message_id, attempts, last_error, parked_at FROM "
+            + table
+            + " WHERE parked_at IS NOT NULL ORDER BY parked_at, id LIMIT :limit";
+    // attempts restart at zero; last_error stays for the audit trail
+    this.requeueParked =
+        "UPDATE "
+            + table
+            + " SET parked_at = NULL, attempts = 0, due_at = now() WHERE parked_at IS NOT NULL"
+            + " AND (:all OR id = ANY(:ids::bigint[]) OR destination = :destination)";
+    // parked rows are never purged: they wait for an operator
+    this.purge =
+        "DELETE FROM "
+            + table
+            + " WHERE id IN (SELECT id FROM "
+            + table
+            + " WHERE dispatched_at < now() - :retentionMs * interval '1 millisecond'"
+            + " ORDER BY dispatched_at LIMIT :batch FOR UPDATE SKIP LOCKED)";
+  }
+
+  /** The pending rows per destination: how many, how many due, and the oldest's age. */
+  public List<PumpOperations.Backlog> backlog(Handle handle) {
+    return handle
+        .createQuery(backlog)
+        .map((rs, ctx) ->
+            new PumpOperations.Backlog(
+                rs.getString("destination"),
+                rs.getLong("pending"),
+                rs.getLong("due"),
+                Duration.ofMillis(Math.round(rs.getDouble("oldest_ms")))))
+        .list();
+  }
+
+  /** The oldest {@code limit} parked rows. */
+  public List<PumpOperations.Parked> parked(Handle handle, int limit) {
+    return handle
+        .createQuery(parked)
+        .bind("limit", limit)
+        .map((rs, ctx) ->
+            new PumpOperations.Parked(
+                rs.getLong("id"),
+                rs.getString("destination"),
+                rs.getString("message_id"),
+                rs.getInt("attempts"),
+                rs.getString("last_error"),
+                rs.getObject("parked_at", OffsetDateTime.class).toInstant()))
+        .list();
+  }
+
+  /**
+   * Makes parked rows pending and due now: all of them, or those with one of {@code ids}, or those
+   * to {@code destination}.
+   *
+   * @return how many
+   */
+  public int requeueParked(Handle handle, boolean all, long[] ids, String destination) {
+    return handle
+        .createUpdate(requeueParked)
+        .bind("all", all)
+        .bind("ids", SqlArrays.bigint(ids))
+        .bind("destination", destination)
+        .execute();
+  }
+
+  /** Deletes one batch of rows dispatched more than {@code retention} ago; returns how many. */
+  public int purge(Handle handle, Duration retention, int batchSize) {
+    return Purges.batch(handle, purge, retention, batchSize);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.pump.jdbc.internal.queue;
 
+import dev.pump.core.internal.shared.Backoff;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
 public final class NotificationListener implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NotificationListener.class);
   private static final Duration POLL = Duration.ofMillis(500);
-  private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+  private static final Backoff RECONNECT =
+      Backoff.of(Duration.ofMillis(100), Duration.ofSeconds(5));
 
   private final Callable<Connection> connections;
   private final String channel;
@@ -58,14 +60,14 @@ public final class NotificationListener implements AutoCloseable {
   }
 
   private void run() {
-    Duration backoff = Duration.ofMillis(100);
+    int failures = 0;
     while (running) {
       try (Connection opened = connections.call()) {
         try (Statement statement = opened.createStatement()) {
           statement.execute("LISTEN \"" + channel + "\"");
         }
         connection = opened;
-        backoff = Duration.ofMillis(100);
+        failures = 0;
         onConnected.run();
         PGConnection pg = opened.unwrap(PGConnection.class);
         while (running) {
@@ -80,31 +82,18 @@ public final class NotificationListener implements AutoCloseable {
         if (!running) {
           return;
         }
+        failures++;
         log.warn(
             "LISTEN connection on channel {} lost ({}); reconnecting in {} ms",
             channel,
             e.toString(),
-            backoff.toMillis());
+            RECONNECT.nominal(failures).toMillis());
       } finally {
         connection = null;
       }
-      if (!sleep(backoff)) {
+      if (!RECONNECT.sleepAfter(failures)) {
         return;
       }
-      backoff =
-          backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
-              ? MAX_BACKOFF
-              : backoff.multipliedBy(2);
-    }
-  }
-
-  private boolean sleep(Duration duration) {
-    try {
-      Thread.sleep(duration);
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
     }
   }
 

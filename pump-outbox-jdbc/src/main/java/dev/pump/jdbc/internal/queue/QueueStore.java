@@ -1,6 +1,7 @@
 package dev.pump.jdbc.internal.queue;
 
 import dev.pump.core.spi.OutgoingMessage;
+import dev.pump.jdbc.PumpOperations;
 import dev.pump.jdbc.internal.sql.HeadersJson;
 import dev.pump.jdbc.internal.sql.SqlArrays;
 import dev.pump.migrations.SchemaName;
@@ -11,7 +12,7 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 /**
- * The SQL of the PostgreSQL queue transport. Every method runs on the caller's handle, inside the
+ * The SQL of the {@code queue_message} table. Every method runs on the caller's handle, inside the
  * caller's transaction; each is one statement. Thread-safe.
  *
  * <p>Nothing here notifies: a NOTIFY inside a transaction serialises commits database-wide, so the
@@ -32,10 +33,9 @@ public final class QueueStore {
   private final String countDelivery;
   private final String hide;
   private final String requeue;
-  private final String subscribe;
-  private final String unsubscribe;
-  private final String subscribers;
   private final String restamp;
+  private final String depths;
+  private final String peek;
 
   /** Builds the statements for {@code schema} once. */
   public QueueStore(SchemaName schema) {
@@ -130,15 +130,17 @@ public final class QueueStore {
             + " FROM unnest(:queues::text[], :ids::bigint[], :ats::text[]) AS r(queue, id, at)"
             + " WHERE m.queue = r.queue AND m.visible_at = r.at::timestamptz AND m.id = r.id"
             + " AND m.leased_until IS NULL AND m.visible_at <= clock_timestamp()";
-    this.subscribe =
-        "INSERT INTO "
-            + subscriptions
-            + " (topic, queue) VALUES (:topic, :queue) ON CONFLICT DO NOTHING";
-    this.unsubscribe = "DELETE FROM " + subscriptions + " WHERE topic = :topic AND queue = :queue";
-    this.subscribers =
-        "SELECT DISTINCT queue FROM "
-            + subscriptions
-            + " WHERE topic = ANY(:topics::text[]) ORDER BY queue";
+    this.depths =
+        "SELECT queue, count(*) AS messages, count(*) FILTER (WHERE visible_at <= now()"
+            + " AND (leased_until IS NULL OR leased_until <= now())) AS visible,"
+            + " extract(epoch FROM now() - min(enqueued_at)) * 1000 AS oldest_ms FROM "
+            + messages
+            + " GROUP BY queue ORDER BY queue";
+    this.peek =
+        "SELECT id, message_id, headers::text AS headers, substring(body FROM 1 FOR :preview)"
+            + " AS preview, octet_length(body) AS size, enqueued_at FROM "
+            + messages
+            + " WHERE queue = :queue ORDER BY visible_at, id LIMIT :limit";
   }
 
   /** Inserts {@code batch} into {@code queue}; the caller wakes receivers after commit. */
@@ -299,24 +301,45 @@ public final class QueueStore {
         .execute();
   }
 
-  /** Subscribes {@code queue} to {@code topic}; idempotent. */
-  public void subscribe(Handle handle, String topic, String queue) {
-    handle.createUpdate(subscribe).bind("topic", topic).bind("queue", queue).execute();
-  }
-
-  /** Removes the subscription, if any; idempotent. */
-  public void unsubscribe(Handle handle, String topic, String queue) {
-    handle.createUpdate(unsubscribe).bind("topic", topic).bind("queue", queue).execute();
-  }
-
-  /** The queues subscribed to any of {@code topics}. */
-  public List<String> subscribers(Handle handle, List<String> topics) {
+  /** Every queue's messages, visible ones and the oldest's age; reads the whole table. */
+  public List<PumpOperations.QueueDepth> depths(Handle handle) {
     return handle
-        .createQuery(subscribers)
-        .bind("topics", SqlArrays.text(topics.toArray(String[]::new)))
-        .mapTo(String.class)
+        .createQuery(depths)
+        .map((rs, ctx) ->
+            new PumpOperations.QueueDepth(
+                rs.getString("queue"),
+                rs.getLong("messages"),
+                rs.getLong("visible"),
+                Duration.ofMillis(Math.round(rs.getDouble("oldest_ms")))))
         .list();
   }
+
+  /**
+   * The first {@code limit} messages of {@code queue} as they are, bodies cut to {@code preview}.
+   */
+  public List<Peeked> peek(Handle handle, String queue, int limit, int preview) {
+    return handle
+        .createQuery(peek)
+        .bind("queue", queue)
+        .bind("limit", limit)
+        .bind("preview", preview)
+        .map((rs, ctx) ->
+            new Peeked(
+                rs.getString("message_id"),
+                rs.getString("headers"),
+                rs.getBytes("preview"),
+                rs.getInt("size"),
+                rs.getObject("enqueued_at", OffsetDateTime.class).toInstant()))
+        .list();
+  }
+
+  /** A message read without claiming it. */
+  public record Peeked(
+      String messageId,
+      String headersJson,
+      byte[] bodyPreview,
+      int bodyBytes,
+      java.time.Instant enqueuedAt) {}
 
   private static <T extends org.jdbi.v3.core.statement.SqlStatement<T>> T bindBatch(
       T statement, List<OutgoingMessage> batch) {

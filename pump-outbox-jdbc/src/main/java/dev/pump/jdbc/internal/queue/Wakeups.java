@@ -3,14 +3,12 @@ package dev.pump.jdbc.internal.queue;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Wakes receivers waiting for a queue: a local send after commit and a NOTIFY from another process
- * both {@link #signal} the queue. A receiver reads {@link #generation} before it looks for a
- * message, and waits only if nothing was signalled since, so a signal that arrives between an empty
- * claim and the wait is never lost. Thread-safe.
+ * Wakes receivers waiting for a queue, one {@link Signal} per queue: a local send after commit and
+ * a NOTIFY from another process both {@link #signal} the queue. A receiver reads {@link
+ * #generation} before it looks for a message, and waits only if nothing was signalled since, so a
+ * signal that arrives between an empty claim and the wait is never lost. Thread-safe.
  */
 public final class Wakeups {
   private final ConcurrentMap<String, Signal> signals = new ConcurrentHashMap<>();
@@ -22,7 +20,7 @@ public final class Wakeups {
 
   /** Wakes every receiver waiting for {@code queue}. */
   public void signal(String queue) {
-    signalOf(queue).fire();
+    signalOf(queue).signal();
   }
 
   /**
@@ -32,7 +30,7 @@ public final class Wakeups {
   public void signalIfWaited(String queue) {
     Signal signal = signals.get(queue);
     if (signal != null) {
-      signal.fire();
+      signal.signal();
     }
   }
 
@@ -40,7 +38,7 @@ public final class Wakeups {
    * Wakes every receiver of every queue (after a reconnect, notifications may have been missed).
    */
   public void signalAll() {
-    signals.values().forEach(Signal::fire);
+    signals.values().forEach(Signal::signal);
   }
 
   /**
@@ -55,46 +53,5 @@ public final class Wakeups {
 
   private Signal signalOf(String queue) {
     return signals.computeIfAbsent(queue, q -> new Signal());
-  }
-
-  private static final class Signal {
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
-    private long generation;
-
-    long generation() {
-      lock.lock();
-      try {
-        return generation;
-      } finally {
-        lock.unlock();
-      }
-    }
-
-    void fire() {
-      lock.lock();
-      try {
-        generation++;
-        changed.signalAll();
-      } finally {
-        lock.unlock();
-      }
-    }
-
-    boolean await(long seen, Duration timeout) throws InterruptedException {
-      long remaining = timeout.toNanos();
-      lock.lock();
-      try {
-        while (generation == seen) {
-          if (remaining <= 0) {
-            return false;
-          }
-          remaining = changed.awaitNanos(remaining);
-        }
-        return true;
-      } finally {
-        lock.unlock();
-      }
-    }
   }
 }

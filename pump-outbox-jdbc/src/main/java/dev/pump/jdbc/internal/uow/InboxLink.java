@@ -3,6 +3,7 @@ package dev.pump.jdbc.internal.uow;
 import dev.pump.core.spi.pipeline.Middleware;
 import dev.pump.core.spi.pipeline.Next;
 import dev.pump.core.spi.pipeline.PipelineContext;
+import dev.pump.jdbc.internal.StorageRuntime;
 import dev.pump.jdbc.internal.inbox.InboxStore;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -22,10 +23,10 @@ public final class InboxLink implements Middleware {
   private final InboxStore inbox;
   private final LongAdder duplicates;
 
-  /** Creates the link; {@code duplicates} counts the copies it skipped. */
-  public InboxLink(InboxStore inbox, LongAdder duplicates) {
-    this.inbox = inbox;
-    this.duplicates = duplicates;
+  /** Creates the link; the runtime's duplicate counter counts the copies it skipped. */
+  public InboxLink(StorageRuntime runtime) {
+    this.inbox = runtime.inbox();
+    this.duplicates = runtime.duplicates();
   }
 
   @Override

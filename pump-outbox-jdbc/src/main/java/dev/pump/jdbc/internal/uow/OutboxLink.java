@@ -4,6 +4,7 @@ import dev.pump.core.spi.pipeline.Middleware;
 import dev.pump.core.spi.pipeline.Next;
 import dev.pump.core.spi.pipeline.PendingMessage;
 import dev.pump.core.spi.pipeline.PipelineContext;
+import dev.pump.jdbc.internal.StorageRuntime;
 import dev.pump.jdbc.internal.outbox.OutboxRows;
 import dev.pump.jdbc.internal.outbox.OutboxStore;
 import java.util.List;
@@ -16,13 +17,13 @@ public final class OutboxLink implements Middleware {
   /** The link's name in the pipeline. */
   public static final String NAME = "outbox";
 
+  private final StorageRuntime runtime;
   private final OutboxStore outbox;
-  private final Runnable wakeDispatcher;
 
   /** Creates the link. */
-  public OutboxLink(OutboxStore outbox, Runnable wakeDispatcher) {
-    this.outbox = outbox;
-    this.wakeDispatcher = wakeDispatcher;
+  public OutboxLink(StorageRuntime runtime) {
+    this.runtime = runtime;
+    this.outbox = runtime.outbox();
   }
 
   @Override
@@ -34,6 +35,6 @@ public final class OutboxLink implements Middleware {
     }
     UnitOfWork unit = StorageLinks.unitOfWork(context, NAME);
     outbox.insert(unit.handle(), context.endpointName(), context.messageId(), OutboxRows.of(sent));
-    unit.afterCommit(wakeDispatcher);
+    unit.afterCommit(runtime::outboxCommitted);
   }
 }

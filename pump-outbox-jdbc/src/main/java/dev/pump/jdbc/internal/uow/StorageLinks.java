@@ -11,7 +11,7 @@ final class StorageLinks {
   static UnitOfWork unitOfWork(PipelineContext context, String link) {
     return context
         .attributes()
-        .get(UnitOfWork.KEY)
+        .get(UnitOfWork.CURRENT)
         .orElseThrow(() ->
             new PumpConfigurationException(
                 "the "

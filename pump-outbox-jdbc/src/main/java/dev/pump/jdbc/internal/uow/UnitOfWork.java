@@ -2,47 +2,60 @@ package dev.pump.jdbc.internal.uow;
 
 import dev.pump.core.Attributes;
 import dev.pump.core.PumpException;
+import dev.pump.jdbc.internal.sql.Transactions;
 import java.util.ArrayList;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
 /**
- * One message's database transaction, as the storage links and handlers see it. Either the
- * unit-of-work link opened it, or the PostgreSQL queue transport did when it claimed the message
- * (then receive, business writes, inbox and outbox commit together, and each attempt runs inside a
- * savepoint so a failed attempt can be undone without giving up the claim).
+ * One database transaction of the storage, and its only owner: it begins it, and it alone commits
+ * or rolls it back, then returns the connection. Everything of Pump's that writes in a message's
+ * transaction (the queue's claim, the inbox, the outbox, the handlers' business writes) works on
+ * its {@link #handle()}; nothing else begins, commits or rolls back that handle.
  *
- * <p>Confined to the message's thread, except {@link #close()}, which is idempotent.
+ * <p>The work inside is divided into {@linkplain Attempt attempts}, each behind a savepoint of its
+ * own, so one attempt can be undone while the transaction, and whatever else it holds, stays: a
+ * failed attempt of a claimed message is retried without giving up the claim, and a transaction
+ * holding several messages can undo one of them alone.
+ *
+ * <p>Confined to one thread at a time, except {@link #close()}, which is idempotent.
  */
-public final class UnitOfWork {
-  /** Where the current message's unit of work sits in its context. */
-  public static final Attributes.Key<UnitOfWork> KEY =
+public final class UnitOfWork implements AutoCloseable {
+  /** The unit of work of the attempt running now, where handlers reach it (see JdbcContext). */
+  public static final Attributes.Key<UnitOfWork> CURRENT =
       Attributes.Key.of("pump.jdbc.unit-of-work", UnitOfWork.class);
 
-  private static final String SAVEPOINT = "pump_attempt";
-
   private final Handle handle;
-  private final boolean claimed;
-  private final Object owner;
   private final List<Runnable> afterCommit = new ArrayList<>();
   private volatile boolean open = true;
-  private boolean attempted;
+  private int attempts;
+  private Attempt last;
 
-  /**
-   * Wraps a handle whose transaction has begun.
-   *
-   * @param claimed whether a transport claimed a message in it, so attempts need savepoints
-   * @param owner the storage (its Jdbi) whose database the transaction is on
-   */
-  public UnitOfWork(Handle handle, boolean claimed, Object owner) {
+  private UnitOfWork(Handle handle) {
     this.handle = handle;
-    this.claimed = claimed;
-    this.owner = owner;
   }
 
-  /** Whether this transaction is on {@code storage}'s database, so its links may join it. */
-  public boolean belongsTo(Object storage) {
-    return owner == storage;
+  /** Opens a connection of {@code jdbi} and begins a transaction in it. */
+  public static UnitOfWork ownTransaction(Jdbi jdbi, TransactionIsolationLevel isolation) {
+    Handle handle = jdbi.open();
+    try {
+      return onConnection(handle, isolation);
+    } catch (RuntimeException | Error e) {
+      handle.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Begins a transaction on {@code handle}, a connection the caller has used outside any
+   * transaction (the queue's receive counts a delivery first, then claims the message in this). The
+   * unit now owns the connection and closes it.
+   */
+  public static UnitOfWork onConnection(Handle handle, TransactionIsolationLevel isolation) {
+    Transactions.begin(handle, isolation);
+    return new UnitOfWork(handle);
   }
 
   /** The open handle, for business writes and Pump's rows. */
@@ -54,29 +67,21 @@ public final class UnitOfWork {
     return handle;
   }
 
-  /** Whether the transaction belongs to a transport's claim (savepoint per attempt). */
-  public boolean claimed() {
-    return claimed;
-  }
-
-  /** Marks the start of an attempt, so that its writes can be undone alone. */
-  public void beginAttempt() {
-    handle.savepoint(SAVEPOINT);
-    attempted = true;
-  }
-
-  /** Undoes the current attempt's writes; the claim stays. */
-  public void undoAttempt() {
-    handle.rollbackToSavepoint(SAVEPOINT);
+  /** Starts an attempt: its writes can be undone alone until the transaction ends. */
+  public Attempt beginAttempt() {
+    Attempt attempt = new Attempt("pump_attempt_" + ++attempts);
+    handle.savepoint(attempt.savepoint);
+    last = attempt;
+    return attempt;
   }
 
   /**
    * Undoes the last attempt's writes if an attempt began: a message given back keeps nothing of its
    * handling, even of an attempt that returned normally after it was cancelled.
    */
-  public void undoAnyAttempt() {
-    if (attempted) {
-      undoAttempt();
+  public void undoLastAttempt() {
+    if (last != null) {
+      last.undo();
     }
   }
 
@@ -101,9 +106,33 @@ public final class UnitOfWork {
     handle.rollback();
   }
 
-  /** Returns the connection to its pool. */
+  /** Rolls back, adding a failure of the rollback to {@code failure} instead of throwing it. */
+  public void rollbackQuietly(Throwable failure) {
+    try {
+      rollback();
+    } catch (RuntimeException e) {
+      failure.addSuppressed(e);
+    }
+  }
+
+  /** Returns the connection to its pool; a transaction still open is rolled back by the pool. */
+  @Override
   public void close() {
     open = false;
     handle.close();
+  }
+
+  /** Work inside the transaction behind a savepoint of its own. */
+  public final class Attempt {
+    private final String savepoint;
+
+    private Attempt(String savepoint) {
+      this.savepoint = savepoint;
+    }
+
+    /** Undoes this attempt's writes; the transaction and what came before the attempt stay. */
+    public void undo() {
+      handle.rollbackToSavepoint(savepoint);
+    }
   }
 }

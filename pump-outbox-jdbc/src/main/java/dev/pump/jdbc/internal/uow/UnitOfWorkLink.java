@@ -4,68 +4,73 @@ import dev.pump.core.UnrecoverableMessageException;
 import dev.pump.core.spi.pipeline.Middleware;
 import dev.pump.core.spi.pipeline.Next;
 import dev.pump.core.spi.pipeline.PipelineContext;
+import dev.pump.jdbc.internal.StorageRuntime;
 import dev.pump.jdbc.internal.sql.SqlFailures;
-import dev.pump.jdbc.internal.sql.Transactions;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
 /**
- * The {@value #NAME} link: one transaction per message attempt. It joins the transaction a
- * PostgreSQL queue transport claimed the message in (inside a savepoint, committed when the message
- * completes), or opens its own and commits it only if the rest of the pipeline succeeded. The
- * connection always goes back to the pool.
+ * The {@value #NAME} link: gives each attempt its unit of work. A message claimed by this storage's
+ * PostgreSQL transport brings the unit it was claimed in, and the attempt runs behind a savepoint
+ * in it (the message's settle commits it); any other message gets a unit of its own per attempt,
+ * committed only if the rest of the pipeline succeeded. The connection always goes back to the
+ * pool.
  */
 public final class UnitOfWorkLink implements Middleware {
   /** The link's name in the pipeline. */
   public static final String NAME = "unit-of-work";
 
-  private final Jdbi jdbi;
-  private final TransactionIsolationLevel isolation;
+  private final StorageRuntime runtime;
 
   /** Creates the link. */
-  public UnitOfWorkLink(Jdbi jdbi, TransactionIsolationLevel isolation) {
-    this.jdbi = jdbi;
-    this.isolation = isolation;
+  public UnitOfWorkLink(StorageRuntime runtime) {
+    this.runtime = runtime;
   }
 
   @Override
   public void invoke(PipelineContext context, Next next) throws Exception {
-    UnitOfWork joined = context.attributes().get(UnitOfWork.KEY).orElse(null);
-    // join a transport's claim only on the same database; another storage's claim is not ours
-    if (joined != null && joined.claimed() && joined.belongsTo(jdbi)) {
-      joined.beginAttempt();
-      try {
-        next.proceed();
-        context.cancellation().throwIfCancelled();
-      } catch (Throwable failure) {
-        try {
-          joined.undoAttempt();
-        } catch (RuntimeException undo) {
-          failure.addSuppressed(undo); // the handler's failure is what recoverability must see
-        }
-        throwIfPermanent(context, failure);
-        throw failure;
-      }
-      return;
+    UnitOfWork claimed = context.attributes().get(runtime.claims()).orElse(null);
+    if (claimed != null) {
+      inClaim(claimed, context, next);
+    } else {
+      inOwnTransaction(context, next);
     }
-    Handle handle = jdbi.open();
-    UnitOfWork own = new UnitOfWork(handle, false, jdbi);
+  }
+
+  private static void inClaim(UnitOfWork unit, PipelineContext context, Next next)
+      throws Exception {
+    UnitOfWork.Attempt attempt = unit.beginAttempt();
+    context.attributes().put(UnitOfWork.CURRENT, unit);
     try {
-      Transactions.begin(handle, isolation);
-      context.attributes().put(UnitOfWork.KEY, own);
       next.proceed();
-      // stop cancels a message whose grace ran out, and may return at once; nothing of the
-      // endpoint may commit after that, however long its handler ignored the cancellation
       context.cancellation().throwIfCancelled();
-      own.commit();
     } catch (Throwable failure) {
-      rollbackQuietly(own, failure);
+      try {
+        attempt.undo();
+      } catch (RuntimeException undo) {
+        failure.addSuppressed(undo); // the handler's failure is what recoverability must see
+      }
       throwIfPermanent(context, failure);
       throw failure;
     } finally {
-      context.attributes().remove(UnitOfWork.KEY);
-      own.close();
+      context.attributes().remove(UnitOfWork.CURRENT);
+    }
+  }
+
+  private void inOwnTransaction(PipelineContext context, Next next) throws Exception {
+    try (UnitOfWork unit = runtime.beginUnitOfWork()) {
+      context.attributes().put(UnitOfWork.CURRENT, unit);
+      try {
+        next.proceed();
+        // stop cancels a message whose grace ran out, and may return at once; nothing of the
+        // endpoint may commit after that, however long its handler ignored the cancellation
+        context.cancellation().throwIfCancelled();
+        unit.commit();
+      } catch (Throwable failure) {
+        unit.rollbackQuietly(failure);
+        throwIfPermanent(context, failure);
+        throw failure;
+      } finally {
+        context.attributes().remove(UnitOfWork.CURRENT);
+      }
     }
   }
 
@@ -74,14 +79,6 @@ public final class UnitOfWorkLink implements Middleware {
     if (SqlFailures.classify("message " + context.messageId(), failure)
         instanceof UnrecoverableMessageException unrecoverable) {
       throw unrecoverable;
-    }
-  }
-
-  private static void rollbackQuietly(UnitOfWork unit, Throwable failure) {
-    try {
-      unit.rollback();
-    } catch (RuntimeException e) {
-      failure.addSuppressed(e);
     }
   }
 }

@@ -1,4 +1,4 @@
-package dev.pump.jdbc;
+package dev.pump.jdbc.internal.queue;
 
 import dev.pump.core.Attributes;
 import dev.pump.core.UnrecoverableMessageException;
@@ -6,8 +6,7 @@ import dev.pump.core.internal.shared.Names;
 import dev.pump.core.spi.OutgoingMessage;
 import dev.pump.core.spi.ReceivedMessage;
 import dev.pump.core.spi.TransportException;
-import dev.pump.jdbc.internal.queue.QueueRow;
-import dev.pump.jdbc.internal.queue.QueueStore;
+import dev.pump.jdbc.internal.StorageRuntime;
 import dev.pump.jdbc.internal.sql.HeadersJson;
 import dev.pump.jdbc.internal.uow.UnitOfWork;
 import java.time.Duration;
@@ -18,27 +17,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A message claimed from the queue table in a transaction that stays open until it is settled:
- * complete commits (the row's delete, and whatever the handler wrote), abandon rolls back and then
- * counts the failed attempt in a transaction of its own.
+ * A message claimed from the queue table in a unit of work that stays open until it is settled, and
+ * the unit's one way out: complete commits it (the row's delete, and whatever the handler wrote),
+ * abandon puts the row back in it and commits, and when that cannot be done rolls back and hides
+ * the row in a transaction of its own. The unit reaches the storage's links through the context,
+ * under the runtime's own key.
  */
-final class ClaimedMessage implements ReceivedMessage {
+public final class ClaimedMessage implements ReceivedMessage {
   private static final Logger log = LoggerFactory.getLogger(ClaimedMessage.class);
 
   /** Header carrying stored headers that could not be read, so nothing of the message is lost. */
-  static final String UNREADABLE_HEADERS = "pump.unreadable-headers";
+  public static final String UNREADABLE_HEADERS = "pump.unreadable-headers";
 
   private final QueueRow row;
   private final UnitOfWork unit;
-  private final PostgresTransport transport;
+  private final StorageRuntime runtime;
+  private final QueueSender sender;
   private final Map<String, String> headers;
   private final String headersProblem;
   private final AtomicBoolean settled = new AtomicBoolean();
 
-  ClaimedMessage(QueueRow row, UnitOfWork unit, PostgresTransport transport) {
+  ClaimedMessage(QueueRow row, UnitOfWork unit, StorageRuntime runtime, QueueSender sender) {
     this.row = row;
     this.unit = unit;
-    this.transport = transport;
+    this.runtime = runtime;
+    this.sender = sender;
     Map<String, String> parsed;
     String problem;
     try {
@@ -78,14 +81,14 @@ final class ClaimedMessage implements ReceivedMessage {
   }
 
   /** The database backend holding the claim, so tests can cut it as a crash would. */
-  int backendPid() {
+  public int backendPid() {
     return unit.handle().createQuery("SELECT pg_backend_pid()").mapTo(Integer.class).one();
   }
 
   /**
-   * Puts the claim's transaction into the context, where the unit-of-work link joins it. A row
-   * whose headers cannot be read fails here, unrecoverably, so it goes to the error queue with the
-   * reason and its raw headers.
+   * Puts the claim's unit of work into the context, under the key of the storage whose transport
+   * claimed it, where that storage's unit-of-work link finds it. A row whose headers cannot be read
+   * fails here, unrecoverably, so it goes to the error queue with the reason and its raw headers.
    */
   @Override
   public void contributeAttributes(Attributes attributes) {
@@ -98,7 +101,7 @@ final class ClaimedMessage implements ReceivedMessage {
               + " has unreadable headers: "
               + headersProblem);
     }
-    attributes.put(UnitOfWork.KEY, unit);
+    attributes.put(runtime.claims(), unit);
   }
 
   @Override
@@ -121,8 +124,8 @@ final class ClaimedMessage implements ReceivedMessage {
     long began = System.nanoTime();
     QueueStore.Sent sent;
     try {
-      transport.checkSizes(queue, List.of(copy));
-      sent = transport.queues().send(unit.handle(), queue, List.of(copy));
+      sender.checkSizes(queue, List.of(copy));
+      sent = runtime.queues().send(unit.handle(), queue, List.of(copy));
       unit.commit();
     } catch (RuntimeException e) {
       rollbackQuietly();
@@ -133,8 +136,8 @@ final class ClaimedMessage implements ReceivedMessage {
     } finally {
       unit.close();
     }
-    transport.restampIfLate(began, sent);
-    transport.queued(queue);
+    sender.restampIfLate(began, sent);
+    runtime.queued(queue);
     return true;
   }
 
@@ -145,8 +148,8 @@ final class ClaimedMessage implements ReceivedMessage {
       // the attempt's writes are undone to its savepoint (a cancelled attempt may have returned
       // normally); the claim's delete stays, and a copy with its delivery count goes back,
       // invisible for the delay: one atomic commit
-      unit.undoAnyAttempt();
-      transport.queues().requeue(unit.handle(), row, visibilityDelay);
+      unit.undoLastAttempt();
+      runtime.queues().requeue(unit.handle(), row, visibilityDelay);
       unit.commit();
     } catch (RuntimeException e) {
       // the transaction is broken (connection lost, aborted without a savepoint): roll back,
@@ -157,7 +160,7 @@ final class ClaimedMessage implements ReceivedMessage {
     } finally {
       unit.close();
     }
-    transport.queued(row.queue());
+    runtime.queued(row.queue());
   }
 
   private void settle() {
@@ -178,7 +181,7 @@ final class ClaimedMessage implements ReceivedMessage {
   private void hideFor(Duration visibilityDelay) {
     try {
       boolean hidden =
-          transport.jdbi().withHandle(h -> transport.queues().hideFor(h, row, visibilityDelay));
+          runtime.jdbi().withHandle(h -> runtime.queues().hideFor(h, row, visibilityDelay));
       if (!hidden) {
         log.debug(
             "message {} in {} was not hidden for {}: another receiver took it once its lease ran"

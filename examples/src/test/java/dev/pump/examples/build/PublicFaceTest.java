@@ -1,0 +1,166 @@
+package dev.pump.examples.build;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.lang.module.FindException;
+import java.lang.module.ModuleDescriptor;
+import java.lang.module.ModuleFinder;
+import java.lang.module.ModuleReader;
+import java.lang.module.ModuleReference;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Pump's public face is small and chosen: the types a user of Pump sees are the public top-level
+ * types of the packages its modules export to everyone, minus the service provider interface
+ * ({@code .spi} packages, for who writes a transport, a storage or middleware). Adding one is a
+ * decision, so this test lists them; read from the compiled module descriptors and classes.
+ */
+class PublicFaceTest {
+  private static final int MOST_USER_FACING_TYPES = 35;
+
+  private static final Map<String, Set<String>> USER_FACING =
+      Map.of(
+          "dev.pump.core",
+          Set.of(
+              "Attributes",
+              "Cancellation",
+              "Context",
+              "Endpoint",
+              "EndpointBuilder",
+              "Handler",
+              "Headers",
+              "Lifecycle",
+              "MessageName",
+              "MessageSender",
+              "PumpConfigurationException",
+              "PumpException",
+              "SendOptions",
+              "Service",
+              "UnrecoverableMessageException"),
+          "dev.pump.core.recoverability",
+          Set.of(
+              "Attempts",
+              "FailedMessages",
+              "Failure",
+              "Recoverability",
+              "RecoverabilityPolicy",
+              "RecoveryDecision"),
+          "dev.pump.core.serialization",
+          Set.of("JsonSerializer"),
+          "dev.pump.core.transport.memory",
+          Set.of("InMemoryTransport"),
+          "dev.pump.migrations",
+          Set.of("PumpMigrations", "SchemaName"),
+          "dev.pump.jdbc",
+          Set.of(
+              "DispatcherCounters",
+              "JdbcContext",
+              "JdbcStorage",
+              "OutboxDispatcher",
+              "PostgresTransport",
+              "PumpDataSources",
+              "PumpOperations",
+              "RetentionCleaner"),
+          "dev.pump.rabbitmq",
+          Set.of("QueueType", "RabbitMqTransport"));
+
+  @Test
+  void theUserFacingTypesAreTheChosenFewAndTheSpiIsMarkedAsSuch() throws Exception {
+    Map<String, Set<String>> exported = publicTypesOfExportedPackages();
+
+    Map<String, Set<String>> userFacing = new TreeMap<>(exported);
+    userFacing.keySet().removeIf(PublicFaceTest::isSpi);
+    assertThat(userFacing).isEqualTo(new TreeMap<>(USER_FACING));
+    assertThat(userFacing.values().stream().mapToInt(Set::size).sum())
+        .isLessThanOrEqualTo(MOST_USER_FACING_TYPES);
+    assertThat(exported.keySet())
+        .filteredOn(PublicFaceTest::isSpi)
+        .containsExactlyInAnyOrder("dev.pump.core.spi", "dev.pump.core.spi.pipeline");
+  }
+
+  @Test
+  void whatOnlyPumpsOwnModulesNeedIsExportedToThemAlone() throws Exception {
+    ModuleDescriptor core = pumpModules().get("dev.pump.core");
+
+    assertThat(core.exports())
+        .filteredOn(ModuleDescriptor.Exports::isQualified)
+        .allSatisfy(export -> assertThat(export.targets()).allMatch(t -> t.startsWith("dev.pump.")))
+        .extracting(ModuleDescriptor.Exports::source)
+        .containsExactly("dev.pump.core.internal.shared");
+    assertThat(pumpModules().values())
+        .flatExtracting(ModuleDescriptor::exports)
+        .filteredOn(export -> !export.isQualified())
+        .extracting(ModuleDescriptor.Exports::source)
+        .noneMatch(pkg -> pkg.contains(".internal"));
+  }
+
+  private static boolean isSpi(String pkg) {
+    return pkg.contains(".spi");
+  }
+
+  /** Public top-level types of every package a Pump module exports to everyone, by package. */
+  private static Map<String, Set<String>> publicTypesOfExportedPackages() throws Exception {
+    Map<String, Set<String>> types = new TreeMap<>();
+    for (ModuleReference module : pumpModuleReferences()) {
+      Set<String> exported = new TreeSet<>();
+      module.descriptor().exports().stream()
+          .filter(export -> !export.isQualified())
+          .forEach(export -> exported.add(export.source()));
+      try (ModuleReader reader = module.open();
+          Stream<String> resources = reader.list()) {
+        for (String resource : resources.toList()) {
+          if (!resource.endsWith(".class") || resource.contains("$") || resource.contains("-")) {
+            continue;
+          }
+          String name = resource.substring(0, resource.length() - ".class".length());
+          String pkg = name.substring(0, name.lastIndexOf('/')).replace('/', '.');
+          if (!exported.contains(pkg)) {
+            continue;
+          }
+          Class<?> type =
+              Class.forName(name.replace('/', '.'), false, PublicFaceTest.class.getClassLoader());
+          if (Modifier.isPublic(type.getModifiers())) {
+            types.computeIfAbsent(pkg, p -> new TreeSet<>()).add(type.getSimpleName());
+          }
+        }
+      }
+    }
+    return types;
+  }
+
+  private static Map<String, ModuleDescriptor> pumpModules() throws IOException {
+    Map<String, ModuleDescriptor> modules = new TreeMap<>();
+    for (ModuleReference module : pumpModuleReferences()) {
+      modules.put(module.descriptor().name(), module.descriptor());
+    }
+    return modules;
+  }
+
+  /** Pump's modules on this class path: jars or class directories with a module descriptor. */
+  private static List<ModuleReference> pumpModuleReferences() {
+    return Stream.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+        .map(Path::of)
+        .filter(
+            path -> Files.isRegularFile(path) || Files.exists(path.resolve("module-info.class")))
+        .flatMap(path -> {
+          try {
+            return ModuleFinder.of(path).findAll().stream();
+          } catch (FindException e) {
+            return Stream.empty();
+          }
+        })
+        .filter(module -> !module.descriptor().isAutomatic())
+        .filter(module -> module.descriptor().name().startsWith("dev.pump."))
+        .toList();
+  }
+}

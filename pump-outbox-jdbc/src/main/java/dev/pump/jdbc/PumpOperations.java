@@ -1,0 +1,227 @@
+package dev.pump.jdbc;
+
+import dev.pump.core.Headers;
+import dev.pump.core.internal.shared.Names;
+import dev.pump.core.recoverability.FailedMessages;
+import dev.pump.jdbc.internal.StorageRuntime;
+import dev.pump.jdbc.internal.queue.ClaimedMessage;
+import dev.pump.jdbc.internal.queue.QueueStore;
+import dev.pump.jdbc.internal.sql.HeadersJson;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * What an operator looks at and acts on, for one {@link JdbcStorage}: the outbox backlog, parked
+ * outbox rows, PostgreSQL queues and their error queues, duplicates, and the retention purge. The
+ * CLI, a web console and health endpoints build on it, so everything here returns plain records.
+ * Each call is one short transaction of its own. Thread-safe.
+ *
+ * <pre>{@code
+ * PumpOperations operations = storage.operations();
+ * operations.outboxBacklog();          // per destination: pending, due, oldest age
+ * operations.requeueParked("billing"); // after the destination is fixed
+ * }</pre>
+ */
+public final class PumpOperations {
+  /** How much of a failed message's body {@link #failedMessages} shows: {@value} bytes. */
+  public static final int BODY_PREVIEW_BYTES = 1024;
+
+  private final JdbcStorage storage;
+  private final StorageRuntime runtime;
+
+  PumpOperations(JdbcStorage storage) {
+    this.storage = storage;
+    this.runtime = storage.runtime();
+  }
+
+  /**
+   * One destination's outbox backlog.
+   *
+   * @param destination the queue, or the message type's topic
+   * @param pending rows not yet dispatched nor parked
+   * @param due pending rows whose due time has come
+   * @param oldestAge how long the oldest pending row has waited since it was written
+   */
+  public record Backlog(String destination, long pending, long due, Duration oldestAge) {}
+
+  /**
+   * One PostgreSQL queue's depth.
+   *
+   * @param queue the queue
+   * @param messages its messages, visible or not (delayed, held by a receiver)
+   * @param visible those a receive could take now
+   * @param oldestAge how long the oldest has been in the queue
+   */
+  public record QueueDepth(String queue, long messages, long visible, Duration oldestAge) {}
+
+  /**
+   * An outbox row the dispatcher parked after its last allowed attempt.
+   *
+   * @param id the outbox row id
+   * @param destination its queue, or its message type's topic for a publish
+   * @param messageId the message id
+   * @param attempts failed attempts made
+   * @param lastError the last failure
+   * @param parkedAt when it was parked
+   */
+  public record Parked(
+      long id,
+      String destination,
+      String messageId,
+      int attempts,
+      String lastError,
+      Instant parkedAt) {}
+
+  /**
+   * A message in a PostgreSQL error queue, as the endpoint that gave up on it left it.
+   *
+   * @param messageId the message id
+   * @param failedQueue the queue it failed in ({@link Headers#FAILED_QUEUE}), null if unknown
+   * @param reason why it was given up on ({@link Headers#FAILURE_REASON}), null if unknown
+   * @param exceptionType the failure's exception class, null if none
+   * @param exceptionMessage the failure's message, null if none
+   * @param headers all its headers
+   * @param bodyPreview the start of its body as UTF-8, at most {@link #BODY_PREVIEW_BYTES} bytes
+   * @param bodyBytes the body's whole size
+   * @param enqueuedAt when it reached the error queue
+   */
+  public record FailedMessage(
+      String messageId,
+      String failedQueue,
+      String reason,
+      String exceptionType,
+      String exceptionMessage,
+      Map<String, String> headers,
+      String bodyPreview,
+      int bodyBytes,
+      Instant enqueuedAt) {}
+
+  /** The outbox backlog per destination, for monitoring: one query. */
+  public List<Backlog> outboxBacklog() {
+    return read(h -> runtime.outbox().backlog(h));
+  }
+
+  /**
+   * The depth of every PostgreSQL queue that holds messages. It reads the whole queue table, so
+   * call it for a dashboard, not in a tight loop.
+   */
+  public List<QueueDepth> queueDepths() {
+    return read(h -> runtime.queues().depths(h));
+  }
+
+  /** The oldest {@code limit} parked outbox rows. */
+  public List<Parked> parked(int limit) {
+    return read(h -> runtime.outbox().parked(h, limit));
+  }
+
+  /**
+   * Re-queues the parked rows with these ids (others are ignored): due now, attempts from zero, the
+   * last error kept for the audit trail; dispatchers here and elsewhere are woken.
+   *
+   * @return how many
+   */
+  public int requeueParked(long... ids) {
+    return requeue(false, ids, null);
+  }
+
+  /** Re-queues the parked rows to {@code destination}, as {@link #requeueParked(long...)}. */
+  public int requeueParked(String destination) {
+    Names.require("destination", destination);
+    return requeue(false, new long[0], destination);
+  }
+
+  /** Re-queues every parked row, as {@link #requeueParked(long...)}. */
+  public int requeueAllParked() {
+    return requeue(true, new long[0], null);
+  }
+
+  private int requeue(boolean all, long[] ids, String destination) {
+    int count = read(h -> runtime.outbox().requeueParked(h, all, ids, destination));
+    runtime.outboxCommitted();
+    return count;
+  }
+
+  /**
+   * The first {@code limit} messages of the PostgreSQL queue {@code errorQueue}, with why they
+   * failed, read without taking them.
+   */
+  public List<FailedMessage> failedMessages(String errorQueue, int limit) {
+    Names.require("errorQueue", errorQueue);
+    return read(h -> runtime.queues().peek(h, errorQueue, limit, BODY_PREVIEW_BYTES)).stream()
+        .map(PumpOperations::failed)
+        .toList();
+  }
+
+  private static FailedMessage failed(QueueStore.Peeked message) {
+    Map<String, String> headers;
+    try {
+      headers = Map.copyOf(HeadersJson.read(message.headersJson()));
+    } catch (IllegalArgumentException e) {
+      headers = Map.of(ClaimedMessage.UNREADABLE_HEADERS, message.headersJson());
+    }
+    return new FailedMessage(
+        message.messageId(),
+        headers.get(Headers.FAILED_QUEUE),
+        headers.get(Headers.FAILURE_REASON),
+        headers.get(Headers.EXCEPTION_TYPE),
+        headers.get(Headers.EXCEPTION_MESSAGE),
+        headers,
+        new String(message.bodyPreview(), StandardCharsets.UTF_8),
+        message.bodyBytes(),
+        message.enqueuedAt());
+  }
+
+  /**
+   * Moves the failed message {@code messageId} from the PostgreSQL queue {@code errorQueue} back to
+   * the queue it failed in, without its failure headers (as {@link FailedMessages#retry}).
+   *
+   * @return whether it was found and moved
+   */
+  public boolean retryFailed(String errorQueue, String messageId) {
+    return failedMessagesOf(errorQueue).retry(messageId);
+  }
+
+  /**
+   * Moves every message of the PostgreSQL queue {@code errorQueue} back to the queue it failed in,
+   * each at most once (as {@link FailedMessages#retryAll}).
+   *
+   * @return how many were moved
+   */
+  public int retryAllFailed(String errorQueue) {
+    return failedMessagesOf(errorQueue).retryAll();
+  }
+
+  private FailedMessages failedMessagesOf(String errorQueue) {
+    return FailedMessages.of(PostgresTransport.withoutListening(storage), errorQueue);
+  }
+
+  /**
+   * How many duplicate messages the inbox has skipped in this process since the storage was built.
+   */
+  public long duplicatesSkipped() {
+    return runtime.duplicates().sum();
+  }
+
+  /** How many duplicates the inbox rows still kept have counted, by every process. */
+  public long duplicatesRecorded() {
+    return read(h -> runtime.inbox().duplicatesRecorded(h));
+  }
+
+  /**
+   * Purges what the retention windows no longer keep, now; see {@link RetentionCleaner}.
+   *
+   * @return what was purged
+   */
+  public RetentionCleaner.Purged purgeExpired() {
+    return RetentionCleaner.builder().storage(storage).build().purge();
+  }
+
+  private <T> T read(Function<Handle, T> query) {
+    return runtime.jdbi().withHandle(query::apply);
+  }
+}

@@ -1,0 +1,245 @@
+package dev.pump.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pump.core.Headers;
+import dev.pump.core.spi.OutgoingMessage;
+import dev.pump.jdbc.internal.outbox.OutboxRow;
+import dev.pump.testkit.PostgresExtension;
+import dev.pump.testkit.TestDatabase;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Every operator query and action, against real PostgreSQL. */
+@ExtendWith(PostgresExtension.class)
+class PumpOperationsTest {
+  static JdbcStorage storage;
+  static PostgresTransport transport;
+  static PumpOperations operations;
+
+  @BeforeAll
+  static void createStorage(TestDatabase db) {
+    storage = JdbcStorage.builder().dataSource(db.dataSource()).build();
+    transport = PostgresTransport.builder().storage(storage).build();
+    operations = storage.operations();
+  }
+
+  @AfterAll
+  static void close() {
+    transport.close();
+  }
+
+  @BeforeEach
+  void empty() {
+    storage
+        .jdbi()
+        .useHandle(h ->
+            h.execute("TRUNCATE pump.outbox, pump.inbox, pump.redelivery, pump.queue_message"));
+  }
+
+  @Test
+  void theBacklogShowsPendingRowsAndTheOldestAgePerDestination() {
+    write("x", 3);
+    storage
+        .jdbi()
+        .useHandle(h -> h.execute("UPDATE pump.outbox SET created_at = now() - interval '1 hour'"));
+    write("y", 1);
+
+    List<PumpOperations.Backlog> backlog = operations.outboxBacklog();
+
+    assertThat(backlog).extracting(PumpOperations.Backlog::destination).containsExactly("x", "y");
+    assertThat(backlog.get(0).pending()).isEqualTo(3);
+    assertThat(backlog.get(0).due()).isEqualTo(3);
+    assertThat(backlog.get(0).oldestAge()).isGreaterThanOrEqualTo(Duration.ofMinutes(59));
+    assertThat(backlog.get(1).pending()).isEqualTo(1);
+  }
+
+  @Test
+  void queueDepthsCountEveryMessageAndTheVisibleOnesPerQueue() {
+    transport.send("orders", List.of(message("a"), message("b")));
+    transport.send(
+        "orders",
+        List.of(new OutgoingMessage("later", Map.of(), new byte[1], Duration.ofHours(1))));
+    transport.send("billing", List.of(message("c")));
+
+    assertThat(operations.queueDepths())
+        .extracting(
+            PumpOperations.QueueDepth::queue,
+            PumpOperations.QueueDepth::messages,
+            PumpOperations.QueueDepth::visible)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("billing", 1L, 1L),
+            org.assertj.core.groups.Tuple.tuple("orders", 3L, 2L));
+  }
+
+  @Test
+  void parkedRowsAreListedOldestFirstAndRequeuedByIdByDestinationOrAll() {
+    write("billing", 2);
+    write("shipping", 2);
+    storage
+        .jdbi()
+        .useHandle(h ->
+            h.execute(
+                "UPDATE pump.outbox SET parked_at = now() - (id || ' seconds')::interval,"
+                    + " attempts = 10, last_error = 'down'"));
+
+    List<PumpOperations.Parked> parked = operations.parked(10);
+    assertThat(parked).hasSize(4);
+    assertThat(parked).extracting(PumpOperations.Parked::lastError).containsOnly("down");
+    assertThat(parked.getFirst().parkedAt()).isBefore(parked.getLast().parkedAt());
+    assertThat(operations.parked(1)).hasSize(1);
+
+    PumpOperations.Parked shipping =
+        parked.stream().filter(p -> p.destination().equals("shipping")).findFirst().orElseThrow();
+    assertThat(operations.requeueParked(shipping.id(), -1)).isEqualTo(1);
+    assertThat(operations.requeueParked("billing")).isEqualTo(2);
+    assertThat(operations.requeueAllParked()).isEqualTo(1);
+    assertThat(operations.parked(10)).isEmpty();
+    assertThat(operations.outboxBacklog())
+        .extracting(PumpOperations.Backlog::pending)
+        .containsExactly(2L, 2L);
+    assertThat(count("SELECT count(*) FROM pump.outbox WHERE attempts = 0 AND last_error = 'down'"))
+        .as("attempts restart, the last error stays")
+        .isEqualTo(4);
+  }
+
+  @Test
+  void failedMessagesShowWhyTheyFailedWithTheStartOfTheirBody() {
+    byte[] body =
+        "x".repeat(PumpOperations.BODY_PREVIEW_BYTES + 10).getBytes(StandardCharsets.UTF_8);
+    transport.send("error", List.of(failed("m-1", "orders", body)));
+
+    List<PumpOperations.FailedMessage> failed = operations.failedMessages("error", 10);
+
+    assertThat(failed).hasSize(1);
+    PumpOperations.FailedMessage message = failed.getFirst();
+    assertThat(message.messageId()).isEqualTo("m-1");
+    assertThat(message.failedQueue()).isEqualTo("orders");
+    assertThat(message.reason()).isEqualTo("handler-failed");
+    assertThat(message.exceptionType()).isEqualTo("java.lang.IllegalStateException");
+    assertThat(message.exceptionMessage()).isEqualTo("no stock");
+    assertThat(message.headers()).containsEntry("app", "kept");
+    assertThat(message.bodyPreview()).hasSize(PumpOperations.BODY_PREVIEW_BYTES);
+    assertThat(message.bodyBytes()).isEqualTo(body.length);
+    assertThat(message.enqueuedAt()).isNotNull();
+  }
+
+  @Test
+  void failedMessagesGoBackToTheirQueueOneOrAllWithoutTheirFailureHeaders() throws Exception {
+    transport.send(
+        "error",
+        List.of(
+            failed("m-1", "orders", new byte[] {1}),
+            failed("m-2", "orders", new byte[] {2}),
+            failed("m-3", "billing", new byte[] {3})));
+
+    assertThat(operations.retryFailed("error", "m-2")).isTrue();
+    assertThat(operations.retryFailed("error", "unknown")).isFalse();
+    assertThat(operations.retryAllFailed("error")).isEqualTo(2);
+
+    assertThat(operations.failedMessages("error", 10)).isEmpty();
+    var moved = transport.receive("orders", Duration.ZERO).orElseThrow();
+    assertThat(moved.headers()).containsEntry("app", "kept");
+    assertThat(moved.headers()).doesNotContainKey(Headers.FAILED_QUEUE);
+    moved.complete();
+    assertThat(operations.queueDepths())
+        .extracting(PumpOperations.QueueDepth::queue, PumpOperations.QueueDepth::messages)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("billing", 1L),
+            org.assertj.core.groups.Tuple.tuple("orders", 1L));
+  }
+
+  @Test
+  void duplicatesAreCountedInThisProcessAndRecordedInTheInbox() {
+    storage
+        .jdbi()
+        .useHandle(h ->
+            h.execute(
+                "INSERT INTO pump.inbox (endpoint, message_id, duplicates) VALUES"
+                    + " ('a', 'm-1', 2), ('b', 'm-1', 1), ('a', 'm-2', 0)"));
+
+    assertThat(operations.duplicatesRecorded()).isEqualTo(3);
+    assertThat(operations.duplicatesSkipped())
+        .as("no endpoint of this storage skipped any")
+        .isZero();
+  }
+
+  @Test
+  void thePurgeDeletesWhatTheWindowsNoLongerKeepAndSaysHowMuch() {
+    write("old", 2);
+    write("parked", 1);
+    storage
+        .jdbi()
+        .useHandle(h -> {
+          h.execute(
+              "UPDATE pump.outbox SET dispatched_at = now() - interval '8 days' WHERE destination = 'old'");
+          h.execute(
+              "UPDATE pump.outbox SET parked_at = now() - interval '30 days' WHERE destination = 'parked'");
+          h.execute(
+              "INSERT INTO pump.inbox (endpoint, message_id, processed_at) VALUES"
+                  + " ('e', 'old', now() - interval '8 days'), ('e', 'new', now())");
+          h.execute(
+              "INSERT INTO pump.redelivery (endpoint, message_id, last_started_at) VALUES"
+                  + " ('e', 'old', now() - interval '8 days')");
+        });
+
+    RetentionCleaner.Purged purged = operations.purgeExpired();
+
+    assertThat(purged).isEqualTo(new RetentionCleaner.Purged(2, 1, 1));
+    assertThat(purged.total()).isEqualTo(4);
+    assertThat(count("SELECT count(*) FROM pump.outbox")).isEqualTo(1);
+    assertThat(count("SELECT count(*) FROM pump.inbox")).isEqualTo(1);
+  }
+
+  private static int sequence;
+
+  private static void write(String destination, int n) {
+    List<OutboxRow> rows = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      rows.add(
+          new OutboxRow(
+              destination,
+              null,
+              destination + "-" + sequence++,
+              Map.of(),
+              new byte[10],
+              Duration.ZERO,
+              null));
+    }
+    storage.jdbi().useTransaction(h -> storage.runtime().outbox().insert(h, "tests", null, rows));
+  }
+
+  private static OutgoingMessage message(String id) {
+    return OutgoingMessage.of(id, Map.of(), new byte[1]);
+  }
+
+  private static OutgoingMessage failed(String id, String queue, byte[] body) {
+    return OutgoingMessage.of(
+        id,
+        Map.of(
+            "app",
+            "kept",
+            Headers.FAILED_QUEUE,
+            queue,
+            Headers.FAILURE_REASON,
+            "handler-failed",
+            Headers.EXCEPTION_TYPE,
+            "java.lang.IllegalStateException",
+            Headers.EXCEPTION_MESSAGE,
+            "no stock"),
+        body);
+  }
+
+  private static long count(String sql) {
+    Long value = storage.jdbi().withHandle(h -> h.createQuery(sql).mapTo(Long.class).one());
+    return value == null ? 0 : value;
+  }
+}

@@ -25,9 +25,9 @@ import java.util.List;
  * @param baselineBacklog rows the naive loop and gruelbox drain per round (they are slower; the
  *     rate per row does not depend on the backlog's size)
  * @param destinations destination counts of the drain
- * @param endToEnd scenario 3
- * @param soak scenario 4
- * @param memory scenario 5
+ * @param endToEnd the end-to-end scenario
+ * @param soak the soak
+ * @param memory the memory scenario
  */
 public record Plan(
     Duration warmUp,
@@ -48,7 +48,7 @@ public record Plan(
     MemoryPlan memory) {
 
   /**
-   * Scenario 3.
+   * The end-to-end scenario.
    *
    * @param concurrency the endpoint's concurrency, and pgbench's clients
    * @param producers threads enqueueing the incoming messages
@@ -70,7 +70,7 @@ public record Plan(
       Duration pacedWarmUp) {}
 
   /**
-   * Scenario 4.
+   * The soak.
    *
    * @param duration the whole soak
    * @param sample how often throughput, dead tuples and sizes are sampled
@@ -86,7 +86,7 @@ public record Plan(
       Duration plateauWindow) {}
 
   /**
-   * Scenario 5.
+   * The memory scenario.
    *
    * @param largeBacklog rows in the queue and in the outbox for the large drain
    * @param smallBacklog the same for the small drain the large one is compared with

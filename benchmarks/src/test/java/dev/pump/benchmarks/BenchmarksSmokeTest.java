@@ -81,7 +81,7 @@ class BenchmarksSmokeTest {
     String markdown = Files.readString(latest);
     assertThat(markdown)
         .contains("| scenario | case | Pump | baseline |", "write-path", "drain", "pgbench")
-        .contains("End to end (scenario 3)", "Soak (scenario 4)", "Memory (scenario 5)");
+        .contains("End to end (`end-to-end`)", "Soak (`soak`)", "Memory (`memory`)");
   }
 
   private static void assertEndToEnd(JsonNode endToEnd) {

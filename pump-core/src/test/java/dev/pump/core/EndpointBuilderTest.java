@@ -3,12 +3,12 @@ package dev.pump.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pump.core.memory.InMemoryTransport;
 import dev.pump.core.recoverability.Recoverability;
 import dev.pump.core.spi.Transport;
 import dev.pump.core.spi.TransportCapabilities;
 import dev.pump.core.testing.RecordingTransport;
 import dev.pump.core.testing.TestMessages.Ping;
-import dev.pump.core.transport.memory.InMemoryTransport;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -1,9 +1,9 @@
 package dev.pump.core;
 
+import dev.pump.core.memory.InMemoryTransport;
 import dev.pump.core.recoverability.Recoverability;
 import dev.pump.core.testing.MutableClock;
 import dev.pump.core.testing.RecordingTransport;
-import dev.pump.core.transport.memory.InMemoryTransport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.pump.jdbc;
 
 import dev.pump.core.spi.ReceivedMessage;
 import dev.pump.core.spi.Transport;
-import dev.pump.core.transport.TransportContractTest;
+import dev.pump.core.spi.TransportContractTest;
 import dev.pump.jdbc.internal.queue.ClaimedMessage;
 import dev.pump.testkit.PostgresExtension;
 import dev.pump.testkit.TestDatabase;

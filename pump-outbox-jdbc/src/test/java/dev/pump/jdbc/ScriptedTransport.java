@@ -1,11 +1,11 @@
 package dev.pump.jdbc;
 
+import dev.pump.core.memory.InMemoryTransport;
 import dev.pump.core.spi.OutgoingMessage;
 import dev.pump.core.spi.TransportCapabilities;
 import dev.pump.core.spi.TransportException;
 import dev.pump.core.spi.TransportUnavailableException;
 import dev.pump.core.testing.ForwardingTransport;
-import dev.pump.core.transport.memory.InMemoryTransport;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;

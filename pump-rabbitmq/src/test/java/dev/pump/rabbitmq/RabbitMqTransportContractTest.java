@@ -1,7 +1,7 @@
 package dev.pump.rabbitmq;
 
 import dev.pump.core.spi.Transport;
-import dev.pump.core.transport.TransportContractTest;
+import dev.pump.core.spi.TransportContractTest;
 import java.io.IOException;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;

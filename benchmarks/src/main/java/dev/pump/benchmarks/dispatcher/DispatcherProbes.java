@@ -8,7 +8,7 @@ import dev.pump.benchmarks.report.Case;
 import dev.pump.benchmarks.report.Measured;
 import dev.pump.benchmarks.report.Scenario;
 import dev.pump.core.Endpoint;
-import dev.pump.core.transport.memory.InMemoryTransport;
+import dev.pump.core.memory.InMemoryTransport;
 import dev.pump.jdbc.JdbcStorage;
 import dev.pump.jdbc.OutboxDispatcher;
 import java.time.Duration;

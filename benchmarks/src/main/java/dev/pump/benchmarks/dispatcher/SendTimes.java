@@ -1,10 +1,10 @@
 package dev.pump.benchmarks.dispatcher;
 
+import dev.pump.core.memory.InMemoryTransport;
 import dev.pump.core.spi.OutgoingMessage;
 import dev.pump.core.spi.TransportCapabilities;
 import dev.pump.core.spi.TransportException;
 import dev.pump.core.testing.ForwardingTransport;
-import dev.pump.core.transport.memory.InMemoryTransport;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Scenario 2, the dispatcher's drain: a backlog of pending outbox rows across 1, 10 and 100
+ * The dispatcher's drain ({@code drain}): a backlog of pending outbox rows across 1, 10 and 100
  * destinations, relayed to the PostgreSQL queue transport and to RabbitMQ. Pump's {@link
  * OutboxDispatcher} (claim 1000, batches of 100 per destination, one mark per cycle) against a
  * naive loop (one claim, one send, one mark per row, in one transaction per row, on the same outbox

@@ -23,10 +23,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Scenario 3, end to end: messages arrive in a queue, an endpoint handles each with the inbox, one
- * business insert and one send (an outbox row) in one transaction, and the dispatcher relays the
- * sends to a second queue ({@link EndToEndService}); with the PostgreSQL queue transport, and with
- * RabbitMQ in and out.
+ * End to end ({@code end-to-end}): messages arrive in a queue, an endpoint handles each with the
+ * inbox, one business insert and one send (an outbox row) in one transaction, and the dispatcher
+ * relays the sends to a second queue ({@link EndToEndService}); with the PostgreSQL queue
+ * transport, and with RabbitMQ in and out.
  *
  * <p>First the <b>sustainable rate</b>: a closed loop in which producers keep at most {@value
  * EndToEndRuns#IN_FLIGHT} messages enqueued and not yet handled, so the endpoint always has work

@@ -12,7 +12,7 @@ public final class EndToEndReport {
 
   static String markdown(List<Case> cases) {
     StringBuilder md = new StringBuilder();
-    md.append("## End to end (scenario 3)\n\n");
+    md.append("## End to end (`end-to-end`)\n\n");
     md.append("Sustainable rate: closed loop, at most ")
         .append(EndToEndRuns.IN_FLIGHT)
         .append(" messages enqueued and not yet handled; the rate is the smaller of handled and ")

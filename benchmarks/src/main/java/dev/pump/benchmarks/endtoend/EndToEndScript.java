@@ -7,8 +7,8 @@ import dev.pump.benchmarks.harness.Workload;
 import dev.pump.benchmarks.writepath.WritePathSql;
 import dev.pump.core.Endpoint;
 import dev.pump.core.internal.shared.Endpoints;
+import dev.pump.core.memory.InMemoryTransport;
 import dev.pump.core.spi.OutgoingMessage;
-import dev.pump.core.transport.memory.InMemoryTransport;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -18,10 +18,10 @@ import org.jdbi.v3.core.Jdbi;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The SQL of one handled message of scenario 3, as a pgbench script: the database's ceiling for
- * what Pump asks of it per message. Every statement's text is copied from Pump's stores ({@code
- * QueueStore}, {@code InboxStore}, {@code OutboxStore}), with pgbench's {@code :name} for Jdbi's;
- * {@link WritePathSql#sameSql} checks in each run that pgbench ran what Pump ran.
+ * The SQL of one handled message of the end-to-end scenario, as a pgbench script: the database's
+ * ceiling for what Pump asks of it per message. Every statement's text is copied from Pump's stores
+ * ({@code QueueStore}, {@code InboxStore}, {@code OutboxStore}), with pgbench's {@code :name} for
+ * Jdbi's; {@link WritePathSql#sameSql} checks in each run that pgbench ran what Pump ran.
  *
  * <p>Per message, with the PostgreSQL queue transport: the producer's enqueue (its own
  * transaction), the receive's committed delivery count, then in one transaction the claim's delete,

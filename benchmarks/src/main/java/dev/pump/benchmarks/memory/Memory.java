@@ -13,7 +13,7 @@ import dev.pump.benchmarks.report.Measured;
 import dev.pump.benchmarks.report.Scenario;
 import dev.pump.benchmarks.report.Target;
 import dev.pump.core.Endpoint;
-import dev.pump.core.transport.memory.InMemoryTransport;
+import dev.pump.core.memory.InMemoryTransport;
 import dev.pump.jdbc.JdbcStorage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +28,7 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Scenario 5, memory: a large backlog in the PostgreSQL queue and another in the outbox, each
+ * Memory ({@code memory}): a large backlog in the PostgreSQL queue and another in the outbox, each
  * drained for a bounded window by a child JVM ({@link MemoryChild}) that samples its heap and RSS;
  * then the same from a small backlog. "No growth with backlog size" is the ratio of the two, in the
  * same run, with the same JVM settings. The large backlog is never drained to the end: a window is

@@ -32,10 +32,10 @@ import javax.management.openmbean.CompositeData;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The JVM of scenario 5: drains a backlog someone else wrote, for at most a window, while it
- * samples its own memory every second, and prints one line {@code MEMORY-RESULT <json>}. A JVM of
- * its own with a fixed {@code -Xmx}, so neither the harness's other scenarios nor its peak RSS blur
- * the figure, and the large and the small backlog start alike.
+ * The JVM of the memory scenario: drains a backlog someone else wrote, for at most a window, while
+ * it samples its own memory every second, and prints one line {@code MEMORY-RESULT <json>}. A JVM
+ * of its own with a fixed {@code -Xmx}, so neither the harness's other scenarios nor its peak RSS
+ * blur the figure, and the large and the small backlog start alike.
  *
  * <pre>
  * java -Xmx256m -cp benchmarks.jar dev.pump.benchmarks.MemoryChild

@@ -12,7 +12,7 @@ public final class MemoryReport {
 
   static String markdown(List<Case> cases, Plan.MemoryPlan plan) {
     StringBuilder md = new StringBuilder();
-    md.append("## Memory (scenario 5)\n\n");
+    md.append("## Memory (`memory`)\n\n");
     md.append("Each drain runs in a JVM of its own (-Xms = -Xmx = ")
         .append(plan.maxHeap())
         .append(", heap touched at start) for at most ")

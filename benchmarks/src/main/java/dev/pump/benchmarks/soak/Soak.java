@@ -20,8 +20,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Scenario 4, the soak: the end-to-end service ({@link EndToEndService}, PostgreSQL transport) runs
- * for minutes at 70% of its sustainable rate, with a REPEATABLE READ transaction held open for
+ * The soak ({@code soak}): the end-to-end service ({@link EndToEndService}, PostgreSQL transport)
+ * runs for minutes at 70% of its sustainable rate, with a REPEATABLE READ transaction held open for
  * minutes in the middle. Every sample interval it records the throughput, the backlogs, the
  * latencies, and the dead tuples and size of {@code queue_message}, {@code inbox} and {@code
  * outbox}; {@link SoakAnalysis} judges drift, plateau and recovery.

@@ -12,7 +12,7 @@ public final class SoakReport {
   static String markdown(Case soak, List<SoakSample> samples, double longBegin, double longEnd) {
     Map<String, Object> details = soak.pump().details();
     StringBuilder md = new StringBuilder();
-    md.append("## Soak (scenario 4)\n\n");
+    md.append("## Soak (`soak`)\n\n");
     md.append(
         String.format(
             Locale.ROOT,

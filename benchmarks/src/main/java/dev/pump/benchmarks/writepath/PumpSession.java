@@ -6,7 +6,7 @@ import dev.pump.benchmarks.harness.Load;
 import dev.pump.benchmarks.harness.OrderPlaced;
 import dev.pump.benchmarks.harness.Workload;
 import dev.pump.core.Endpoint;
-import dev.pump.core.transport.memory.InMemoryTransport;
+import dev.pump.core.memory.InMemoryTransport;
 import dev.pump.jdbc.JdbcStorage;
 import java.time.Duration;
 import java.util.List;

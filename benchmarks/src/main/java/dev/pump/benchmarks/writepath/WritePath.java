@@ -20,8 +20,8 @@ import org.HdrHistogram.Histogram;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Scenario 1, the write path: an application transaction writes one business row and k outbox
- * messages, at several concurrencies. Pump does it through its transactional session ({@link
+ * The write path ({@code write-path}): an application transaction writes one business row and k
+ * outbox messages, at several concurrencies. Pump does it through its transactional session ({@link
  * JdbcStorage#inTransaction}); pgbench runs the identical SQL ({@code BEGIN}, the business insert,
  * Pump's one-statement outbox insert with its {@code pg_notify}, {@code COMMIT}), which is the
  * database's ceiling; gruelbox schedules the same k messages in the same kind of transaction.

@@ -57,7 +57,7 @@ class PublicFaceTest {
               "RecoveryDecision"),
           "dev.pump.core.serialization",
           Set.of("JsonSerializer"),
-          "dev.pump.core.transport.memory",
+          "dev.pump.core.memory",
           Set.of("InMemoryTransport"),
           "dev.pump.migrations",
           Set.of("PumpMigrations", "SchemaName"),

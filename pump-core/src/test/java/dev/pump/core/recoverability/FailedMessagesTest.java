@@ -3,13 +3,13 @@ package dev.pump.core.recoverability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pump.core.Headers;
+import dev.pump.core.memory.InMemoryTransport;
 import dev.pump.core.spi.OutgoingMessage;
 import dev.pump.core.spi.ReceivedMessage;
 import dev.pump.core.spi.Transport;
 import dev.pump.core.testing.ForwardingTransport;
 import dev.pump.core.testing.MutableClock;
 import dev.pump.core.testing.Queues;
-import dev.pump.core.transport.memory.InMemoryTransport;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

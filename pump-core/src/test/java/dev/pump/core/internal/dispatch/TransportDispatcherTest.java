@@ -2,12 +2,12 @@ package dev.pump.core.internal.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pump.core.memory.InMemoryTransport;
 import dev.pump.core.spi.Destination;
 import dev.pump.core.spi.OutgoingMessage;
 import dev.pump.core.spi.TransportException;
 import dev.pump.core.spi.pipeline.PendingMessage;
 import dev.pump.core.testing.RecordingTransport;
-import dev.pump.core.transport.memory.InMemoryTransport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.pump.core.transport.memory;
+package dev.pump.core.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.pump.core.spi.OutgoingMessage;
 import dev.pump.core.spi.ReceivedMessage;
 import dev.pump.core.spi.Transport;
+import dev.pump.core.spi.TransportContractTest;
 import dev.pump.core.spi.TransportException;
 import dev.pump.core.testing.MutableClock;
-import dev.pump.core.transport.TransportContractTest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.pump.core.transport.memory;
+package dev.pump.core.memory;
 
 import dev.pump.core.spi.ReceivedMessage;
 import java.time.Duration;

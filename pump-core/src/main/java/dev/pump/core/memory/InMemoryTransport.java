@@ -1,4 +1,4 @@
-package dev.pump.core.transport.memory;
+package dev.pump.core.memory;
 
 import dev.pump.core.PumpConfigurationException;
 import dev.pump.core.internal.shared.Names;

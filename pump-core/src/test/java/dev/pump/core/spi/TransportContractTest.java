@@ -1,4 +1,4 @@
-package dev.pump.core.transport;
+package dev.pump.core.spi;
 
 // This file is long because it is the whole transport contract in one suite, which every transport
 // subclasses; splitting it would let a transport pass half of it.
@@ -8,9 +8,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.pump.core.spi.OutgoingMessage;
-import dev.pump.core.spi.ReceivedMessage;
-import dev.pump.core.spi.Transport;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -9,13 +9,16 @@ import java.time.Duration;
  *
  * <p>{@link #start()} once, then {@link #stop(Duration)} any number of times, from any thread: the
  * first stop does the work, later ones return at once. A stop of something never started releases
- * what it holds and returns.
+ * what it holds and returns. Parts that are ready once built (most transports and storages) do
+ * nothing on start, accept it any number of times, and release what they hold on stop without
+ * waiting.
  */
 public interface Lifecycle extends AutoCloseable {
   /**
    * Starts the work.
    *
-   * @throws IllegalStateException if it was started or stopped before
+   * @throws IllegalStateException if an endpoint, dispatcher, cleaner or service was started or
+   *     stopped before
    */
   void start();
 

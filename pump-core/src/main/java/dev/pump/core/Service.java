@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * service.stop(Duration.ofSeconds(30));
  * }</pre>
  *
- * <p>Start runs resources, then workers, then endpoints, in the order given; if one fails, what
- * started is stopped again and the failure is thrown. Stop runs the other way: the endpoints stop
+ * <p>Start runs resources, then workers, then endpoints, in the order given; if one fails, it and
+ * what started before it are stopped again and the failure is thrown. A stop while the service is
+ * starting stops what started, and nothing more starts. Stop runs the other way: the endpoints stop
  * receiving and finish their messages in flight, all at once, within the grace; then the workers
  * (the dispatcher relays what those messages sent) within what is left of it, but never less than
  * {@link #MIN_WORKER_GRACE}; then the resources close. Thread-safe; stop is idempotent.
@@ -63,15 +64,18 @@ public final class Service implements Lifecycle {
     try {
       for (List<Lifecycle> stage : List.of(resources, workers, endpoints)) {
         for (Lifecycle part : stage) {
+          if (stopped.get()) {
+            return; // a stop came while starting: it stops what started, nothing more starts
+          }
+          running.add(part); // stopped on failure too: it may have half started
           part.start();
-          running.add(part);
         }
       }
     } catch (RuntimeException | Error e) {
+      stopped.set(true);
       for (Lifecycle part : running.reversed()) {
         stopQuietly(part, Duration.ZERO, e);
       }
-      stopped.set(true);
       throw e;
     }
   }
@@ -85,7 +89,10 @@ public final class Service implements Lifecycle {
     long deadline = System.nanoTime() + grace.toNanos();
     List<Thread> stopping = new ArrayList<>();
     for (Lifecycle endpoint : endpoints) {
-      stopping.add(Thread.ofVirtual().name("stop-" + endpoint).start(() -> endpoint.stop(grace)));
+      stopping.add(
+          Thread.ofVirtual()
+              .name("stop-" + endpoint)
+              .start(() -> stopQuietly(endpoint, grace, null)));
     }
     for (Thread thread : stopping) {
       joinUninterruptibly(thread);

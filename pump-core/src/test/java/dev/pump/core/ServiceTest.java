@@ -89,7 +89,7 @@ class ServiceTest extends EndpointTestSupport {
   }
 
   @Test
-  void aPartThatFailsToStartStopsWhatStartedAndTheFailureIsThrown() {
+  void aPartThatFailsToStartIsStoppedWithWhatStartedAndTheFailureIsThrown() {
     IllegalStateException refused = new IllegalStateException("broker refused");
     Service service =
         Service.builder()
@@ -100,14 +100,16 @@ class ServiceTest extends EndpointTestSupport {
 
     assertThatThrownBy(service::start).isSameAs(refused);
 
+    // the part that failed may have half started: it is stopped too
     assertThat(events)
         .containsExactly(
             "start storage",
             "start dispatcher",
+            "stop transport within 0s",
             "stop dispatcher within 0s",
             "stop storage within 0s");
     service.stop(Duration.ofSeconds(1));
-    assertThat(events).hasSize(4);
+    assertThat(events).hasSize(5);
   }
 
   @Test
@@ -120,6 +122,30 @@ class ServiceTest extends EndpointTestSupport {
     service.close();
 
     assertThat(events).containsExactly("start dispatcher", "stop dispatcher within 1s");
+  }
+
+  @Test
+  void anEndpointWhoseStopFailsDoesNotKeepTheOthersFromStopping() {
+    Part failing =
+        new Part("orders") {
+          @Override
+          public void stop(Duration grace) {
+            throw new IllegalStateException("stop failed");
+          }
+        };
+    Service service =
+        Service.builder()
+            .resources(new Part("storage"))
+            .workers(new Part("dispatcher"))
+            .endpoints(failing, new Part("billing"))
+            .build();
+    service.start();
+
+    service.stop(Duration.ofSeconds(2));
+
+    assertThat(events)
+        .contains("stop billing within 2s", "stop storage within 0s")
+        .anyMatch(event -> event.startsWith("stop dispatcher within"));
   }
 
   @Test

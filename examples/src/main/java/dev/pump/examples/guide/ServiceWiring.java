@@ -12,6 +12,7 @@ import dev.pump.examples.guide.GuideMessages.OrderPriced;
 import dev.pump.examples.guide.GuideMessages.PriceOrder;
 import dev.pump.jdbc.JdbcStorage;
 import dev.pump.jdbc.OutboxDispatcher;
+import dev.pump.jdbc.RetentionCleaner;
 import dev.pump.migrations.PumpMigrations;
 import java.time.Duration;
 import javax.sql.DataSource;
@@ -41,6 +42,7 @@ public final class ServiceWiring {
       JdbcStorage storage,
       Transport transport,
       OutboxDispatcher dispatcher,
+      RetentionCleaner cleaner,
       Endpoint billing,
       Endpoint shipping,
       Endpoint orders) {
@@ -48,7 +50,7 @@ public final class ServiceWiring {
     Service service =
         Service.builder()
             .resources(storage, transport) // started first, closed last
-            .workers(dispatcher) // started before the endpoints, stopped after them
+            .workers(dispatcher, cleaner) // started before the endpoints, stopped after them
             .endpoints(billing, shipping, orders) // subscribers first, then publishers
             .build();
     service.start();

@@ -1,6 +1,7 @@
 package dev.pump.examples.readme;
 
 import dev.pump.core.Endpoint;
+import dev.pump.core.Service;
 import dev.pump.jdbc.JdbcContext;
 import dev.pump.jdbc.JdbcStorage;
 import dev.pump.jdbc.OutboxDispatcher;
@@ -46,18 +47,17 @@ public final class EmbeddingExample {
                   context.send(new ChargeCard(order.id(), order.total())); // an outbox row, too
                 })
             .build();
-    OutboxDispatcher dispatcher =
-        OutboxDispatcher.builder().storage(storage).transport(transport).build();
-    RetentionCleaner cleaner = RetentionCleaner.builder().storage(storage).build();
-    orders.start();
-    dispatcher.start(); // relays committed outbox rows, batched per destination
-    cleaner.start(); // purges rows past their retention (7 days) every 5 minutes
+    Service service =
+        Service.builder()
+            .resources(storage, transport) // closed last
+            .workers(
+                OutboxDispatcher.builder().storage(storage).transport(transport).build(),
+                RetentionCleaner.builder().storage(storage).build()) // purges after 7 days
+            .endpoints(orders)
+            .build();
+    service.start(); // the dispatcher relays committed outbox rows, batched per destination
     // ... until shutdown:
-    orders.stop(Duration.ofSeconds(30)); // in-flight messages finish; the rest stay queued
-    dispatcher.stop(Duration.ofSeconds(10));
-    cleaner.stop(Duration.ofSeconds(5));
+    service.stop(Duration.ofSeconds(30)); // in-flight messages finish; the rest stay queued
     // docs:end
-    transport.close();
-    storage.close();
   }
 }

@@ -1,13 +1,14 @@
 package dev.pump.examples.shop;
 
 import dev.pump.core.Endpoint;
+import dev.pump.core.Service;
 import dev.pump.core.recoverability.Recoverability;
 import dev.pump.core.spi.Transport;
 import dev.pump.jdbc.JdbcContext;
 import dev.pump.jdbc.JdbcStorage;
 import dev.pump.jdbc.OutboxDispatcher;
+import dev.pump.jdbc.RetentionCleaner;
 import java.time.Duration;
-import java.util.List;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -36,6 +37,7 @@ final class Shop implements AutoCloseable {
   private final Endpoint billing;
   private final Endpoint shipping;
   private final OutboxDispatcher dispatcher;
+  private final Service service;
 
   Shop(JdbcStorage storage, Transport transport, Observations seen) {
     Recoverability recoverability =
@@ -128,14 +130,18 @@ final class Shop implements AutoCloseable {
                 })
             .build();
     this.dispatcher = OutboxDispatcher.builder().storage(storage).transport(transport).build();
+    // the storage and transport outlive this instance (a second one runs on them), so they are
+    // not the service's resources
+    this.service =
+        Service.builder()
+            .workers(dispatcher, RetentionCleaner.builder().storage(storage).build())
+            .endpoints(billing, shipping, orders) // subscribers first
+            .build();
   }
 
-  /** Starts the subscribers first, so no event is published before they listen. */
+  /** Starts the dispatcher and the cleaner, then the subscribers, then the publisher. */
   void start() {
-    billing.start();
-    shipping.start();
-    orders.start();
-    dispatcher.start();
+    service.start();
   }
 
   Endpoint shipping() {
@@ -147,14 +153,11 @@ final class Shop implements AutoCloseable {
   }
 
   /**
-   * Stops gracefully: each endpoint stops receiving, lets its in-flight messages finish and commit,
-   * and leaves the rest in its queue; then the dispatcher finishes its cycle.
+   * Stops gracefully: the endpoints stop receiving, let their in-flight messages finish and commit,
+   * and leave the rest in their queues; then the dispatcher relays what they sent.
    */
   @Override
   public void close() {
-    for (Endpoint endpoint : List.of(orders, billing, shipping)) {
-      endpoint.stop(Duration.ofSeconds(10));
-    }
-    dispatcher.stop(Duration.ofSeconds(10));
+    service.stop(Duration.ofSeconds(10));
   }
 }

@@ -77,8 +77,12 @@ public final class SutMain {
         roles.contains("dispatcher")
             ? Sut.dispatcher(storage, transport, crash, broken, attempts)
             : null;
+    // a dispatcher process also runs the retention cleaner, as a service would beside it
+    RetentionCleaner retention =
+        dispatcher != null ? RetentionCleaner.builder().storage(storage).build() : null;
     if (dispatcher != null) {
       dispatcher.start();
+      retention.start();
     }
     Thread cleaner = roles.contains("cleaner") ? startCleaner(storage) : null;
     System.out.println(
@@ -101,6 +105,7 @@ public final class SutMain {
               }
               if (dispatcher != null) {
                 dispatcher.stop(Duration.ofSeconds(5));
+                retention.stop(Duration.ofSeconds(1));
               }
               transport.close();
               pool.close();

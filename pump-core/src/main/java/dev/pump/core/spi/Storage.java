@@ -45,7 +45,7 @@ public interface Storage extends Lifecycle {
    *
    * @throws PumpConfigurationException naming both durations if the storage forgets too early
    */
-  default void checkRetryHorizon(String endpoint, java.time.Duration retryHorizon) {}
+  default void checkRetryHorizon(String endpoint, Duration retryHorizon) {}
 
   /**
    * Checks that the storage can serve an endpoint that handles up to {@code concurrency} messages
@@ -78,7 +78,8 @@ public interface Storage extends Lifecycle {
    * the message is settled for good (handled, parked, or copied for a delayed retry), so a later
    * copy with the same id starts from zero. Called only after a count. The default does nothing.
    *
-   * @throws PumpException if it cannot; the pump logs it, and the storage's retention forgets later
+   * @throws PumpException if it cannot; the pump logs it, and the storage's retention (on
+   *     PostgreSQL, a running {@code RetentionCleaner}) forgets later
    */
   default void forgetRedeliveries(String endpoint, String messageId) {}
 

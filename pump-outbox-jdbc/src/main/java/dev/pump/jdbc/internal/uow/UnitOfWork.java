@@ -8,6 +8,8 @@ import java.util.List;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One database transaction of the storage, and its only owner: it begins it, and it alone commits
@@ -16,13 +18,16 @@ import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
  * its {@link #handle()}; nothing else begins, commits or rolls back that handle.
  *
  * <p>The work inside is divided into {@linkplain Attempt attempts}, each behind a savepoint of its
- * own, so one attempt can be undone while the transaction, and whatever else it holds, stays: a
- * failed attempt of a claimed message is retried without giving up the claim, and a transaction
- * holding several messages can undo one of them alone.
+ * own, so the last attempt can be undone while the transaction, and what came before the attempt,
+ * stays: a failed attempt of a claimed message is retried without giving up the claim. Undoing an
+ * attempt also undoes every later one, so a transaction holding several messages keeps one attempt
+ * open at a time.
  *
  * <p>Confined to one thread at a time, except {@link #close()}, which is idempotent.
  */
 public final class UnitOfWork implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(UnitOfWork.class);
+
   /** The unit of work of the attempt running now, where handlers reach it (see JdbcContext). */
   public static final Attributes.Key<UnitOfWork> CURRENT =
       Attributes.Key.of("pump.jdbc.unit-of-work", UnitOfWork.class);
@@ -30,6 +35,7 @@ public final class UnitOfWork implements AutoCloseable {
   private final Handle handle;
   private final List<Runnable> afterCommit = new ArrayList<>();
   private volatile boolean open = true;
+  private volatile boolean ended;
   private int attempts;
   private Attempt last;
 
@@ -90,12 +96,20 @@ public final class UnitOfWork implements AutoCloseable {
     afterCommit.add(action);
   }
 
-  /** Commits, then runs the after-commit actions. */
+  /**
+   * Commits, then runs the after-commit actions. An action that fails is logged: the transaction
+   * committed, and nothing may report it as failed.
+   */
   public void commit() {
     handle.commit();
     open = false;
+    ended = true;
     for (Runnable action : afterCommit) {
-      action.run();
+      try {
+        action.run();
+      } catch (RuntimeException e) {
+        log.warn("An action after a committed transaction failed; the commit stands", e);
+      }
     }
   }
 
@@ -104,6 +118,7 @@ public final class UnitOfWork implements AutoCloseable {
     open = false;
     afterCommit.clear();
     handle.rollback();
+    ended = true;
   }
 
   /** Rolls back, adding a failure of the rollback to {@code failure} instead of throwing it. */
@@ -115,11 +130,28 @@ public final class UnitOfWork implements AutoCloseable {
     }
   }
 
-  /** Returns the connection to its pool; a transaction still open is rolled back by the pool. */
+  /**
+   * Rolls back a transaction neither committed nor rolled back, and returns the connection to its
+   * pool. Never throws: it runs in {@code finally} blocks, where it must not hide the failure that
+   * brought it there; what fails here is logged.
+   */
   @Override
   public void close() {
     open = false;
-    handle.close();
+    try {
+      if (!ended) {
+        ended = true;
+        handle.rollback();
+      }
+    } catch (RuntimeException e) {
+      log.debug("Rolling back an unfinished transaction on close failed", e);
+    } finally {
+      try {
+        handle.close();
+      } catch (RuntimeException e) {
+        log.warn("Returning a connection to its pool failed", e);
+      }
+    }
   }
 
   /** Work inside the transaction behind a savepoint of its own. */

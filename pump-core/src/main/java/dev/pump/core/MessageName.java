@@ -17,11 +17,10 @@ import java.lang.annotation.Target;
  * public record PlaceOrder(String orderId) {}
  * }</pre>
  *
- * <p>Without it, a type's name is its Java binary class name ({@link Class#getName()}), as it was
- * before wire names existed, so nothing changes on the wire for a class that is not annotated. The
- * class name always stays an alias: a message whose header names the class is still received.
- * Registering a name with {@link EndpointBuilder#messageName} overrides this annotation for that
- * endpoint, and keeps its name and aliases as aliases.
+ * <p>Without it, a type's name is its Java binary class name ({@link Class#getName()}). The class
+ * name always stays an alias: a message whose header names the class is still received. Registering
+ * a name with {@link EndpointBuilder#messageName} overrides this annotation for that endpoint, and
+ * keeps its name and aliases as aliases.
  *
  * <p>Not inherited: a subtype has its own name. {@code docs/wire-format.md} describes the whole
  * wire format.

@@ -134,8 +134,8 @@ class QueuedUnderClassNamesTest {
   }
 
   /**
-   * The headers of a message Pump sent before wire names, as a captured row showed them: every
-   * standard header, and the class names, '$' and all, in {@code pump.enclosed-types}.
+   * The headers of a message that names its types by class name, as a captured row showed them:
+   * every standard header, and the class names, '$' and all, in {@code pump.enclosed-types}.
    */
   private static Map<String, String> headersBefore(String id, Class<?> type, Class<?> supertype) {
     return Map.of(

@@ -23,8 +23,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -34,38 +32,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * reason, under an id derived from its content that every delivery of it shares.
  */
 @ExtendWith(PostgresExtension.class)
-class RabbitMqMessageIdTest {
+class RabbitMqMessageIdTest extends BrokerTestSupport {
   private static final Duration WAIT = Duration.ofSeconds(20);
 
   /** The message the endpoint handles. */
   record Ping(String text) {}
 
-  private BrokerAdmin admin;
-  private RabbitMqTransport transport;
-  private HikariDataSource pool;
-  private Endpoint endpoint;
-
-  @BeforeEach
-  void connect() throws Exception {
-    admin = new BrokerAdmin();
-    transport =
-        RabbitMqTransport.builder().uri(RabbitMqBroker.uri()).connectionName("pump-ids").build();
-  }
-
-  @AfterEach
-  void closeEverything() throws Exception {
-    if (endpoint != null) {
-      endpoint.stop(Duration.ofSeconds(5));
-    }
-    if (transport != null) {
-      transport.close();
-    }
-    if (pool != null) {
-      pool.close();
-    }
-    if (admin != null) {
-      admin.close();
-    }
+  RabbitMqMessageIdTest() {
+    super("pump-ids");
   }
 
   @Test
@@ -105,7 +79,8 @@ class RabbitMqMessageIdTest {
   @Test
   void anEndpointParksAMessageWithoutAnIdUnhandledWithTheReasonAndHandlesTheOthers(TestDatabase db)
       throws Exception {
-    pool = PumpDataSources.pooled(db.jdbcUrl(), db.user(), db.password(), 6);
+    HikariDataSource pool =
+        closeAfter(PumpDataSources.pooled(db.jdbcUrl(), db.user(), db.password(), 6));
     JdbcStorage storage = JdbcStorage.builder().dataSource(pool).build();
     storage.jdbi().useHandle(h -> h.execute("CREATE TABLE ping (text text NOT NULL)"));
     String queue = admin.queueName("pings");
@@ -116,7 +91,7 @@ class RabbitMqMessageIdTest {
             .inputQueue(queue)
             .transport(transport)
             .storage(storage)
-            .recoverability(Recoverability.builder().delayedRetries(0).errorQueue(error).build())
+            .recoverability(noRetries(error))
             .handler(
                 Ping.class,
                 (ping, context) ->

@@ -8,14 +8,12 @@ import com.rabbitmq.client.Channel;
 import dev.pump.core.Endpoint;
 import dev.pump.core.EndpointBuilder;
 import dev.pump.core.MessageName;
-import dev.pump.core.recoverability.Recoverability;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * property and {@code pump.enclosed-types}, and were published to exchanges named after classes.
  * They are still handled, also for a type that has a {@link MessageName} now.
  */
-class RabbitMqQueuedUnderClassNamesTest {
+class RabbitMqQueuedUnderClassNamesTest extends BrokerTestSupport {
   private static final Duration WAIT = Duration.ofSeconds(20);
 
   /** A command that got a wire name after messages were queued under its class name. */
@@ -44,30 +42,15 @@ class RabbitMqQueuedUnderClassNamesTest {
   @MessageName("pumptest.names.OrderPlaced")
   public record OrderPlaced(String orderId) {}
 
-  private BrokerAdmin admin;
-  private RabbitMqTransport transport;
-  private Endpoint endpoint;
   private String errorQueue;
 
-  @BeforeEach
-  void connect() throws Exception {
-    admin = new BrokerAdmin();
-    errorQueue = admin.queueName("error");
-    transport =
-        RabbitMqTransport.builder().uri(RabbitMqBroker.uri()).connectionName("pump-names").build();
+  RabbitMqQueuedUnderClassNamesTest() {
+    super("pump-names");
   }
 
-  @AfterEach
-  void closeEverything() throws Exception {
-    if (endpoint != null) {
-      endpoint.stop(Duration.ofSeconds(5));
-    }
-    if (transport != null) {
-      transport.close();
-    }
-    if (admin != null) {
-      admin.close();
-    }
+  @BeforeEach
+  void errorQueue() {
+    errorQueue = admin.queueName("error");
   }
 
   @Test
@@ -112,21 +95,16 @@ class RabbitMqQueuedUnderClassNamesTest {
                 Endpoint.builder()
                     .name(queue)
                     .transport(transport)
-                    .recoverability(
-                        Recoverability.builder()
-                            .immediateRetries(0)
-                            .delayedRetries(0)
-                            .errorQueue(errorQueue)
-                            .build()))
+                    .recoverability(noRetries(errorQueue)))
             .build();
     started.start();
     return started;
   }
 
   /**
-   * Publishes as Pump did before wire names, as a captured delivery showed it: message id,
-   * correlation id and content type as properties, the class name as the {@code type} property, the
-   * class names, '$' and all, in {@code pump.enclosed-types}, the other headers as AMQP headers,
+   * Publishes with class names for types, as a captured delivery showed it: message id, correlation
+   * id and content type as properties, the class name as the {@code type} property, the class
+   * names, '$' and all, in {@code pump.enclosed-types}, the other headers as AMQP headers,
    * persistent.
    */
   private void publishAsBefore(

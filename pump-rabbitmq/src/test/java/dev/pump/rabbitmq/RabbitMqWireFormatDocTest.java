@@ -8,7 +8,6 @@ import com.rabbitmq.client.Channel;
 import dev.pump.core.Endpoint;
 import dev.pump.core.Headers;
 import dev.pump.core.MessageName;
-import dev.pump.core.recoverability.Recoverability;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
  * docs/wire-format.md says: the page's publish, read from its JSON block and made as the same
  * {@code basic.publish} with the plain AMQP client, reaches the endpoint's handler.
  */
-class RabbitMqWireFormatDocTest {
+class RabbitMqWireFormatDocTest extends BrokerTestSupport {
   private static final Path PAGE = Path.of("../docs/wire-format.md");
   private static final Pattern JSON_BLOCK = Pattern.compile("```json\n(.*?)```", Pattern.DOTALL);
 
@@ -37,51 +36,38 @@ class RabbitMqWireFormatDocTest {
   @MessageName("shop.PlaceOrder")
   public record PlaceOrder(String orderId, String customer, String city, long amountCents) {}
 
+  RabbitMqWireFormatDocTest() {
+    super("pump-wire");
+  }
+
   @Test
   void theDocumentedPublishReachesAPumpEndpoint() throws Exception {
     JsonNode publish = documentedPublish();
     List<String> handled = new CopyOnWriteArrayList<>();
-    try (BrokerAdmin admin = new BrokerAdmin();
-        RabbitMqTransport transport =
-            RabbitMqTransport.builder()
-                .uri(RabbitMqBroker.uri())
-                .connectionName("pump-wire")
-                .build()) {
-      // the page's queue is the endpoint's; a unique one keeps runs on a shared broker apart
-      assertThat(publish.get("routing_key").asString()).isEqualTo("orders");
-      String queue = admin.queueName("orders");
-      String errors = admin.queueName("error");
-      Endpoint endpoint =
-          Endpoint.builder()
-              .name(queue)
-              .transport(transport)
-              .recoverability(
-                  Recoverability.builder()
-                      .immediateRetries(0)
-                      .delayedRetries(0)
-                      .errorQueue(errors)
-                      .build())
-              .handler(
-                  PlaceOrder.class,
-                  (order, context) ->
-                      handled.add(order + " " + context.headers().get(Headers.CORRELATION_ID)))
-              .build();
-      endpoint.start();
-      try {
-        try (Channel channel = admin.channel()) {
-          channel.basicPublish(
-              "",
-              queue,
-              true,
-              properties(publish.get("properties")),
-              publish.get("payload").asString().getBytes(StandardCharsets.UTF_8));
-        }
-
-        await().atMost(Duration.ofSeconds(20)).until(() -> !handled.isEmpty());
-      } finally {
-        endpoint.stop(Duration.ofSeconds(5));
-      }
+    // the page's queue is the endpoint's; a unique one keeps runs on a shared broker apart
+    assertThat(publish.get("routing_key").asString()).isEqualTo("orders");
+    String queue = admin.queueName("orders");
+    endpoint =
+        Endpoint.builder()
+            .name(queue)
+            .transport(transport)
+            .recoverability(noRetries(admin.queueName("error")))
+            .handler(
+                PlaceOrder.class,
+                (order, context) ->
+                    handled.add(order + " " + context.headers().get(Headers.CORRELATION_ID)))
+            .build();
+    endpoint.start();
+    try (Channel channel = admin.channel()) {
+      channel.basicPublish(
+          "",
+          queue,
+          true,
+          properties(publish.get("properties")),
+          publish.get("payload").asString().getBytes(StandardCharsets.UTF_8));
     }
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> !handled.isEmpty());
     assertThat(handled)
         .containsExactly(new PlaceOrder("order-9002", "grace", "Porto", 1300) + " checkout-77");
   }

@@ -178,12 +178,7 @@ public final class DispatcherProbes {
   private Measured withStorage(String application, Probe probe) throws Exception {
     Workload.truncate(database.admin(), OUTBOX);
     try (HikariDataSource pool = database.pool(application, WRITERS + 4, null)) {
-      JdbcStorage storage =
-          JdbcStorage.builder()
-              .dataSource(pool)
-              .schema(Database.PUMP_SCHEMA)
-              .migrate(false)
-              .build();
+      JdbcStorage storage = Database.storage(pool);
       try {
         return probe.run(storage);
       } finally {

@@ -47,12 +47,7 @@ public final class DrainSetup {
   void fillPumpOutbox(List<String> names, int rows) {
     String app = "pump-bench-fill";
     try (HikariDataSource pool = database.pool(app, 1, null)) {
-      JdbcStorage storage =
-          JdbcStorage.builder()
-              .dataSource(pool)
-              .schema(Database.PUMP_SCHEMA)
-              .migrate(false)
-              .build();
+      JdbcStorage storage = Database.storage(pool);
       Endpoint endpoint =
           Endpoint.builder().name("bench-fill").transport(InMemoryTransport.create()).build();
       storage.inTransaction(

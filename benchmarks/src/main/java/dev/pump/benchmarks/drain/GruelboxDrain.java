@@ -42,12 +42,7 @@ public final class GruelboxDrain {
     ThreadPoolExecutor worker =
         new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>());
     try {
-      JdbcStorage transportStorage =
-          JdbcStorage.builder()
-              .dataSource(transportPool)
-              .schema(Database.PUMP_SCHEMA)
-              .migrate(false)
-              .build();
+      JdbcStorage transportStorage = Database.storage(transportPool);
       Transport transport = setup.open(kind, transportStorage);
       AtomicLong delivered = new AtomicLong();
       Gruelbox.Sink sink =

@@ -34,12 +34,7 @@ public final class NaiveDrain {
     HikariDataSource transportPool = database.pool(transportApp, 2, null);
     try {
       Jdbi jdbi = Jdbi.create(pool);
-      JdbcStorage transportStorage =
-          JdbcStorage.builder()
-              .dataSource(transportPool)
-              .schema(Database.PUMP_SCHEMA)
-              .migrate(false)
-              .build();
+      JdbcStorage transportStorage = Database.storage(transportPool);
       Transport transport = setup.open(kind, transportStorage);
       String claim =
           "SELECT id, destination, message_id, headers::text AS headers, body FROM "

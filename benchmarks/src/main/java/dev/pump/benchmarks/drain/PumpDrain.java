@@ -32,12 +32,7 @@ public final class PumpDrain {
     String app = "pump-bench-dispatcher";
     HikariDataSource pool = database.pool(app, 4, null);
     try {
-      JdbcStorage storage =
-          JdbcStorage.builder()
-              .dataSource(pool)
-              .schema(Database.PUMP_SCHEMA)
-              .migrate(false)
-              .build();
+      JdbcStorage storage = Database.storage(pool);
       Transport transport = setup.open(kind, storage);
       OutboxDispatcher dispatcher =
           OutboxDispatcher.builder().storage(storage).transport(transport).build();

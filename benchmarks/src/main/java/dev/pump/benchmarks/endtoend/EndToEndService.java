@@ -91,8 +91,7 @@ public final class EndToEndService implements AutoCloseable {
     // the endpoint's in-flight messages each hold a connection (PostgreSQL transport) or their
     // own transaction's; plus the receiver, the dispatcher's claim and send, cleanup, notifier
     this.pool = database.pool(APPLICATION, settings.concurrency() + 6, null);
-    JdbcStorage.Builder builder =
-        JdbcStorage.builder().dataSource(pool).schema(Database.PUMP_SCHEMA).migrate(false);
+    JdbcStorage.Builder builder = Database.storageBuilder(pool);
     if (settings.retention() != null) {
       builder.inboxRetention(settings.retention()).outboxRetention(settings.retention());
     }
@@ -111,12 +110,7 @@ public final class EndToEndService implements AutoCloseable {
           RabbitMqTransport.builder().uri(rabbitUri).connectionName(PRODUCER_APPLICATION).build();
     } else {
       this.producerPool = database.pool(PRODUCER_APPLICATION, settings.producers(), null);
-      this.producerStorage =
-          JdbcStorage.builder()
-              .dataSource(producerPool)
-              .schema(Database.PUMP_SCHEMA)
-              .migrate(false)
-              .build();
+      this.producerStorage = Database.storage(producerPool);
       raw = PostgresTransport.builder().storage(storage).build();
       this.producer = PostgresTransport.builder().storage(producerStorage).build();
     }

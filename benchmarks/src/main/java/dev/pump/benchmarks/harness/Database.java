@@ -2,11 +2,13 @@ package dev.pump.benchmarks.harness;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.pump.jdbc.JdbcStorage;
 import dev.pump.testkit.EmbeddedPostgresServer;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -88,6 +90,16 @@ public final class Database implements AutoCloseable {
 
   public Jdbi admin() {
     return admin;
+  }
+
+  /** Pump's storage on {@code pool}, in {@link #PUMP_SCHEMA}, which the harness migrated. */
+  public static JdbcStorage storage(DataSource pool) {
+    return storageBuilder(pool).build();
+  }
+
+  /** A builder of Pump's storage on {@code pool}, set as {@link #storage} sets it. */
+  public static JdbcStorage.Builder storageBuilder(DataSource pool) {
+    return JdbcStorage.builder().dataSource(pool).schema(PUMP_SCHEMA).migrate(false);
   }
 
   /**

@@ -198,12 +198,7 @@ public final class Memory {
     } else {
       String app = "pump-bench-fill";
       try (HikariDataSource pool = database.pool(app, 1, null)) {
-        JdbcStorage storage =
-            JdbcStorage.builder()
-                .dataSource(pool)
-                .schema(Database.PUMP_SCHEMA)
-                .migrate(false)
-                .build();
+        JdbcStorage storage = Database.storage(pool);
         storage.inTransaction(
             client,
             (handle, sender) -> {

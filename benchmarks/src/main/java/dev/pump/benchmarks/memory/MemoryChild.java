@@ -71,12 +71,7 @@ public final class MemoryChild {
     config.addDataSourceProperty("ApplicationName", APPLICATION);
     Map<String, Object> result;
     try (HikariDataSource pool = new HikariDataSource(config)) {
-      JdbcStorage storage =
-          JdbcStorage.builder()
-              .dataSource(pool)
-              .schema(Database.PUMP_SCHEMA)
-              .migrate(false)
-              .build();
+      JdbcStorage storage = Database.storage(pool);
       Transport transport = PostgresTransport.builder().storage(storage).build();
       if (phase.equals("queue")) {
         Timeline timeline = new Timeline(Memory.QUEUE_PREFIX);

@@ -5,9 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -155,43 +157,23 @@ public final class Report {
 
   /** The paced latency of the write path; empty when no case has one. */
   private static String latencySection(List<Scenario> scenarios) {
-    StringBuilder rows = new StringBuilder();
-    for (Scenario scenario : scenarios) {
-      for (Case c : scenario.cases()) {
-        for (Measured m : systems(c)) {
-          if (m.details().get("latency_at_half_rate") instanceof Map<?, ?> latency
-              && latency.containsKey("rate_tx_per_s")) {
-            rows.append("| ")
-                .append(scenario.name())
-                .append(" | ")
-                .append(c.name())
-                .append(" | ")
-                .append(m.system())
-                .append(" | ")
-                .append(latency.get("rate_tx_per_s"))
-                .append(" | ")
-                .append(latency.get("p50_ms"))
-                .append(" | ")
-                .append(latency.get("p99_ms"))
-                .append(" | ")
-                .append(latency.get("p99_9_ms"))
-                .append(" | ")
-                .append(latency.get("max_ms"))
-                .append(" | ")
-                .append(byRound(latency.get("p99_ms_by_round")))
-                .append(" |\n");
-          }
-        }
-      }
-    }
-    if (rows.isEmpty()) {
-      return "";
-    }
-    return "\n## Latency at half the measured rate (paced, from each transaction's intended start)"
-        + "\n\n| scenario | case | system | rate tx/s | p50 ms | p99 ms | p99.9 ms | max ms |"
-        + " p99 ms of each round |\n"
-        + "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |\n"
-        + rows;
+    return systemsTable(
+        scenarios,
+        "\n## Latency at half the measured rate (paced, from each transaction's intended start)\n\n",
+        "rate tx/s | p50 ms | p99 ms | p99.9 ms | max ms | p99 ms of each round",
+        "---: | ---: | ---: | ---: | ---: | ---",
+        m ->
+            m.details().get("latency_at_half_rate") instanceof Map<?, ?> latency
+                    && latency.containsKey("rate_tx_per_s")
+                // Arrays.asList: a missing figure shows as null instead of failing the report
+                ? Arrays.asList(
+                    latency.get("rate_tx_per_s"),
+                    latency.get("p50_ms"),
+                    latency.get("p99_ms"),
+                    latency.get("p99_9_ms"),
+                    latency.get("max_ms"),
+                    byRound(latency.get("p99_ms_by_round")))
+                : null);
   }
 
   private static String byRound(Object p99s) {
@@ -202,25 +184,55 @@ public final class Report {
 
   /** Where the server processes of each system spent its cost window; empty when none did. */
   private static String serverStatesSection(List<Scenario> scenarios) {
-    StringBuilder rows = new StringBuilder();
-    for (Scenario scenario : scenarios) {
-      for (Case c : scenario.cases()) {
-        for (Measured m : systems(c)) {
+    return systemsTable(
+        scenarios,
+        "\n## Where the server processes spent the cost window\n\n"
+            + "Share of `pg_stat_activity` samples (every 5 ms) of the system's own connections: "
+            + "`active` = running, `idle in transaction` = waiting for the client inside a "
+            + "transaction, `idle` = waiting for the client's next transaction, `Lock:object` = "
+            + "the lock NOTIFY takes at commit, `IO:WalSync` / `LWLock:WALWrite` = WAL flush.\n\n",
+        "states (% of samples)",
+        "---",
+        m -> {
           if (costOf(m) instanceof Map<?, ?> map
               && map.get("server_process_states") instanceof Map<?, ?> states) {
             List<String> parts = new ArrayList<>();
             states.entrySet().stream()
                 .limit(4)
                 .forEach(e -> parts.add("`" + e.getKey() + "` " + e.getValue()));
+            return List.of(String.join(", ", parts));
+          }
+          return null;
+        });
+  }
+
+  /**
+   * A table with a row for each system of each case that {@code cells} gives cells for (null: no
+   * row), after the scenario, case and system; empty when no system has a row.
+   *
+   * @param columns the header of the cells' columns, {@code |}-separated
+   * @param alignments their alignment row, {@code |}-separated
+   */
+  private static String systemsTable(
+      List<Scenario> scenarios,
+      String heading,
+      String columns,
+      String alignments,
+      Function<Measured, List<?>> cells) {
+    StringBuilder rows = new StringBuilder();
+    for (Scenario scenario : scenarios) {
+      for (Case c : scenario.cases()) {
+        for (Measured m : systems(c)) {
+          List<?> row = cells.apply(m);
+          if (row != null) {
             rows.append("| ")
                 .append(scenario.name())
                 .append(" | ")
                 .append(c.name())
                 .append(" | ")
-                .append(m.system())
-                .append(" | ")
-                .append(String.join(", ", parts))
-                .append(" |\n");
+                .append(m.system());
+            row.forEach(cell -> rows.append(" | ").append(cell));
+            rows.append(" |\n");
           }
         }
       }
@@ -228,12 +240,12 @@ public final class Report {
     if (rows.isEmpty()) {
       return "";
     }
-    return "\n## Where the server processes spent the cost window\n\n"
-        + "Share of `pg_stat_activity` samples (every 5 ms) of the system's own connections: "
-        + "`active` = running, `idle in transaction` = waiting for the client inside a "
-        + "transaction, `idle` = waiting for the client's next transaction, `Lock:object` = "
-        + "the lock NOTIFY takes at commit, `IO:WalSync` / `LWLock:WALWrite` = WAL flush.\n\n"
-        + "| scenario | case | system | states (% of samples) |\n| --- | --- | --- | --- |\n"
+    return heading
+        + "| scenario | case | system | "
+        + columns
+        + " |\n| --- | --- | --- | "
+        + alignments
+        + " |\n"
         + rows;
   }
 

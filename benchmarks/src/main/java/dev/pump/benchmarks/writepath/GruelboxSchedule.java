@@ -1,13 +1,11 @@
 package dev.pump.benchmarks.writepath;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.pump.benchmarks.harness.Database;
 import dev.pump.benchmarks.harness.Gruelbox;
 import dev.pump.benchmarks.harness.Load;
 import dev.pump.benchmarks.harness.OrderPlaced;
 import dev.pump.benchmarks.harness.Workload;
 import java.sql.PreparedStatement;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -15,16 +13,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import tools.jackson.databind.json.JsonMapper;
 
 /** gruelbox scheduling k calls; the post-commit submit is discarded (write path only). */
-public final class GruelboxSchedule implements Contender {
+public final class GruelboxSchedule extends PooledContender {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  private final int clients;
-  private final HikariDataSource pool;
   private final Load.Work work;
 
   GruelboxSchedule(Database database, int k, int clients) {
-    this.clients = clients;
-    this.pool = database.pool("pump-bench-gruelbox", clients, Database.GRUELBOX_SCHEMA);
+    super("gruelbox", database, clients, Database.GRUELBOX_SCHEMA);
     Gruelbox.Setup gruelbox = Gruelbox.create(pool, (d, id, b) -> {}, Gruelbox.DISCARD);
     AtomicLong ids = new AtomicLong();
     this.work =
@@ -53,23 +48,8 @@ public final class GruelboxSchedule implements Contender {
   }
 
   @Override
-  public String system() {
-    return "gruelbox";
-  }
-
-  @Override
-  public String application() {
-    return "pump-bench-gruelbox";
-  }
-
-  @Override
-  public Load.Run round(Duration duration) {
-    return Load.closedLoop(clients, duration, work);
-  }
-
-  @Override
-  public Load.Run paced(double rate, Duration duration) {
-    return Load.paced(clients, rate, duration, work);
+  Load.Work work() {
+    return work;
   }
 
   @Override
@@ -81,13 +61,8 @@ public final class GruelboxSchedule implements Contender {
   public Map<String, Object> describe() {
     return Map.of(
         "threads",
-        clients + " platform threads, pool of " + clients,
+        threads(),
         "note",
         "scheduling only: the immediate post-commit run gruelbox would start is discarded");
-  }
-
-  @Override
-  public void close() {
-    pool.close();
   }
 }

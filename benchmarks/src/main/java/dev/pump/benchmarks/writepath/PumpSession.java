@@ -1,6 +1,5 @@
 package dev.pump.benchmarks.writepath;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.pump.benchmarks.harness.Database;
 import dev.pump.benchmarks.harness.Load;
 import dev.pump.benchmarks.harness.OrderPlaced;
@@ -8,26 +7,21 @@ import dev.pump.benchmarks.harness.Workload;
 import dev.pump.core.Endpoint;
 import dev.pump.core.memory.InMemoryTransport;
 import dev.pump.jdbc.JdbcStorage;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Pump's transactional session. */
-public final class PumpSession implements Contender {
+public final class PumpSession extends PooledContender {
   private static final String ENDPOINT = WritePath.ENDPOINT;
   private static final String DESTINATION = WritePath.DESTINATION;
 
-  private final int clients;
-  private final HikariDataSource pool;
   private final JdbcStorage storage;
   private final Load.Work work;
 
   PumpSession(Database database, int k, int clients) {
-    this.clients = clients;
-    this.pool = database.pool("pump-bench-pump", clients, null);
-    this.storage =
-        JdbcStorage.builder().dataSource(pool).schema(Database.PUMP_SCHEMA).migrate(false).build();
+    super("pump", database, clients, null);
+    this.storage = Database.storage(pool);
     Endpoint endpoint =
         Endpoint.builder().name(ENDPOINT).transport(InMemoryTransport.create()).build();
     AtomicLong ids = new AtomicLong();
@@ -47,23 +41,8 @@ public final class PumpSession implements Contender {
   }
 
   @Override
-  public String system() {
-    return "pump";
-  }
-
-  @Override
-  public String application() {
-    return "pump-bench-pump";
-  }
-
-  @Override
-  public Load.Run round(Duration duration) {
-    return Load.closedLoop(clients, duration, work);
-  }
-
-  @Override
-  public Load.Run paced(double rate, Duration duration) {
-    return Load.paced(clients, rate, duration, work);
+  Load.Work work() {
+    return work;
   }
 
   @Override
@@ -73,12 +52,12 @@ public final class PumpSession implements Contender {
 
   @Override
   public Map<String, Object> describe() {
-    return Map.of("threads", clients + " platform threads, pool of " + clients);
+    return Map.of("threads", threads());
   }
 
   @Override
   public void close() {
     storage.close(); // its notifier first, then the pool under it
-    pool.close();
+    super.close();
   }
 }

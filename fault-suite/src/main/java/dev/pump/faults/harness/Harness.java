@@ -96,6 +96,20 @@ public final class Harness implements AutoCloseable {
             >= inputs;
   }
 
+  /**
+   * Records for the books that {@code queue} subscribes to every topic published to, as a broker's
+   * binding does where the database cannot see it.
+   */
+  public void recordBrokerSubscription(String queue) {
+    storage
+        .jdbi()
+        .useHandle(h ->
+            h.execute(
+                "INSERT INTO fault_topic SELECT DISTINCT destination, ? FROM pump.outbox"
+                    + " WHERE kind = 'publish'",
+                queue));
+  }
+
   /** Checks the books of the settled run. */
   public Verdict books() {
     return Books.check(storage.jdbi(), SchemaName.DEFAULT, true, Duration.ofSeconds(30));

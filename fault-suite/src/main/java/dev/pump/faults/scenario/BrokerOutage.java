@@ -141,14 +141,7 @@ public final class BrokerOutage {
                 && (Long) facts.get("brokerErrorQueue") == 0);
         fleet.close();
         // the broker's bindings, which the database cannot see: shipping subscribes to OrderPlaced
-        harness
-            .storage()
-            .jdbi()
-            .useHandle(h ->
-                h.execute(
-                    "INSERT INTO fault_topic SELECT DISTINCT destination, ? FROM pump.outbox"
-                        + " WHERE kind = 'publish'",
-                    prefix + "shipping"));
+        harness.recordBrokerSubscription(prefix + "shipping");
         return new Outcome(name, harness.books(), facts);
       } finally {
         fleet.close();

@@ -100,14 +100,7 @@ public final class ProcessKiller {
           // the broker's error queue, which the books cannot see: the killer alone must be there
           facts.put("brokerErrorQueue", depth(broker, prefix + Sut.ERROR_QUEUE));
           // the broker's bindings, which the database cannot see
-          harness
-              .storage()
-              .jdbi()
-              .useHandle(h ->
-                  h.execute(
-                      "INSERT INTO fault_topic SELECT DISTINCT destination, ? FROM pump.outbox"
-                          + " WHERE kind = 'publish'",
-                      prefix + "shipping"));
+          harness.recordBrokerSubscription(prefix + "shipping");
         }
         return new Outcome(name, harness.books(), facts);
       } finally {

@@ -1,6 +1,7 @@
 package dev.pump.core.memory;
 
 import dev.pump.core.PumpConfigurationException;
+import dev.pump.core.internal.shared.MessageSizes;
 import dev.pump.core.internal.shared.Names;
 import dev.pump.core.internal.shared.Problems;
 import dev.pump.core.spi.OutgoingMessage;
@@ -77,7 +78,7 @@ public final class InMemoryTransport implements Transport {
   @Override
   public void send(String queue, List<OutgoingMessage> batch) {
     checkOpen("send to " + queue);
-    checkSizes(queue, batch);
+    MessageSizes.check("queue " + queue, batch, maxMessageBytes);
     MemoryQueue target = queue(queue);
     batch.forEach(target::enqueue);
   }
@@ -137,22 +138,6 @@ public final class InMemoryTransport implements Transport {
     }
     Names.require("queue", name);
     return queues.computeIfAbsent(name, n -> new MemoryQueue(n, clock, leaseTimeout));
-  }
-
-  private void checkSizes(String queue, List<OutgoingMessage> batch) {
-    for (OutgoingMessage message : batch) {
-      if (message.body().length > maxMessageBytes) {
-        throw new TransportException(
-            "message "
-                + message.messageId()
-                + " to "
-                + queue
-                + " is "
-                + message.body().length
-                + " bytes, more than the in-memory transport's maxMessageBytes "
-                + maxMessageBytes);
-      }
-    }
   }
 
   /**

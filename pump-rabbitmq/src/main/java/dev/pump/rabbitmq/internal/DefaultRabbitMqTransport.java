@@ -1,5 +1,6 @@
 package dev.pump.rabbitmq.internal;
 
+import dev.pump.core.internal.shared.MessageSizes;
 import dev.pump.core.internal.shared.Names;
 import dev.pump.core.spi.OutgoingMessage;
 import dev.pump.core.spi.ReceivedMessage;
@@ -71,7 +72,7 @@ public final class DefaultRabbitMqTransport implements RabbitMqTransport {
     String operation = "send to queue " + queue;
     checkOpen(operation);
     Names.require("queue", queue);
-    checkSizes(operation, batch);
+    MessageSizes.check("queue " + queue, batch, settings.maxMessageBytes());
     if (batch.isEmpty()) {
       return;
     }
@@ -87,7 +88,7 @@ public final class DefaultRabbitMqTransport implements RabbitMqTransport {
       throw new IllegalArgumentException("topics must not be empty");
     }
     topics.forEach(topic -> Names.require("topic", topic));
-    checkSizes(operation, batch);
+    MessageSizes.check("topics " + topics, batch, settings.maxMessageBytes());
     if (batch.isEmpty()) {
       return;
     }
@@ -161,21 +162,6 @@ public final class DefaultRabbitMqTransport implements RabbitMqTransport {
       return consumer;
     } finally {
       consumerStart.unlock();
-    }
-  }
-
-  private void checkSizes(String operation, List<OutgoingMessage> batch) {
-    for (OutgoingMessage message : batch) {
-      if (message.body().length > settings.maxMessageBytes()) {
-        throw new TransportException(
-            operation
-                + " failed: message "
-                + message.messageId()
-                + " is "
-                + message.body().length
-                + " bytes, more than maxMessageBytes "
-                + settings.maxMessageBytes());
-      }
     }
   }
 

@@ -13,19 +13,29 @@ import java.lang.reflect.Modifier;
 
 /**
  * The built-in {@value Middleware#DESERIALIZE} link. It picks the first enclosed type that is
- * concrete and has a handler, so a receiver that knows only an interface still receives its
- * implementations. Each name in the header is looked up among the endpoint's {@link MessageNames}
- * (names, aliases and class names of its known types); a name it does not know is tried as a Java
- * class name, so a message that names its class (as Pump wrote it before wire names) still arrives.
+ * concrete and has a handler. Each name in the header is looked up among the endpoint's {@link
+ * MessageNames} (names, aliases and class names of its known types); a name it does not know is
+ * tried as a Java binary class name. So a handler for an interface receives an implementation the
+ * endpoint does not know (not handled, routed, registered or a permitted subclass of a sealed
+ * handled type) only when the header names that implementation by its class name; under a wire name
+ * of its own, such an implementation is not found.
  *
- * <p>The enclosed-types header comes from the sender, so it is untrusted. A named class is loaded
- * without running its static initializers, and instantiated only if it is a registered handler type
- * or a subtype of one. Handler types cannot be JDK types ({@code EndpointBuilder.build()} refuses
- * {@code Object}, {@code Record}, {@code Serializable} and every other {@code java.*} or {@code
- * javax.*} type), so a header can only choose among the application's own message types and their
- * subtypes, never an arbitrary class on the class path.
+ * <p>The enclosed-types header comes from the sender, so it is untrusted. At most {@value
+ * #MAX_ENCLOSED_TYPES} names are examined; a message with more is refused as unrecoverable. Only a
+ * syntactically valid binary class name is tried as a class; the class is loaded without running
+ * its static initializers, and instantiated only if it is a registered handler type or a subtype of
+ * one. Handler types cannot be JDK types ({@code EndpointBuilder.build()} refuses {@code Object},
+ * {@code Record}, {@code Serializable} and every other {@code java.*} or {@code javax.*} type), so
+ * a header can only choose among the application's own message types and their subtypes, never an
+ * arbitrary class on the class path. The {@link HandlerRegistry} caches only types that have a
+ * handler, so unknown names cost no memory.
  */
 public final class DeserializeLink implements Middleware {
+  /**
+   * The most names of the enclosed-types header that are examined; a message with more is refused.
+   */
+  public static final int MAX_ENCLOSED_TYPES = 32;
+
   private final Serializer serializer;
   private final HandlerRegistry handlers;
   private final ClassLoader classLoader;
@@ -73,7 +83,19 @@ public final class DeserializeLink implements Middleware {
       throw new MessageDeserializationException(
           "message " + id + " has no " + Headers.ENCLOSED_TYPES + " header");
     }
-    for (String name : enclosed.split(MessageNames.SEPARATOR)) {
+    // the limit keeps the split bounded however long the header is
+    String[] named = enclosed.split(MessageNames.SEPARATOR, MAX_ENCLOSED_TYPES + 1);
+    if (named.length > MAX_ENCLOSED_TYPES) {
+      throw new MessageDeserializationException(
+          "message "
+              + id
+              + " names more than "
+              + MAX_ENCLOSED_TYPES
+              + " types in its "
+              + Headers.ENCLOSED_TYPES
+              + " header");
+    }
+    for (String name : named) {
       Class<?> type = typeNamed(name.strip());
       if (type != null && isConcrete(type) && handlers.handles(type)) {
         try {
@@ -100,11 +122,33 @@ public final class DeserializeLink implements Middleware {
     if (known != null) {
       return known;
     }
+    if (!isBinaryClassName(name)) {
+      return null;
+    }
     try {
       return Class.forName(name, false, classLoader);
     } catch (ClassNotFoundException | LinkageError e) {
       return null;
     }
+  }
+
+  // Java identifiers joined by '.'; a nested class's '$' is an identifier character
+  static boolean isBinaryClassName(String name) {
+    boolean start = true;
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c == '.') {
+        if (start) {
+          return false;
+        }
+        start = true;
+      } else if (start ? Character.isJavaIdentifierStart(c) : Character.isJavaIdentifierPart(c)) {
+        start = false;
+      } else {
+        return false;
+      }
+    }
+    return !start;
   }
 
   private static boolean isConcrete(Class<?> type) {

@@ -8,7 +8,8 @@ import java.util.stream.Collectors;
 
 /**
  * Which handlers take which message class. A handler registered for a type takes its subtypes too;
- * the lookup per concrete class is computed once and cached. Thread-safe.
+ * the lookup per class is computed once and cached for a class that has handlers. A class without
+ * handlers is not cached, so classes named by senders cannot grow the cache. Thread-safe.
  */
 public final class HandlerRegistry {
   private final List<HandlerRegistration<?>> registrations;
@@ -22,8 +23,21 @@ public final class HandlerRegistry {
 
   /** The handlers for a message of class {@code type}, in registration order; maybe empty. */
   public List<HandlerRegistration<?>> handlersFor(Class<?> type) {
-    return byClass.computeIfAbsent(
-        type, t -> registrations.stream().filter(r -> r.type().isAssignableFrom(t)).toList());
+    List<HandlerRegistration<?>> cached = byClass.get(type);
+    if (cached != null) {
+      return cached;
+    }
+    List<HandlerRegistration<?>> matching =
+        registrations.stream().filter(r -> r.type().isAssignableFrom(type)).toList();
+    if (!matching.isEmpty()) {
+      byClass.putIfAbsent(type, matching);
+    }
+    return matching;
+  }
+
+  /** How many classes the cache holds. */
+  int cachedClasses() {
+    return byClass.size();
   }
 
   /** Whether any handler takes a message of class {@code type}. */

@@ -2,6 +2,7 @@ package dev.pump.core.internal.routing;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -18,6 +19,6 @@ public record WireName(String name, List<String> aliases) {
         name,
         aliases == null
             ? List.of()
-            : java.util.Collections.unmodifiableList(new ArrayList<>(Arrays.asList(aliases))));
+            : Collections.unmodifiableList(new ArrayList<>(Arrays.asList(aliases))));
   }
 }

@@ -1,5 +1,5 @@
 /**
- * What Pump's own modules share and users do not see: name validation and the buffered sender of
- * the transactional session. Exported only to Pump's modules.
+ * What Pump's own modules share and users do not see: name validation, the message size check and
+ * the buffered sender of the transactional session. Exported only to Pump's modules.
  */
 package dev.pump.core.internal.shared;

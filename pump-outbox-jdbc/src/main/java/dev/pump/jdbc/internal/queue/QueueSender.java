@@ -1,5 +1,6 @@
 package dev.pump.jdbc.internal.queue;
 
+import dev.pump.core.internal.shared.MessageSizes;
 import dev.pump.core.internal.shared.Names;
 import dev.pump.core.spi.OutgoingMessage;
 import dev.pump.core.spi.TransportException;
@@ -89,19 +90,7 @@ public final class QueueSender {
 
   /** Refuses a batch holding a body larger than the transport takes. */
   void checkSizes(String destination, List<OutgoingMessage> batch) {
-    for (OutgoingMessage message : batch) {
-      if (message.body().length > maxMessageBytes) {
-        throw new TransportException(
-            "message "
-                + message.messageId()
-                + " to "
-                + destination
-                + " is "
-                + message.body().length
-                + " bytes, more than the transport's maximum of "
-                + maxMessageBytes);
-      }
-    }
+    MessageSizes.check(destination, batch, maxMessageBytes);
   }
 
   /**

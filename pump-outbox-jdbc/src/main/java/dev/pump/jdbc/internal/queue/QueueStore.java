@@ -6,7 +6,9 @@ import dev.pump.jdbc.internal.sql.HeadersJson;
 import dev.pump.jdbc.internal.sql.SqlArrays;
 import dev.pump.migrations.SchemaName;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -195,7 +197,7 @@ public final class QueueStore {
 
     /** The distinct queues the rows went to. */
     public List<String> distinctQueues() {
-      return java.util.Arrays.stream(queues).distinct().toList();
+      return Arrays.stream(queues).distinct().toList();
     }
 
     static Sent read(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
@@ -339,7 +341,7 @@ public final class QueueStore {
       String headersJson,
       byte[] bodyPreview,
       int bodyBytes,
-      java.time.Instant enqueuedAt) {}
+      Instant enqueuedAt) {}
 
   private static <T extends org.jdbi.v3.core.statement.SqlStatement<T>> T bindBatch(
       T statement, List<OutgoingMessage> batch) {

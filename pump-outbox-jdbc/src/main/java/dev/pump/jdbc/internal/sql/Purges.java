@@ -1,5 +1,6 @@
 package dev.pump.jdbc.internal.sql;
 
+import java.time.Duration;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -24,7 +25,7 @@ public final class Purges {
   }
 
   /** Runs one batch of {@code sql} (binding {@code :retentionMs} and {@code :batch}). */
-  public static int batch(Handle handle, String sql, java.time.Duration retention, int batchSize) {
+  public static int batch(Handle handle, String sql, Duration retention, int batchSize) {
     return handle
         .createUpdate(sql)
         .bind("retentionMs", retention.toMillis())

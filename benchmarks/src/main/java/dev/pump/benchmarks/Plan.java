@@ -170,6 +170,8 @@ public record Plan(
             Duration.ofSeconds(2),
             Duration.ofSeconds(3),
             Duration.ofSeconds(3)),
-        new MemoryPlan(10_000, 1_000, Duration.ofSeconds(2), "256m", 100));
+        // a window of seconds more than the drains need: on a loaded machine a child JVM can
+        // take seconds before its first message
+        new MemoryPlan(10_000, 1_000, Duration.ofSeconds(10), "256m", 100));
   }
 }

@@ -411,23 +411,9 @@ class OutboxDispatcherTest {
     assertThat(count("SELECT count(*) FROM pump.redelivery")).isEqualTo(2);
   }
 
-  private static int sequence;
-
   /** Commits {@code n} rows to {@code destination}, {@code bytes} of body each. */
   private static void write(String destination, int n, int bytes) {
-    List<OutboxRow> rows = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      rows.add(
-          new OutboxRow(
-              destination,
-              null,
-              destination + "-" + sequence++,
-              Map.of(),
-              new byte[bytes],
-              Duration.ZERO,
-              null));
-    }
-    storage.jdbi().useTransaction(h -> storage.runtime().outbox().insert(h, "tests", null, rows));
+    TestOutbox.write(storage, destination, n, bytes);
   }
 
   private static long pending() {

@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pump.core.Headers;
 import dev.pump.core.spi.OutgoingMessage;
-import dev.pump.jdbc.internal.outbox.OutboxRow;
 import dev.pump.testkit.PostgresExtension;
 import dev.pump.testkit.TestDatabase;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -199,22 +197,8 @@ class PumpOperationsTest {
     assertThat(count("SELECT count(*) FROM pump.inbox")).isEqualTo(1);
   }
 
-  private static int sequence;
-
   private static void write(String destination, int n) {
-    List<OutboxRow> rows = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      rows.add(
-          new OutboxRow(
-              destination,
-              null,
-              destination + "-" + sequence++,
-              Map.of(),
-              new byte[10],
-              Duration.ZERO,
-              null));
-    }
-    storage.jdbi().useTransaction(h -> storage.runtime().outbox().insert(h, "tests", null, rows));
+    TestOutbox.write(storage, destination, n, 10);
   }
 
   private static OutgoingMessage message(String id) {

@@ -49,6 +49,35 @@ public interface Transport extends Lifecycle {
   Optional<ReceivedMessage> receive(String queue, Duration maxWait) throws InterruptedException;
 
   /**
+   * Takes up to {@code max} visible messages from {@code queue} at once, for an endpoint that
+   * handles several messages in one database transaction. It waits up to {@code maxWait} for the
+   * first; once it has one, it takes what else is visible now, and waits up to {@code fillWait}
+   * more for the rest only if that is positive (zero: a quiet queue keeps single-message latency).
+   *
+   * <p>Two rules let the pump run the returned messages together:
+   *
+   * <ul>
+   *   <li>A message delivered before ({@link ReceivedMessage#deliveryCount()} above 1) comes
+   *       <b>alone</b>: a list holding one holds nothing else. The pump runs such a message alone in
+   *       its process; it may be what crashed the last one.
+   *   <li>The messages of one list may share one transaction (the PostgreSQL queue claims them
+   *       all in one): the pump processes them <b>in order on one thread</b>, and settles every
+   *       one of them; once the last is settled, the shared transaction ends.
+   * </ul>
+   *
+   * <p>Interrupts and failures behave as for {@link #receive(String, Duration)}. The default
+   * receives one message that way.
+   *
+   * @return the messages, oldest first; empty if none became visible within {@code maxWait}
+   * @throws InterruptedException if the thread was interrupted while waiting
+   * @throws TransportException if the transport cannot be reached
+   */
+  default List<ReceivedMessage> receive(
+      String queue, int max, Duration maxWait, Duration fillWait) throws InterruptedException {
+    return receive(queue, maxWait).map(List::of).orElse(List.of());
+  }
+
+  /**
    * Sends a batch of messages to one queue, in one operation where the transport can. On failure,
    * none, some or all of the batch may have been sent: callers retry the whole batch and receivers
    * deduplicate by message id.

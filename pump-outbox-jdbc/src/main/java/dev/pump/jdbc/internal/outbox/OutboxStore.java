@@ -40,7 +40,7 @@ public final class OutboxStore {
             + schema.table("outbox")
             + " (endpoint, causation_id, kind, destination, topics, message_id, headers, body,"
             + " due_at, ordering_key)"
-            + " SELECT :endpoint, :causationId, m.kind, m.destination,"
+            + " SELECT :endpoint, m.causation_id, m.kind, m.destination,"
             + " CASE WHEN m.kind = 'publish' THEN string_to_array(m.topics, ',') END,"
             + " m.message_id, m.headers::jsonb, m.body,"
             // due from the time of the insert, which the link makes just before commit, not from
@@ -48,8 +48,9 @@ public final class OutboxStore {
             + " clock_timestamp() + m.delay_ms * interval '1 millisecond', m.ordering_key"
             + " FROM unnest(:kinds::text[], :destinations::text[], :topics::text[],"
             + " :messageIds::text[], :headers::text[], :bodies::bytea[], :delays::bigint[],"
-            + " :orderingKeys::text[])"
-            + " AS m(kind, destination, topics, message_id, headers, body, delay_ms, ordering_key)";
+            + " :orderingKeys::text[], :causationIds::text[])"
+            + " AS m(kind, destination, topics, message_id, headers, body, delay_ms, ordering_key,"
+            + " causation_id)";
     String table = schema.table("outbox");
     this.claim =
         "SELECT id, destination, topics, message_id, headers::text AS headers, body, attempts,"
@@ -275,6 +276,22 @@ public final class OutboxStore {
    * @return the number of rows inserted
    */
   public int insert(Handle handle, String endpoint, String causationId, List<OutboxRow> rows) {
+    return insertCaused(
+        handle, endpoint, java.util.Collections.nCopies(rows.size(), causationId), rows);
+  }
+
+  /**
+   * Inserts rows sent while handling several messages, in one statement: {@code causationIds}
+   * holds, for each row, the id of the message whose handling sent it (null for none).
+   *
+   * @return the number of rows inserted
+   */
+  public int insertCaused(
+      Handle handle, String endpoint, List<String> causationIds, List<OutboxRow> rows) {
+    if (causationIds.size() != rows.size()) {
+      throw new IllegalArgumentException(
+          causationIds.size() + " causation ids for " + rows.size() + " rows");
+    }
     if (rows.isEmpty()) {
       return 0;
     }
@@ -303,7 +320,7 @@ public final class OutboxStore {
     return handle
         .createUpdate(insert)
         .bind("endpoint", endpoint)
-        .bind("causationId", causationId)
+        .bind("causationIds", SqlArrays.text(causationIds.toArray(String[]::new)))
         .bind("kinds", SqlArrays.text(kinds))
         .bind("destinations", SqlArrays.text(destinations))
         .bind("topics", SqlArrays.text(topics))

@@ -44,6 +44,31 @@ class EndpointBuilderTest {
         .hasMessageContaining("endpoint.maxReceiveBackoff must not be shorter");
   }
 
+  @Test
+  void batchSettingsOutOfRangeAreNamedWithTheirValues() {
+    assertThatThrownBy(() ->
+            Endpoint.builder()
+                .name("orders")
+                .transport(transport)
+                .messagesPerTransaction(0)
+                .batchFillWait(Duration.ofSeconds(11))
+                .build())
+        .isInstanceOf(PumpConfigurationException.class)
+        .hasMessageContaining("endpoint.messagesPerTransaction must be between 1 and 1000, was 0")
+        .hasMessageContaining("endpoint.batchFillWait must be between PT0S and PT10S, was PT11S");
+    assertThatThrownBy(() ->
+            Endpoint.builder()
+                .name("orders")
+                .transport(transport)
+                .messagesPerTransaction(1001)
+                .batchFillWait(Duration.ofMillis(-1))
+                .build())
+        .hasMessageContaining(
+            "endpoint.messagesPerTransaction must be between 1 and 1000, was 1001")
+        .hasMessageContaining(
+            "endpoint.batchFillWait must be between PT0S and PT10S, was PT-0.001S");
+  }
+
   /** Jackson cannot build it: its only constructor's parameters have no names. */
   static class Unreadable {
     Unreadable(String a, int b) {}

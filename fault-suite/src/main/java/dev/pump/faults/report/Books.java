@@ -79,6 +79,18 @@ public final class Books {
     counts.put("absorbed", one(h, "SELECT coalesce(sum(duplicates), 0) FROM " + inbox));
     counts.put("errorQueue", one(h, "SELECT count(*) FROM " + queue + " WHERE queue = 'error'"));
     counts.put("poison", one(h, "SELECT count(*) FROM fault_poison"));
+    // how much was handled in batches: effects that share their transaction with another
+    counts.put(
+        "batched",
+        one(
+            h,
+            "SELECT coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM fault_effect GROUP BY tx"
+                + " HAVING count(*) > 1) AS b"));
+    counts.put(
+        "largestBatch",
+        one(
+            h,
+            "SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM fault_effect GROUP BY tx) b"));
 
     // every outbox row with each of its receivers: a send its destination, a publish the queues
     // subscribed to any of its topics

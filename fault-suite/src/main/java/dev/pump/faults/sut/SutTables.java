@@ -34,6 +34,10 @@ public final class SutTables {
             "CREATE TABLE IF NOT EXISTS fault_effect (id bigint GENERATED ALWAYS AS IDENTITY,"
                 + " endpoint text NOT NULL, message_id text NOT NULL, order_id text NOT NULL,"
                 + " pid bigint NOT NULL, at timestamptz NOT NULL DEFAULT now())");
+        // the transaction of each effect: effects sharing one were handled in one batch
+        h.execute(
+            "ALTER TABLE fault_effect ADD COLUMN IF NOT EXISTS tx bigint NOT NULL"
+                + " DEFAULT txid_current()");
         h.execute(
             "CREATE INDEX IF NOT EXISTS fault_effect_key ON fault_effect (endpoint, message_id)");
         h.execute(

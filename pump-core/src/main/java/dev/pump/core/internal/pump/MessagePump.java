@@ -13,7 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The message pump: receiver threads (one per four permits, at most four: {@link #receiversFor})
+ * The message pump: receiver threads (one per four permits or per batch, at most four: {@link
+ * #receiversFor})
  * that each take a concurrency permit, and as many more as are free at that moment up to the
  * endpoint's messages per transaction, then receive up to that many messages and hand them, as one
  * batch, to a new virtual thread, which gives the permits back once the batch is settled. So a
@@ -103,18 +104,19 @@ public final class MessagePump {
   }
 
   /**
-   * How many receiver threads a pump of {@code concurrency} runs: one per four permits, one to
-   * four. A receive is a round trip or more (three with the PostgreSQL transport: the committed
-   * delivery count, then the claim), so one receiver caps an endpoint's rate at one message per
-   * receive whatever its concurrency.
+   * How many receiver threads a pump of {@code concurrency} runs: one per four permits, or per
+   * batch when batches are larger, one to four. A receive is a round trip or more (three with the
+   * PostgreSQL transport: the committed delivery count, then the claim), so one receiver caps an
+   * endpoint's rate at one receive at a time whatever its concurrency; but receivers also share the
+   * free permits between them, so more receivers than batches would only make the batches smaller.
    */
-  static int receiversFor(int concurrency) {
-    return Math.max(1, Math.min(4, concurrency / 4));
+  static int receiversFor(int concurrency, int messagesPerTransaction) {
+    return Math.max(1, Math.min(4, concurrency / Math.max(4, messagesPerTransaction)));
   }
 
   /** Starts the receiver threads. */
   public void start() {
-    int count = receiversFor(concurrency);
+    int count = receiversFor(concurrency, messagesPerTransaction);
     for (int i = 1; i <= count; i++) {
       receivers.add(
           Thread.ofPlatform()

@@ -137,8 +137,8 @@ public final class ClaimedMessage implements ReceivedMessage {
               unit -> {
                 sender.checkSizes(queue, List.of(copy));
                 QueueStore.Sent sent = runtime.queues().send(unit.handle(), queue, List.of(copy));
-                unit.afterCommit(() -> {
-                  sender.restampIfLate(began, sent);
+                unit.afterCommitOnConnection(handle -> {
+                  sender.restampIfLate(handle, began, sent);
                   runtime.queued(queue);
                 });
               });

@@ -42,7 +42,7 @@ public final class QueueSender {
     try (Handle handle = connect(operation)) {
       long began = System.nanoTime();
       QueueStore.Sent sent = handle.inTransaction(h -> queues.send(h, queue, batch));
-      restampIfLate(began, sent);
+      restampIfLate(handle, began, sent);
     } catch (TransportException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -60,7 +60,7 @@ public final class QueueSender {
     try (Handle handle = connect(operation)) {
       long began = System.nanoTime();
       QueueStore.Sent sent = handle.inTransaction(h -> queues.publish(h, topics, batch));
-      restampIfLate(began, sent);
+      restampIfLate(handle, began, sent);
       subscribers = sent.distinctQueues();
     } catch (TransportException e) {
       throw e;
@@ -75,14 +75,16 @@ public final class QueueSender {
    * insert stamped its rows (a slow flush, a stalled connection), receives may already look beyond
    * them, and a later send of the same sender could be received first; stamped again now, before
    * the sender goes on, they are back in order. Committed already, so a failure here is logged, not
-   * thrown: the rows are there, and a scan from the head (every second) finds them.
+   * thrown: the rows are there, and a scan from the head (every second) finds them. Runs on {@code
+   * handle}, the send's own connection, out of its transaction: borrowing a second connection
+   * while holding one could wait on a pool that senders like this one hold entirely.
    */
-  void restampIfLate(long beganNanos, QueueStore.Sent sent) {
+  void restampIfLate(Handle handle, long beganNanos, QueueStore.Sent sent) {
     if (System.nanoTime() - beganNanos <= LATE_COMMIT.toNanos()) {
       return;
     }
     try {
-      runtime.jdbi().useHandle(h -> queues.restamp(h, sent));
+      queues.restamp(handle, sent);
     } catch (RuntimeException e) {
       log.warn("could not stamp again {} rows whose send committed late", sent.ids().length, e);
     }

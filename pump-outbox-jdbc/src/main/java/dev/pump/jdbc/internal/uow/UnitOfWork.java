@@ -159,6 +159,14 @@ public final class UnitOfWork implements AutoCloseable {
   }
 
   /**
+   * Runs {@code action} after the transaction commits, on this unit's connection, out of any
+   * transaction (each statement commits at once), before the connection goes back to the pool.
+   */
+  public void afterCommitOnConnection(java.util.function.Consumer<Handle> action) {
+    afterCommit.add(() -> action.accept(handle));
+  }
+
+  /**
    * Commits, then runs the after-commit actions. An action that fails is logged: the transaction
    * committed, and nothing may report it as failed.
    */

@@ -54,8 +54,8 @@ public record Plan(
    *     {@code messagesPerTransaction}
    * @param messagesPerTransaction the endpoint's batch (B): messages received at once and handled
    *     in one transaction
-   * @param perMessageClients pgbench's clients for the per-message ceiling (the endpoint's
-   *     concurrency before batching, as the ceiling has been measured since the first run)
+   * @param pgbenchClients pgbench's clients for both ceilings (the endpoint's concurrency before
+   *     batching, as the per-message ceiling has been measured since the first run)
    * @param competingEndpoints endpoints (instances, each with its own storage) on one queue in the
    *     competing-consumers case, against one; 0 leaves the case out
    * @param producers threads enqueueing the incoming messages
@@ -69,7 +69,7 @@ public record Plan(
   public record EndToEndPlan(
       int concurrency,
       int messagesPerTransaction,
-      int perMessageClients,
+      int pgbenchClients,
       int competingEndpoints,
       int producers,
       Duration warmUp,
@@ -77,16 +77,7 @@ public record Plan(
       int rounds,
       Duration costRun,
       Duration pacedRun,
-      Duration pacedWarmUp) {
-
-    /**
-     * pgbench's clients for the batched ceiling: as many batch transactions at once as the endpoint
-     * can have open with full batches.
-     */
-    public int batchedClients() {
-      return Math.max(1, concurrency / messagesPerTransaction);
-    }
-  }
+      Duration pacedWarmUp) {}
 
   /**
    * The soak.

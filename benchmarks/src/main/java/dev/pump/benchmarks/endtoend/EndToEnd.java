@@ -32,14 +32,13 @@ import java.util.Map;
  * endpoint's concurrency enqueued and not yet handled, so the endpoint always has full batches to
  * take and the backlog cannot grow; the rate is the smaller of the handled and the dispatched rates
  * over the round (a dispatcher that fell behind would show as the lower one). Its rounds take turns
- * with two ceilings measured by pgbench ({@link EndToEndScript}): {@value #PER_MESSAGE}, Pump's SQL
- * before batching, one message per transaction with as many clients as that endpoint had; and
- * {@value #BATCHED}, the SQL a batch sends, with as many clients as the endpoint can have batches
- * open. With PostgreSQL, two instances of the service competing on the input queue take turns too,
- * against the one. Then a <b>paced run at 50%</b> of the sustainable rate, whose latencies count
- * from each message's intended enqueue time (no coordinated omission): enqueue to handled (the
- * handler's commit), commit to dispatch (the relay's send to the second queue returned), and
- * enqueue to dispatch.
+ * with two ceilings measured by pgbench ({@link EndToEndScript}), with the same clients: {@value
+ * #PER_MESSAGE}, Pump's SQL before batching, one message per transaction; and {@value #BATCHED},
+ * the SQL a batch sends. With PostgreSQL, two instances of the service competing on the input queue
+ * take turns too, against the one. Then a <b>paced run at 50%</b> of the sustainable rate, whose
+ * latencies count from each message's intended enqueue time (no coordinated omission): enqueue to
+ * handled (the handler's commit), commit to dispatch (the relay's send to the second queue
+ * returned), and enqueue to dispatch.
  */
 public final class EndToEnd {
   public static final String NAME = "end-to-end";
@@ -108,11 +107,15 @@ public final class EndToEnd {
     double round(Duration duration) throws Exception;
   }
 
-  /** A pgbench ceiling: its script, variables and clients. */
+  /**
+   * A pgbench ceiling: its scripts by file name with their weights, variables and clients, and the
+   * messages preloaded into its input queue.
+   */
   private record Ceiling(
       String name,
-      List<String> script,
-      Path file,
+      Map<String, List<String>> scripts,
+      Map<String, Integer> weights,
+      Map<Path, Integer> files,
       Map<String, String> variables,
       int clients,
       int preload) {}
@@ -126,20 +129,17 @@ public final class EndToEnd {
     EndToEndRuns.Capacity warm = runs.capacity(kind, 1, batch, plan.warmUp(), false);
     int rowsPerCycle = (int) Math.max(1, Math.round(warm.rowsPerCycle()));
     List<Ceiling> ceilings = new ArrayList<>();
-    ceilings.add(
-        ceiling(
-            kind,
-            PER_MESSAGE,
-            EndToEndScript.perMessage(kind, rowsPerCycle),
-            1,
-            plan.perMessageClients()));
-    ceilings.add(
-        ceiling(
-            kind,
-            BATCHED,
-            EndToEndScript.batched(kind, batch, rowsPerCycle),
-            batch,
-            plan.batchedClients()));
+    Map<String, List<String>> perMessage = new LinkedHashMap<>();
+    perMessage.put(PER_MESSAGE + ".sql", EndToEndScript.perMessage(kind, rowsPerCycle));
+    ceilings.add(ceiling(kind, PER_MESSAGE, perMessage, Map.of(), 1));
+    Map<String, List<String>> batched = new LinkedHashMap<>();
+    batched.put(BATCHED + ".sql", EndToEndScript.batched(kind, batch, rowsPerCycle));
+    Map<String, Integer> weights = new LinkedHashMap<>();
+    if (kind == TransportKind.POSTGRES) {
+      batched.put("enqueue.sql", EndToEndScript.enqueueOne());
+      weights.put("enqueue.sql", batch);
+    }
+    ceilings.add(ceiling(kind, BATCHED, batched, weights, batch));
 
     // the systems take turns round by round, the order rotating, so other load on the machine
     // hits them alike
@@ -265,20 +265,32 @@ public final class EndToEnd {
     return cases;
   }
 
+  /** Both ceilings run with the per-message ceiling's clients; only the SQL differs. */
   private Ceiling ceiling(
-      TransportKind kind, String name, List<String> script, int messagesPerRun, int clients)
+      TransportKind kind,
+      String name,
+      Map<String, List<String>> scripts,
+      Map<String, Integer> weights,
+      int messagesPerBatch)
       throws Exception {
-    Path file =
-        Pgbench.script(workDirectory, "end-to-end-" + kind.label + "-" + name + ".sql", script);
-    // every run of the script enqueues as many as it claims; enough are waiting that every
-    // client's count finds a whole batch past the rows other clients hold
+    Map<Path, Integer> files = new LinkedHashMap<>();
+    for (Map.Entry<String, List<String>> script : scripts.entrySet()) {
+      Path file =
+          Pgbench.script(
+              workDirectory, "end-to-end-" + kind.label + "-" + script.getKey(), script.getValue());
+      files.put(file, weights.getOrDefault(script.getKey(), 1));
+    }
+    int clients = plan.pgbenchClients();
+    // enough waiting that every client's count finds a whole batch past the rows other clients
+    // hold, while the enqueues, drawn at random, run ahead or behind
     return new Ceiling(
         name,
-        script,
-        file,
-        EndToEndScript.variables(messagesPerRun),
+        scripts,
+        weights,
+        files,
+        EndToEndScript.variables(messagesPerBatch),
         clients,
-        4 * clients * messagesPerRun);
+        8 * clients * messagesPerBatch);
   }
 
   /** Pump's capacity rounds, and its database cost in a window of its own. */
@@ -314,7 +326,9 @@ public final class EndToEnd {
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("db_cost_per_message", pgbenchRound(kind, ceiling, plan.costRun(), true).cost());
     details.put("dispatcher_cycle_every_messages", rowsPerCycle);
-    details.put("pgbench", Pgbench.describe(ceiling.clients(), plan.round(), ceiling.script()));
+    details.put(
+        "pgbench",
+        Pgbench.describe(ceiling.clients(), plan.round(), ceiling.scripts(), ceiling.weights()));
     return new Measured(ceiling.name(), "msgs/s", rates, details);
   }
 
@@ -375,7 +389,7 @@ public final class EndToEnd {
           cost ? DbCost.start(database, EndToEndService.TABLES, Pgbench.APPLICATION) : null;
       CpuUsage cpu = CpuUsage.now();
       Pgbench.Result result =
-          pgbench.run(ceiling.file(), ceiling.variables(), ceiling.clients(), duration);
+          pgbench.run(ceiling.files(), ceiling.variables(), ceiling.clients(), duration);
       // messages, not script runs: each inbox row is one message handled (a batch whose count
       // found fewer than it asked for counts what it handled)
       long messages =
@@ -391,7 +405,7 @@ public final class EndToEnd {
       if (measured != null) {
         costJson.put("cpu_percent_of_machine", cpu.since());
         costJson.putAll(measured.end(messages));
-        costJson.put("messages_per_script_run", DbCost.round(perRun));
+        costJson.put("messages_per_pgbench_transaction", DbCost.round(perRun));
       }
       return new PgbenchRound(result.tps() * perRun, costJson);
     }

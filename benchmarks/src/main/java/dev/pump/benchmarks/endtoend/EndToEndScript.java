@@ -28,10 +28,11 @@ import tools.jackson.databind.json.JsonMapper;
  *       queue transport, the producer's enqueue (its own transaction), the receive's committed
  *       delivery count, then in one transaction the claim's delete, the attempt's savepoint, the
  *       inbox insert, the business insert and the outbox insert;
- *   <li><b>batched</b> ({@link #batched}), what a batch of B sends: the producer's B enqueues (one
- *       transaction each, as the producer sends them), one delivery count of B rows, then in one
- *       transaction the claim's delete of the B rows, the inbox insert of the B ids, per message a
- *       savepoint and the business insert, and the outbox insert of the B rows.
+ *   <li><b>batched</b> ({@link #batched}), what a batch of B sends: one delivery count of B rows,
+ *       then in one transaction the claim's delete of the B rows, the inbox insert of the B ids,
+ *       per message a savepoint and the business insert, and the outbox insert of the B rows; and
+ *       beside it, weighted B to 1, the producer's enqueue of one message ({@link #enqueueOne}), so
+ *       that clients enqueue in parallel as the producer's threads do.
  * </ul>
  *
  * <p>Both add, once every {@code rowsPerCycle} messages on average, a dispatcher cycle
@@ -91,37 +92,41 @@ public final class EndToEndScript {
   }
 
   /**
-   * The batched script for messages arriving on {@code kind}: one pgbench transaction handles
-   * {@code batch} messages (the input queue is preloaded, so every count finds a full batch).
+   * The producer's side of the batched ceiling: one message enqueued in a transaction of its own,
+   * as the producer sends it. pgbench runs it beside {@link #batched}, weighted by the batch, so
+   * that as many messages are enqueued as batches take, from clients in parallel as the producer's
+   * threads enqueue.
+   */
+  static List<String> enqueueOne() {
+    return List.of(
+        "\\set n random(1, 1000000000000000)",
+        "SELECT '{pgb-' || :client_id::text || '-' || :n::text || '}' AS bench_probe \\gset",
+        "BEGIN;",
+        enqueue() + ";",
+        "COMMIT;");
+  }
+
+  /**
+   * The consumer's side of the batched ceiling: one pgbench transaction handles a batch of up to
+   * {@code batch} messages. With the PostgreSQL queue the count takes what is visible (the input
+   * queue is preloaded and refilled by {@link #enqueueOne}, so a batch is nearly always full); with
+   * RabbitMQ the batch's ids are made up.
    */
   static List<String> batched(TransportKind kind, int batch, int rowsPerCycle) {
     List<String> lines = new ArrayList<>();
     lines.add("\\set n random(1, 1000000000000000)");
     lines.add("\\set order_id random(1, 1000000000)");
-    StringBuilder ids = new StringBuilder("SELECT ");
-    for (int i = 1; i <= batch; i++) {
-      ids.append("'{pgb-' || :client_id::text || '-' || :n::text || '-")
-          .append(i)
-          .append("}' AS enqueue_")
-          .append(i)
-          .append(", ");
-    }
-    ids.append("'{' || (SELECT string_agg('pgb-' || :client_id::text || '-' || :n::text || '-'")
-        .append(" || g, ',') FROM generate_series(1, ")
-        .append(batch)
-        .append(") AS g) || '}' AS claimed_ids, 1 AS bench_probe \\gset");
-    lines.add(ids.toString());
     if (kind == TransportKind.POSTGRES) {
-      for (int i = 1; i <= batch; i++) {
-        lines.add("BEGIN;");
-        lines.add(enqueue().replace(":bench_probe", ":enqueue_" + i) + ";");
-        lines.add("COMMIT;");
-      }
       lines.add(collect(countDeliveries(true), COUNTED) + " \\gset");
       lines.add("\\if :counted > 0");
       lines.add("BEGIN;");
       lines.add(collect(claim(true), CLAIMED) + " \\gset");
     } else {
+      lines.add(
+          "SELECT '{' || (SELECT string_agg('pgb-' || :client_id::text || '-' || :n::text || '-'"
+              + " || g, ',') FROM generate_series(1, "
+              + batch
+              + ") AS g) || '}' AS claimed_ids, 1 AS bench_probe \\gset");
       lines.add("BEGIN;");
     }
     lines.add(inboxBatch() + ";");

@@ -34,6 +34,16 @@ public final class EndpointBuilder {
   public static final int DEFAULT_CONCURRENCY =
       Math.max(2, Runtime.getRuntime().availableProcessors());
 
+  /**
+   * The most messages handled in one database transaction: 32. PostgreSQL keeps up to 64
+   * subtransactions (savepoints that wrote) per transaction in shared memory; beyond that, every
+   * snapshot in the database gets slower while the transaction runs, so stay below about 60.
+   */
+  public static final int DEFAULT_MESSAGES_PER_TRANSACTION = 32;
+
+  /** How long a receive waits to fill a batch once it has a message: zero, take what is there. */
+  public static final Duration DEFAULT_BATCH_FILL_WAIT = Duration.ZERO;
+
   /** The longest one receive call waits for a message: 2 seconds. */
   public static final Duration DEFAULT_RECEIVE_WAIT = Duration.ofSeconds(2);
 
@@ -70,6 +80,8 @@ public final class EndpointBuilder {
   private Serializer serializer = JsonSerializer.create();
   private Clock clock = Clock.systemUTC();
   private int concurrency = DEFAULT_CONCURRENCY;
+  private int messagesPerTransaction = DEFAULT_MESSAGES_PER_TRANSACTION;
+  private Duration batchFillWait = DEFAULT_BATCH_FILL_WAIT;
   private Duration receiveWait = DEFAULT_RECEIVE_WAIT;
   private Duration stopGrace = DEFAULT_STOP_GRACE;
   private Duration cancellationGrace = DEFAULT_CANCELLATION_GRACE;
@@ -134,6 +146,35 @@ public final class EndpointBuilder {
    */
   public EndpointBuilder concurrency(int concurrency) {
     this.concurrency = concurrency;
+    return this;
+  }
+
+  /**
+   * The most messages an endpoint with a {@link #storage storage} handles in one database
+   * transaction, 1 to 1000 (1: each message in a transaction of its own). Default: {@link
+   * #DEFAULT_MESSAGES_PER_TRANSACTION}.
+   *
+   * <p>A receive takes one permit of the {@link #concurrency}, and as many more as are free at that
+   * moment, up to this; it then takes that many visible messages at most, and handles them in order
+   * on one thread, in one transaction, each message behind a savepoint of its own. So batching
+   * adapts: a quiet endpoint handles each message as it comes, and a busy one batches what is
+   * already waiting. For full batches, make the concurrency at least twice this, so that one batch
+   * is handled while another commits. A message whose handler fails is undone alone and goes
+   * through recoverability alone; the others commit. A message delivered before runs alone, as
+   * ever. Without a storage there is no transaction to share, and each message runs on its own.
+   */
+  public EndpointBuilder messagesPerTransaction(int messagesPerTransaction) {
+    this.messagesPerTransaction = messagesPerTransaction;
+    return this;
+  }
+
+  /**
+   * How long a receive that has a message waits for more to fill its batch, zero to 10 seconds.
+   * Zero, the default, takes only what is already waiting, so a lone message is never held back; a
+   * positive wait trades that latency for fuller batches. See {@link #messagesPerTransaction}.
+   */
+  public EndpointBuilder batchFillWait(Duration batchFillWait) {
+    this.batchFillWait = batchFillWait;
     return this;
   }
 
@@ -363,6 +404,8 @@ public final class EndpointBuilder {
             serializer,
             clock,
             concurrency,
+            messagesPerTransaction,
+            batchFillWait,
             receiveWait,
             stopGrace,
             cancellationGrace,

@@ -90,6 +90,17 @@ public final class PostgresTransport implements Transport {
     return receiver.receive(queue, maxWait);
   }
 
+  /**
+   * Claims up to {@code max} visible messages in one transaction, with one statement to count their
+   * deliveries and one to claim them; they commit together once the last is settled. A message
+   * delivered before comes alone.
+   */
+  @Override
+  public List<ReceivedMessage> receive(String queue, int max, Duration maxWait, Duration fillWait)
+      throws InterruptedException {
+    return receiver.receive(queue, max, maxWait, fillWait);
+  }
+
   @Override
   public void send(String queue, List<OutgoingMessage> batch) {
     sender.send(queue, batch);

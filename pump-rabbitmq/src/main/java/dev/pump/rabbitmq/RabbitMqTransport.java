@@ -18,8 +18,15 @@ import java.time.Duration;
  *       declares them idempotently.
  *   <li><b>Receive</b>: one consumer per queue with manual acknowledgements and a prefetch ({@link
  *       Builder#prefetch}) that should equal the endpoint's concurrency; deliveries wait in a small
- *       in-process buffer until the pump asks for one. {@code complete()} acknowledges, {@code
- *       abandon()} requeues.
+ *       in-process buffer until the pump asks for one, or for several at once: a batch receive
+ *       takes from what the buffer holds, in delivery order, and returns a redelivered message
+ *       alone. {@code complete()} acknowledges, {@code abandon()} requeues at once.
+ *   <li><b>Batch acknowledgements</b>: the messages of one batch receive are acknowledged together
+ *       once the last of them is settled, with one {@code basic.ack(multiple=true)} for the
+ *       completed ones when every delivery still unsettled on the channel at or below the highest
+ *       tag is one of them (else for the longest such run, and one by one for the rest); another
+ *       receive's message is never acknowledged by it. Until then a completed message of an open
+ *       batch is not yet acknowledged: a lost connection delivers it again, for the inbox to skip.
  *   <li><b>Send</b>: a batch is published persistent and {@code mandatory} on a channel in confirm
  *       mode, with one wait for confirms per batch; a nack, a timeout or a message the broker could
  *       not route (the queue does not exist) fails the whole batch with a {@link
@@ -89,6 +96,9 @@ public interface RabbitMqTransport extends Transport {
 
   /** Counts of batches and messages confirmed by the broker so far. Thread-safe. */
   PublishStatistics publishStatistics();
+
+  /** Counts of acknowledgements and requeues sent to the broker so far. Thread-safe. */
+  ReceiveStatistics receiveStatistics();
 
   /** Builds a {@link RabbitMqTransport}. Not thread-safe. */
   final class Builder {
@@ -293,4 +303,17 @@ public interface RabbitMqTransport extends Transport {
    */
   public record PublishStatistics(
       long batchesConfirmed, long messagesConfirmed, long confirmWaits) {}
+
+  /**
+   * Counters of how a {@link RabbitMqTransport} has settled received messages since it was built: a
+   * window into acknowledgement batching, for metrics and tests. A snapshot; each counter is read
+   * separately.
+   *
+   * @param acknowledgements {@code basic.ack} frames sent; one with {@code multiple} acknowledges
+   *     several messages
+   * @param messagesAcknowledged messages those frames acknowledged
+   * @param messagesRequeued messages abandoned, each requeued with its own {@code basic.nack}
+   */
+  public record ReceiveStatistics(
+      long acknowledgements, long messagesAcknowledged, long messagesRequeued) {}
 }

@@ -71,6 +71,9 @@ public final class Sut {
             .transport(transport)
             .storage(storage)
             .concurrency(4)
+            // what waits is handled in batches of up to four messages, one transaction each, so
+            // the kills and crash points land inside batches as well as between them
+            .messagesPerTransaction(4)
             .receiveBackoff(Duration.ofMillis(50), Duration.ofSeconds(1))
             .stopGrace(Duration.ofSeconds(5))
             .recoverability(recoverability(prefix))

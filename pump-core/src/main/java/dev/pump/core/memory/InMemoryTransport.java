@@ -75,6 +75,17 @@ public final class InMemoryTransport implements Transport {
     return Optional.ofNullable(queue(queue).take(this, maxWait));
   }
 
+  /** Takes what is ready, up to {@code max}; a redelivered message comes alone. */
+  @Override
+  public List<ReceivedMessage> receive(String queue, int max, Duration maxWait, Duration fillWait)
+      throws InterruptedException {
+    checkOpen("receive from " + queue);
+    if (max < 1) {
+      throw new IllegalArgumentException("max must be at least 1, was " + max);
+    }
+    return List.<ReceivedMessage>copyOf(queue(queue).take(this, max, maxWait, fillWait));
+  }
+
   @Override
   public void send(String queue, List<OutgoingMessage> batch) {
     checkOpen("send to " + queue);

@@ -5,9 +5,11 @@ import dev.pump.core.spi.TransportException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.concurrent.TimeUnit;
@@ -76,12 +78,7 @@ final class MemoryQueue {
         promoteDue();
         Envelope next = ready.poll();
         if (next != null) {
-          next.deliveryCount++;
-          long lease = nextLease++;
-          next.lease = lease;
-          next.leaseUntil = clock.instant().plus(leaseTimeout);
-          leased.put(lease, next);
-          return new Delivery(transport, this, next, lease);
+          return lease(transport, next);
         }
         if (remaining <= 0) {
           return null;
@@ -96,6 +93,65 @@ final class MemoryQueue {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Takes up to {@code max} ready messages: waits up to {@code maxWait} for the first, then takes
+   * what else is ready, waiting up to {@code fillWait} more for the rest. A message delivered
+   * before comes alone: taking stops in front of it, and it is taken by itself on the next call.
+   */
+  List<Delivery> take(InMemoryTransport transport, int max, Duration maxWait, Duration fillWait)
+      throws InterruptedException {
+    List<Delivery> taken = new ArrayList<>();
+    long now = System.nanoTime();
+    long firstDeadline = now + maxWait.toNanos();
+    long fillDeadline = 0;
+    lock.lockInterruptibly();
+    try {
+      while (true) {
+        if (closed) {
+          throw new TransportException(
+              "in-memory transport is closed; cannot receive from " + name);
+        }
+        promoteDue();
+        while (taken.size() < max && !ready.isEmpty()) {
+          boolean redelivery = ready.peek().deliveryCount > 0;
+          if (redelivery && !taken.isEmpty()) {
+            return taken;
+          }
+          taken.add(lease(transport, ready.poll()));
+          if (redelivery) {
+            return taken;
+          }
+        }
+        if (taken.size() == max) {
+          return taken;
+        }
+        if (!taken.isEmpty() && fillDeadline == 0) {
+          fillDeadline = System.nanoTime() + fillWait.toNanos();
+        }
+        long remaining = (taken.isEmpty() ? firstDeadline : fillDeadline) - System.nanoTime();
+        if (remaining <= 0) {
+          return taken;
+        }
+        changed.awaitNanos(
+            delayed.isEmpty() && leased.isEmpty()
+                ? remaining
+                : Math.min(remaining, CLOCK_CHECK_NANOS));
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // Caller holds the lock.
+  private Delivery lease(InMemoryTransport transport, Envelope next) {
+    next.deliveryCount++;
+    long lease = nextLease++;
+    next.lease = lease;
+    next.leaseUntil = clock.instant().plus(leaseTimeout);
+    leased.put(lease, next);
+    return new Delivery(transport, this, next, lease);
   }
 
   void complete(long lease) {

@@ -58,11 +58,11 @@ public interface Transport extends Lifecycle {
    *
    * <ul>
    *   <li>A message delivered before ({@link ReceivedMessage#deliveryCount()} above 1) comes
-   *       <b>alone</b>: a list holding one holds nothing else. The pump runs such a message alone in
-   *       its process; it may be what crashed the last one.
-   *   <li>The messages of one list may share one transaction (the PostgreSQL queue claims them
-   *       all in one): the pump processes them <b>in order on one thread</b>, and settles every
-   *       one of them; once the last is settled, the shared transaction ends.
+   *       <b>alone</b>: a list holding one holds nothing else. The pump runs such a message alone
+   *       in its process; it may be what crashed the last one.
+   *   <li>The messages of one list may share one transaction (the PostgreSQL queue claims them all
+   *       in one): the pump processes them <b>in order on one thread</b>, and settles every one of
+   *       them; once the last is settled, the shared transaction ends.
    * </ul>
    *
    * <p>Interrupts and failures behave as for {@link #receive(String, Duration)}. The default
@@ -72,8 +72,8 @@ public interface Transport extends Lifecycle {
    * @throws InterruptedException if the thread was interrupted while waiting
    * @throws TransportException if the transport cannot be reached
    */
-  default List<ReceivedMessage> receive(
-      String queue, int max, Duration maxWait, Duration fillWait) throws InterruptedException {
+  default List<ReceivedMessage> receive(String queue, int max, Duration maxWait, Duration fillWait)
+      throws InterruptedException {
     return receive(queue, maxWait).map(List::of).orElse(List.of());
   }
 

@@ -418,6 +418,160 @@ public abstract class TransportContractTest {
         .hasMessageContaining("orders'; drop table x;--");
   }
 
+  @Test
+  void aBatchReceiveTakesAtMostMaxMessagesAndEachOnce() throws Exception {
+    String queue = queue();
+    List<OutgoingMessage> batch = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      batch.add(message("many-" + i, "x"));
+    }
+    transport.send(queue, batch);
+
+    List<String> ids = new ArrayList<>();
+    long deadline = System.nanoTime() + deliveryTimeout().toNanos();
+    while (ids.size() < 10 && System.nanoTime() < deadline) {
+      List<ReceivedMessage> received = transport.receive(queue, 4, SHORT_WAIT, Duration.ZERO);
+      assertThat(received).hasSizeLessThanOrEqualTo(4);
+      for (ReceivedMessage message : received) {
+        ids.add(message.messageId());
+        assertThat(message.deliveryCount()).isEqualTo(1);
+      }
+      received.forEach(ReceivedMessage::complete);
+    }
+
+    assertThat(ids).doesNotHaveDuplicates().hasSize(10);
+    assertThat(transport.receive(queue, 4, SHORT_WAIT, Duration.ZERO)).isEmpty();
+  }
+
+  @Test
+  void aBatchReceiveKeepsSendOrderWhenTheTransportPromisesOrder() throws Exception {
+    assumeTrue(transport.capabilities().orderedQueues(), "transport does not promise order");
+    assumeTrue(batchesReceives(), "the transport receives one message at a time");
+    String queue = queue();
+    List<OutgoingMessage> batch = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      batch.add(message("ordered-" + i, "x"));
+    }
+    transport.send(queue, batch);
+
+    List<String> order = new ArrayList<>();
+    while (order.size() < 6) {
+      List<ReceivedMessage> received =
+          transport.receive(queue, 6, deliveryTimeout(), Duration.ZERO);
+      assertThat(received).as("messages from " + queue).isNotEmpty();
+      received.forEach(message -> order.add(message.messageId()));
+      received.forEach(ReceivedMessage::complete);
+    }
+
+    assertThat(order)
+        .containsExactly(
+            "ordered-0", "ordered-1", "ordered-2", "ordered-3", "ordered-4", "ordered-5");
+  }
+
+  @Test
+  void aRedeliveredMessageComesAloneInABatchReceive() throws Exception {
+    String queue = queue();
+    transport.send(queue, List.of(message("again-1", "x")));
+    receive(queue).abandon(Duration.ZERO);
+    transport.send(queue, List.of(message("fresh-1", "x"), message("fresh-2", "x")));
+
+    List<String> seen = new ArrayList<>();
+    long deadline = System.nanoTime() + deliveryTimeout().toNanos();
+    while (seen.size() < 3 && System.nanoTime() < deadline) {
+      List<ReceivedMessage> received = transport.receive(queue, 10, SHORT_WAIT, Duration.ZERO);
+      for (ReceivedMessage message : received) {
+        seen.add(message.messageId());
+        if (message.deliveryCount() > 1) {
+          assertThat(received).as("a batch holding a redelivered message").hasSize(1);
+        }
+      }
+      received.forEach(ReceivedMessage::complete);
+    }
+
+    assertThat(seen).containsExactlyInAnyOrder("again-1", "fresh-1", "fresh-2");
+  }
+
+  @Test
+  void oneMessageOfABatchAbandonedComesBackAndTheOthersStayCompleted() throws Exception {
+    assumeTrue(batchesReceives(), "the transport receives one message at a time");
+    String queue = queue();
+    transport.send(
+        queue, List.of(message("kept-1", "x"), message("returned", "x"), message("kept-2", "x")));
+    List<ReceivedMessage> received = new ArrayList<>();
+    long deadline = System.nanoTime() + deliveryTimeout().toNanos();
+    while (received.size() < 3 && System.nanoTime() < deadline) {
+      received.addAll(transport.receive(queue, 3 - received.size(), SHORT_WAIT, Duration.ZERO));
+    }
+    assertThat(received).hasSize(3);
+
+    for (ReceivedMessage message : received) {
+      if (message.messageId().equals("returned")) {
+        message.abandon(Duration.ZERO);
+      } else {
+        message.complete();
+      }
+    }
+
+    ReceivedMessage again = receive(queue);
+    assertThat(again.messageId()).isEqualTo("returned");
+    assertThat(again.deliveryCount()).isGreaterThanOrEqualTo(2);
+    again.complete();
+    assertThat(transport.receive(queue, 3, SHORT_WAIT, Duration.ZERO)).isEmpty();
+  }
+
+  @Test
+  void aBatchReceiveWaitsForItsFillWaitForMoreMessages() throws Exception {
+    assumeTrue(batchesReceives(), "the transport receives one message at a time");
+    String queue = queue();
+    transport.send(queue, List.of(message("early", "x")));
+    CountDownLatch receiving = new CountDownLatch(1);
+    ExecutorService receiver = Executors.newSingleThreadExecutor();
+    try {
+      Future<List<ReceivedMessage>> batch =
+          receiver.submit(() -> {
+            receiving.countDown();
+            return transport.receive(queue, 3, deliveryTimeout(), deliveryTimeout());
+          });
+      receiving.await();
+      transport.send(queue, List.of(message("late-1", "x"), message("late-2", "x")));
+
+      List<ReceivedMessage> received =
+          batch.get(deliveryTimeout().toSeconds() * 3, TimeUnit.SECONDS);
+
+      assertThat(received)
+          .extracting(ReceivedMessage::messageId)
+          .containsExactlyInAnyOrder("early", "late-1", "late-2");
+      received.forEach(ReceivedMessage::complete);
+    } finally {
+      receiver.shutdownNow();
+    }
+  }
+
+  @Test
+  void aBatchReceiveWithoutFillWaitReturnsWhatIsThere() throws Exception {
+    String queue = queue();
+    transport.send(queue, List.of(message("lonely", "x")));
+    receive(queue).abandon(Duration.ZERO); // now surely buffered or visible
+    ReceivedMessage again = receive(queue);
+    again.complete();
+    transport.send(queue, List.of(message("alone", "x")));
+    Duration long_ = Duration.ofMinutes(2);
+
+    long began = System.nanoTime();
+    List<ReceivedMessage> received = transport.receive(queue, 10, long_, Duration.ZERO);
+
+    assertThat(received).extracting(ReceivedMessage::messageId).containsExactly("alone");
+    assertThat(Duration.ofNanos(System.nanoTime() - began))
+        .as("a receive that has a message does not wait to fill its batch")
+        .isLessThan(long_.dividedBy(2));
+    received.getFirst().complete();
+  }
+
+  /** Whether the transport takes several messages in one receive; the default SPI takes one. */
+  protected boolean batchesReceives() {
+    return true;
+  }
+
   // A settle call after the first may return normally or refuse with IllegalStateException.
   private static void laterSettle(Runnable settle) {
     try {

@@ -8,8 +8,10 @@ import dev.pump.core.spi.TransportCapabilities;
 import dev.pump.core.spi.TransportException;
 import dev.pump.rabbitmq.RabbitMqTransport;
 import dev.pump.rabbitmq.RabbitMqTransport.PublishStatistics;
+import dev.pump.rabbitmq.RabbitMqTransport.ReceiveStatistics;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -25,6 +27,7 @@ public final class DefaultRabbitMqTransport implements RabbitMqTransport {
   private final PublishChannels publishChannels;
   private final Topology topology;
   private final ConcurrentHashMap<String, QueueConsumer> consumers = new ConcurrentHashMap<>();
+  private final SettleCounters settleCounters = new SettleCounters();
   // consumers start with broker round trips: outside the map's own locking
   private final ReentrantLock consumerStart = new ReentrantLock();
   private volatile boolean closed;
@@ -54,11 +57,28 @@ public final class DefaultRabbitMqTransport implements RabbitMqTransport {
   @Override
   public Optional<ReceivedMessage> receive(String queue, Duration maxWait)
       throws InterruptedException {
+    return take(queue, 1, maxWait, Duration.ZERO).stream().findFirst();
+  }
+
+  @Override
+  public List<ReceivedMessage> receive(String queue, int max, Duration maxWait, Duration fillWait)
+      throws InterruptedException {
+    if (max < 1) {
+      throw new IllegalArgumentException(
+          "cannot receive from " + queue + ": max must be at least 1, was " + max);
+    }
+    Objects.requireNonNull(fillWait, "fillWait");
+    return take(queue, max, maxWait, fillWait);
+  }
+
+  private List<ReceivedMessage> take(String queue, int max, Duration maxWait, Duration fillWait)
+      throws InterruptedException {
     checkOpen("receive from " + queue);
     Names.require("queue", queue);
+    Objects.requireNonNull(maxWait, "maxWait");
     QueueConsumer consumer = consumer(queue);
     try {
-      return consumer.take(maxWait);
+      return consumer.take(max, maxWait, fillWait);
     } catch (TransportException e) {
       if (consumer.isDead()) {
         consumers.remove(queue, consumer); // the next receive starts a new one
@@ -119,6 +139,11 @@ public final class DefaultRabbitMqTransport implements RabbitMqTransport {
     return publishChannels.statistics();
   }
 
+  @Override
+  public ReceiveStatistics receiveStatistics() {
+    return settleCounters.snapshot();
+  }
+
   /**
    * Stops every consumer (unacknowledged messages go back to their queues), closes the channels and
    * both connections. Idempotent; later calls of other methods fail.
@@ -156,7 +181,8 @@ public final class DefaultRabbitMqTransport implements RabbitMqTransport {
             QueueConsumer.start(
                 connections.get(Connections.Role.CONSUME, "receive from " + queue),
                 queue,
-                settings.prefetch());
+                settings.prefetch(),
+                settleCounters);
         consumers.put(queue, consumer);
       }
       return consumer;

@@ -10,15 +10,17 @@ import dev.pump.core.spi.ReceivedMessage;
 import dev.pump.core.spi.TransportException;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Optional;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Adapts RabbitMQ's push to the pump's pull for one queue: a consumer with manual acknowledgements
- * on its own channel, whose deliveries wait in a buffer until {@link #take} hands them out.
+ * on its own channel, whose deliveries wait in a {@link DeliveryBuffer} until {@link #take} hands
+ * them out, one or several at a time.
  *
  * <p>The buffer needs no bound of its own: the channel's prefetch ({@code basic.qos}) stops the
  * broker once that many deliveries are unacknowledged, and a buffered delivery is one of them.
@@ -29,6 +31,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * silently dropped by the client. So each shutdown starts a new generation: buffered deliveries of
  * the old one are discarded (the broker delivers them again), and settling a handed-out delivery of
  * an old generation fails, telling the pump the message will come back.
+ *
+ * <p><b>Acknowledgements.</b> A message taken alone is acknowledged when completed. The messages
+ * taken together are acknowledged together, once the last of them is settled, with {@code
+ * basic.ack(multiple=true)} where {@link ReceivedBatch} finds it valid; so the consumer tracks the
+ * delivery tags of its channel not yet acknowledged or requeued. Abandoning requeues at once.
  *
  * <p>A consumer whose channel closes for good (the broker cancelled it because its queue was
  * deleted, a channel error, a consumer timeout) is dead; the transport replaces it on the next
@@ -42,15 +49,19 @@ final class QueueConsumer implements Consumer {
   private final String queue;
   private final Connection connection;
   private final Channel channel;
-  private final LinkedBlockingQueue<Delivered> buffer = new LinkedBlockingQueue<>();
+  private final SettleCounters counters;
+  private final DeliveryBuffer buffer = new DeliveryBuffer();
+  // delivery tags of the current generation neither acknowledged nor requeued, buffered or not
+  private final ConcurrentSkipListSet<Long> unsettled = new ConcurrentSkipListSet<>();
   private final ReentrantLock channelLock = new ReentrantLock();
-  private volatile int generation;
   private volatile String deadBecause;
 
-  private QueueConsumer(String queue, Connection connection, Channel channel) {
+  private QueueConsumer(
+      String queue, Connection connection, Channel channel, SettleCounters counters) {
     this.queue = queue;
     this.connection = connection;
     this.channel = channel;
+    this.counters = counters;
   }
 
   /**
@@ -58,7 +69,8 @@ final class QueueConsumer implements Consumer {
    *
    * @throws TransportException if the queue does not exist or the broker refuses
    */
-  static QueueConsumer start(Connection connection, String queue, int prefetch) {
+  static QueueConsumer start(
+      Connection connection, String queue, int prefetch, SettleCounters counters) {
     Channel channel = null;
     try {
       channel = connection.createChannel();
@@ -67,7 +79,7 @@ final class QueueConsumer implements Consumer {
             "cannot consume " + queue + ": the connection has no free channel");
       }
       channel.basicQos(prefetch);
-      QueueConsumer consumer = new QueueConsumer(queue, connection, channel);
+      QueueConsumer consumer = new QueueConsumer(queue, connection, channel, counters);
       channel.basicConsume(queue, false, consumer);
       return consumer;
     } catch (IOException | ShutdownSignalException e) {
@@ -78,27 +90,32 @@ final class QueueConsumer implements Consumer {
   }
 
   /**
-   * Hands out the next delivery, waiting up to {@code maxWait}.
+   * Hands out up to {@code max} buffered deliveries: waits up to {@code maxWait} for the first,
+   * then takes what else is buffered, waiting up to {@code fillWait} for more if positive. A
+   * redelivered message comes alone. Several threads may take at once.
    *
+   * @return the messages, oldest first; empty if none came within {@code maxWait}
    * @throws TransportException if the connection is down or the consumer is dead
    */
-  Optional<ReceivedMessage> take(Duration maxWait) throws InterruptedException {
-    long deadline = System.nanoTime() + maxWait.toNanos();
+  List<ReceivedMessage> take(int max, Duration maxWait, Duration fillWait)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + nanos(maxWait);
+    long fillNanos = nanos(fillWait);
     while (true) {
       checkUsable();
       long remaining = deadline - System.nanoTime();
-      Delivered delivered =
-          remaining > 0
-              ? buffer.poll(Math.min(remaining, CHECK_NANOS), TimeUnit.NANOSECONDS)
-              : null;
-      if (delivered == null && remaining <= 0) {
-        delivered = buffer.poll();
-        if (delivered == null) {
-          return Optional.empty();
+      List<DeliveryBuffer.Delivery> taken =
+          buffer.take(max, Math.clamp(remaining, 0, CHECK_NANOS), fillNanos);
+      if (!taken.isEmpty()) {
+        ReceivedBatch batch = taken.size() > 1 ? new ReceivedBatch(taken.size()) : null;
+        List<ReceivedMessage> messages = new ArrayList<>(taken.size());
+        for (DeliveryBuffer.Delivery delivery : taken) {
+          messages.add(new RabbitMqReceivedMessage(this, queue, delivery, batch));
         }
+        return messages;
       }
-      if (delivered != null && delivered.generation == generation) {
-        return Optional.of(delivered.message);
+      if (remaining <= 0) {
+        return List.of();
       }
     }
   }
@@ -108,12 +125,19 @@ final class QueueConsumer implements Consumer {
     return deadBecause != null;
   }
 
-  /** Acknowledges ({@code complete}) or requeues a delivery of this consumer. */
-  void settle(RabbitMqReceivedMessage message, long deliveryTag, int ofGeneration, boolean ack) {
-    String what = ack ? "complete" : "abandon";
+  /**
+   * Settles a message this consumer handed out: requeues it ({@code abandon}), acknowledges it
+   * ({@code complete}) if it came alone, or records it as completed if it came in a batch, whose
+   * completed messages are acknowledged once its last message is settled.
+   */
+  void settle(RabbitMqReceivedMessage message, boolean complete) {
+    String what = complete ? "complete" : "abandon";
+    long tag = message.deliveryTag();
+    ReceivedBatch batch = message.batch();
     channelLock.lock();
     try {
-      if (ofGeneration != generation || !channel.isOpen()) {
+      boolean last = batch != null && batch.settle(tag, complete);
+      if (message.generation() != buffer.generation() || !channel.isOpen()) {
         throw new TransportException(
             "cannot "
                 + what
@@ -122,12 +146,21 @@ final class QueueConsumer implements Consumer {
                 + " from "
                 + queue
                 + ": the channel it came on closed since (connection lost or consumer ended);"
-                + " RabbitMQ has requeued it and delivers it again");
+                + " RabbitMQ has requeued "
+                + (batch == null ? "it" : "it and the other messages received with it")
+                + " and delivers them again");
       }
-      if (ack) {
-        channel.basicAck(deliveryTag, false);
-      } else {
-        channel.basicNack(deliveryTag, false, true);
+      if (!complete) {
+        channel.basicNack(tag, false, true);
+        unsettled.remove(tag);
+        counters.requeued();
+      } else if (batch == null) {
+        channel.basicAck(tag, false);
+        unsettled.remove(tag);
+        counters.acknowledged(1);
+      }
+      if (last) {
+        acknowledgeCompleted(batch);
       }
     } catch (IOException | ShutdownSignalException e) {
       throw new TransportException(
@@ -137,11 +170,32 @@ final class QueueConsumer implements Consumer {
               + message.messageId()
               + " from "
               + queue
+              + (batch == null ? "" : " (one of " + batch.size() + " received together)")
               + ": "
               + PublishChannels.reason(e),
           e);
     } finally {
       channelLock.unlock();
+    }
+  }
+
+  // under the channel lock, once every message of the batch is settled
+  private void acknowledgeCompleted(ReceivedBatch batch) throws IOException {
+    long[] tags = batch.completedTags();
+    int covered = ReceivedBatch.coveredByMultiple(tags, unsettled);
+    int next = 0;
+    if (covered > 1) {
+      channel.basicAck(tags[covered - 1], true);
+      for (int i = 0; i < covered; i++) {
+        unsettled.remove(tags[i]);
+      }
+      counters.acknowledged(covered);
+      next = covered;
+    }
+    for (int i = next; i < tags.length; i++) {
+      channel.basicAck(tags[i], false);
+      unsettled.remove(tags[i]);
+      counters.acknowledged(1);
     }
   }
 
@@ -156,12 +210,8 @@ final class QueueConsumer implements Consumer {
   public void handleDelivery(
       String consumerTag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
     AmqpMessages.Received received = AmqpMessages.received(envelope, properties, body);
-    int current = generation;
-    buffer.add(
-        new Delivered(
-            current,
-            new RabbitMqReceivedMessage(
-                this, queue, received, body, envelope.getDeliveryTag(), current)));
+    unsettled.add(envelope.getDeliveryTag());
+    buffer.add(envelope.getDeliveryTag(), received, body);
   }
 
   @Override
@@ -192,8 +242,8 @@ final class QueueConsumer implements Consumer {
   private void newGeneration() {
     channelLock.lock();
     try {
-      generation++;
-      buffer.clear(); // the broker has requeued these; handing them out would duplicate them
+      buffer.newGeneration(); // the broker has requeued every unsettled delivery
+      unsettled.clear();
     } finally {
       channelLock.unlock();
     }
@@ -225,5 +275,8 @@ final class QueueConsumer implements Consumer {
     }
   }
 
-  private record Delivered(int generation, ReceivedMessage message) {}
+  // saturated: a wait of centuries is a wait forever
+  private static long nanos(Duration wait) {
+    return wait.compareTo(Duration.ofDays(365)) > 0 ? TimeUnit.DAYS.toNanos(365) : wait.toNanos();
+  }
 }

@@ -8,37 +8,31 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One delivery handed to the pump. Settling acknowledges or requeues it on the channel it came on;
- * only the first settle call does anything, because acknowledging a delivery tag twice is a channel
- * error that would requeue every other delivery of the channel. Thread-safe.
+ * One delivery handed to the pump, alone or in a batch of messages received together. Settling
+ * acknowledges or requeues it on the channel it came on (a batch's acknowledgements wait for its
+ * last message: see {@link QueueConsumer}); only the first settle call does anything, because
+ * acknowledging a delivery tag twice is a channel error that would requeue every other delivery of
+ * the channel. Thread-safe.
  */
 final class RabbitMqReceivedMessage implements ReceivedMessage {
   private final QueueConsumer consumer;
   private final String queue;
-  private final AmqpMessages.Received received;
-  private final byte[] body;
-  private final long deliveryTag;
-  private final int generation;
+  private final DeliveryBuffer.Delivery delivery;
+  private final ReceivedBatch batch;
   private final AtomicBoolean settled = new AtomicBoolean();
 
+  /** A delivery handed out alone when {@code batch} is null, else one of {@code batch}. */
   RabbitMqReceivedMessage(
-      QueueConsumer consumer,
-      String queue,
-      AmqpMessages.Received received,
-      byte[] body,
-      long deliveryTag,
-      int generation) {
+      QueueConsumer consumer, String queue, DeliveryBuffer.Delivery delivery, ReceivedBatch batch) {
     this.consumer = consumer;
     this.queue = queue;
-    this.received = received;
-    this.body = body;
-    this.deliveryTag = deliveryTag;
-    this.generation = generation;
+    this.delivery = delivery;
+    this.batch = batch;
   }
 
   @Override
   public String messageId() {
-    return received.messageId();
+    return delivery.received().messageId();
   }
 
   @Override
@@ -48,17 +42,17 @@ final class RabbitMqReceivedMessage implements ReceivedMessage {
 
   @Override
   public Map<String, String> headers() {
-    return received.headers();
+    return delivery.received().headers();
   }
 
   @Override
   public byte[] body() {
-    return body;
+    return delivery.body();
   }
 
   @Override
   public int deliveryCount() {
-    return received.deliveryCount();
+    return delivery.received().deliveryCount();
   }
 
   /**
@@ -68,16 +62,19 @@ final class RabbitMqReceivedMessage implements ReceivedMessage {
    */
   @Override
   public void contributeAttributes(Attributes attributes) {
-    if (received.refusal() != null) {
-      throw new UnrecoverableMessageException(received.refusal());
+    if (delivery.received().refusal() != null) {
+      throw new UnrecoverableMessageException(delivery.received().refusal());
     }
   }
 
-  /** Acknowledges the delivery: RabbitMQ removes the message. */
+  /**
+   * Acknowledges the delivery: RabbitMQ removes the message. In a batch, the acknowledgement is
+   * sent once every message of the batch is settled; until then a lost connection redelivers it.
+   */
   @Override
   public void complete() {
     if (settled.compareAndSet(false, true)) {
-      consumer.settle(this, deliveryTag, generation, true);
+      consumer.settle(this, true);
     }
   }
 
@@ -88,8 +85,21 @@ final class RabbitMqReceivedMessage implements ReceivedMessage {
   @Override
   public void abandon(Duration visibilityDelay) {
     if (settled.compareAndSet(false, true)) {
-      consumer.settle(this, deliveryTag, generation, false);
+      consumer.settle(this, false);
     }
+  }
+
+  long deliveryTag() {
+    return delivery.deliveryTag();
+  }
+
+  int generation() {
+    return delivery.generation();
+  }
+
+  /** The messages received together with this one; null if it was received alone. */
+  ReceivedBatch batch() {
+    return batch;
   }
 
   @Override

@@ -190,7 +190,10 @@ public final class DefaultEndpoint implements Endpoint {
         settings.transport(),
         settings.storage(),
         settings.concurrency(),
+        // without a storage there is no transaction for a batch to share
+        settings.storage() == null ? 1 : settings.messagesPerTransaction(),
         settings.receiveWait(),
+        settings.batchFillWait(),
         breaker,
         processor);
   }

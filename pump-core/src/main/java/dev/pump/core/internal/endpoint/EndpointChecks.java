@@ -39,6 +39,12 @@ public final class EndpointChecks {
     problems.required("endpoint.onCriticalError", settings.onCriticalError());
     problems
         .range("endpoint.concurrency", settings.concurrency(), 1, MAX_CONCURRENCY)
+        .range("endpoint.messagesPerTransaction", settings.messagesPerTransaction(), 1, 1000)
+        .range(
+            "endpoint.batchFillWait",
+            settings.batchFillWait(),
+            Duration.ZERO,
+            Duration.ofSeconds(10))
         .range("endpoint.computeThreads", settings.computeThreads(), 1, 1024)
         .range(
             "endpoint.immediateDispatchConcurrency",

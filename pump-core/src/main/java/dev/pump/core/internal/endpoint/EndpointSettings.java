@@ -23,6 +23,8 @@ import java.util.function.Consumer;
  * @param serializer the body serializer
  * @param clock the clock for headers and failure times
  * @param concurrency messages in flight at once
+ * @param messagesPerTransaction the most messages handled in one transaction
+ * @param batchFillWait how long a receive waits to fill a batch
  * @param receiveWait the longest one receive waits
  * @param stopGrace the grace of {@code close()}
  * @param cancellationGrace the wait after cancellation is signalled
@@ -50,6 +52,8 @@ public record EndpointSettings(
     Serializer serializer,
     Clock clock,
     int concurrency,
+    int messagesPerTransaction,
+    Duration batchFillWait,
     Duration receiveWait,
     Duration stopGrace,
     Duration cancellationGrace,

@@ -8,6 +8,7 @@ import dev.pump.core.SendOptions;
 import dev.pump.core.internal.concurrent.Waiting;
 import dev.pump.core.internal.dispatch.DefaultOutgoingBuffer;
 import dev.pump.core.spi.Destination;
+import dev.pump.core.spi.pipeline.Batch;
 import dev.pump.core.spi.pipeline.IncomingMessage;
 import dev.pump.core.spi.pipeline.OutgoingBuffer;
 import dev.pump.core.spi.pipeline.PendingMessage;
@@ -27,6 +28,7 @@ public final class MessageContext implements PipelineContext {
   private final ContextServices services;
   private final IncomingMessage incoming;
   private final Cancellation cancellation;
+  private final Batch batch;
   private final DefaultAttributes attributes = new DefaultAttributes();
   private final DefaultOutgoingBuffer outgoing = new DefaultOutgoingBuffer();
   // Bounds concurrent immediate sends, for handlers that fan out on many threads: the seeds'
@@ -39,10 +41,11 @@ public final class MessageContext implements PipelineContext {
 
   /** Creates the context of one attempt. */
   public MessageContext(
-      ContextServices services, IncomingMessage incoming, Cancellation cancellation) {
+      ContextServices services, IncomingMessage incoming, Cancellation cancellation, Batch batch) {
     this.services = services;
     this.incoming = incoming;
     this.cancellation = cancellation;
+    this.batch = batch;
     this.immediateSends = new Semaphore(services.immediateDispatchConcurrency());
   }
 
@@ -170,5 +173,10 @@ public final class MessageContext implements PipelineContext {
   @Override
   public OutgoingBuffer outgoing() {
     return outgoing;
+  }
+
+  @Override
+  public Batch batch() {
+    return batch;
   }
 }

@@ -4,10 +4,11 @@ import dev.pump.core.internal.concurrent.CancellationSource;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One message in flight, with the one rule stop must keep: a message thread is interrupted only
- * while it runs the pipeline, never once it settles. Socket I/O on a virtual thread closes the
- * socket when the thread is interrupted, so an interrupt during {@code complete()} or {@code
- * abandon()} would kill the JDBC or AMQP connection the settle call is using.
+ * One message, or one batch of messages processed in order on one thread, in flight, with the one
+ * rule stop must keep: a message thread is interrupted only while it runs the pipeline, never once
+ * it settles. Socket I/O on a virtual thread closes the socket when the thread is interrupted, so
+ * an interrupt during {@code complete()} or {@code abandon()} would kill the JDBC or AMQP
+ * connection the settle call is using.
  *
  * <p>The phase moves RUNNING to SETTLING once; stop interrupts under the same lock, so an interrupt
  * can never land after the message thread moved on to settling. Thread-safe.
@@ -18,19 +19,21 @@ final class InFlight {
     SETTLING
   }
 
-  private final String messageId;
+  private final String label;
   private final CancellationSource cancellation;
   private final ReentrantLock lock = new ReentrantLock();
   private Phase phase = Phase.RUNNING; // guarded by lock
   private Thread thread; // guarded by lock
 
-  InFlight(String messageId) {
-    this.messageId = messageId;
-    this.cancellation = new CancellationSource("message " + messageId);
+  /** In flight: {@code label} names the message, or the batch, in logs and cancellations. */
+  InFlight(String label) {
+    this.label = label;
+    this.cancellation = new CancellationSource(label);
   }
 
-  String messageId() {
-    return messageId;
+  /** What is in flight, for logs: "message id", or "batch of n messages from id". */
+  String label() {
+    return label;
   }
 
   CancellationSource cancellation() {
@@ -76,6 +79,23 @@ final class InFlight {
         return false;
       }
       phase = Phase.SETTLING;
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Moves back to running, for the next message of a batch, unless cancellation was requested; says
+   * whether it moved. Called by the message thread.
+   */
+  boolean beginRunningUnlessCancelled() {
+    lock.lock();
+    try {
+      if (cancellation.isCancelled()) {
+        return false;
+      }
+      phase = Phase.RUNNING;
       return true;
     } finally {
       lock.unlock();

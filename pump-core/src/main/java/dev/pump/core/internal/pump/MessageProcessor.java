@@ -18,6 +18,7 @@ import dev.pump.core.spi.ReceivedMessage;
 import dev.pump.core.spi.pipeline.IncomingMessage;
 import dev.pump.core.spi.pipeline.PendingMessage;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -75,20 +76,137 @@ public final class MessageProcessor {
     this.breaker = breaker;
   }
 
-  void process(ReceivedMessage delivered, InFlight inFlight) {
-    SettlingMessage received = new SettlingMessage(delivered, inFlight);
+  /** What became of one message of a batch. */
+  private enum Outcome {
+    /** Its handlers succeeded: it is completed once the whole batch is done. */
+    HANDLED,
+    /** It went through recoverability and is settled (or given back) already. */
+    SETTLED,
+    /** Stop cancelled it: it is given back with the rest of the batch. */
+    CANCELLED
+  }
+
+  /**
+   * Processes the messages of one receive in order, as one batch: see {@link
+   * dev.pump.core.spi.pipeline.Batch}. Each message runs its attempts alone; one that fails goes
+   * through recoverability at once; the handled ones are completed only after every message was
+   * processed and the batch's before-completion actions (the storage's commit) succeeded. If stop
+   * cancels the batch, or those actions fail, every message not yet settled is given back. Every
+   * message is settled exactly once, whatever is thrown.
+   */
+  void process(List<ReceivedMessage> delivered, InFlight inFlight) {
+    List<SettlingMessage> received = new ArrayList<>(delivered.size());
+    List<IncomingMessage> incoming = new ArrayList<>(delivered.size());
+    List<IncomingMessage> runnable = new ArrayList<>(delivered.size());
+    for (ReceivedMessage message : delivered) {
+      SettlingMessage settling = new SettlingMessage(message, inFlight);
+      IncomingMessage in =
+          new IncomingMessage(
+              settling.messageId(),
+              settling.queue(),
+              settling.headers(),
+              settling.body(),
+              settling.deliveryCount());
+      received.add(settling);
+      incoming.add(in);
+      if (settling.deliveryCount() <= recoverability.maxDeliveries()
+          && unstorable(settling) == null) {
+        runnable.add(in); // the others are parked without running: no storage sees them
+      }
+    }
+    DefaultBatch batch = new DefaultBatch(runnable);
+    List<SettlingMessage> handled = new ArrayList<>(delivered.size());
+    int next = 0;
+    try {
+      for (; next < received.size(); next++) {
+        if (next > 0 && !inFlight.beginRunningUnlessCancelled()) {
+          break;
+        }
+        Outcome outcome = processOne(received.get(next), incoming.get(next), inFlight, batch);
+        if (outcome == Outcome.HANDLED) {
+          handled.add(received.get(next));
+        } else if (outcome == Outcome.CANCELLED) {
+          abandon(received.get(next), inFlight, Duration.ZERO);
+          next++;
+          break;
+        }
+      }
+      complete(received, handled, next, inFlight, batch);
+    } finally {
+      // a virtual machine error thrown out of processOne: what is left goes back
+      for (SettlingMessage message : received) {
+        if (!message.settleCalled()) {
+          abandon(message, inFlight, FATAL_ERROR_DELAY);
+        }
+      }
+      batch.end();
+    }
+  }
+
+  /**
+   * Ends a batch whose messages up to {@code processed} ran: completes the handled ones once the
+   * before-completion actions succeeded; gives them back if stop cancelled the batch or the actions
+   * failed, and gives back the ones that never ran.
+   */
+  private void complete(
+      List<SettlingMessage> received,
+      List<SettlingMessage> handled,
+      int processed,
+      InFlight inFlight,
+      DefaultBatch batch) {
+    boolean allRan = processed == received.size();
+    if (allRan && inFlight.beginSettlingUnlessCancelled()) {
+      try {
+        if (!handled.isEmpty()) {
+          batch.runBeforeCompletion();
+        }
+      } catch (RuntimeException e) {
+        breaker.settleFailed(e);
+        log.error(
+            "Endpoint {} could not commit the {} handled messages of a batch (the first {});"
+                + " giving them back for {}: each comes back alone",
+            endpoint,
+            handled.size(),
+            handled.getFirst().messageId(),
+            RECOVERY_FAILURE_DELAY,
+            e);
+        handled.forEach(message -> abandon(message, inFlight, RECOVERY_FAILURE_DELAY));
+        return;
+      }
+      for (SettlingMessage message : handled) {
+        settle(message, inFlight, "complete", message::complete);
+      }
+      return;
+    }
+    // A batch cancelled by stop never settles as handled, even if its handlers ignored the
+    // cancellation and returned: stop may have returned already, and nothing of the endpoint
+    // may commit after that.
+    int givenBack = handled.size() + received.size() - processed;
+    if (givenBack == 0) {
+      return;
+    }
+    log.info(
+        "Endpoint {} cancelled {} while stopping; {} message(s) will be received again",
+        endpoint,
+        inFlight.label(),
+        givenBack);
+    handled.forEach(message -> abandon(message, inFlight, Duration.ZERO));
+    for (SettlingMessage message : received.subList(processed, received.size())) {
+      abandon(message, inFlight, Duration.ZERO);
+    }
+  }
+
+  /**
+   * Runs one message's attempts, with immediate retries in place; a failure that recoverability
+   * moves on (a delayed retry, the error queue) is settled here.
+   */
+  private Outcome processOne(
+      SettlingMessage received, IncomingMessage incoming, InFlight inFlight, DefaultBatch batch) {
     CancellationSource cancellation = inFlight.cancellation();
-    IncomingMessage incoming =
-        new IncomingMessage(
-            received.messageId(),
-            received.queue(),
-            received.headers(),
-            received.body(),
-            received.deliveryCount());
     int delayedRetries = delayedRetriesMade(received.headers());
     if (received.deliveryCount() > recoverability.maxDeliveries()) {
       parkUnhandled(received, inFlight, new Attempts(0, delayedRetries));
-      return;
+      return Outcome.SETTLED;
     }
     String unstorable = unstorable(received);
     if (unstorable != null) {
@@ -98,25 +216,20 @@ public final class MessageProcessor {
           new UnrecoverableMessageException(unstorable),
           Recoverability.REASON_UNRECOVERABLE,
           new Attempts(0, delayedRetries));
-      return;
+      return Outcome.SETTLED;
     }
     int immediateRetries = 0;
     while (true) {
-      Throwable failure = attempt(received, incoming, cancellation);
-      if (failure == null && inFlight.beginSettlingUnlessCancelled()) {
-        settle(received, inFlight, "complete", received::complete);
-        return;
-      }
-      // A message cancelled by stop never settles as handled, even if its handler ignored the
-      // cancellation and returned: stop may have returned already, and nothing of the endpoint
-      // may commit after that.
+      Throwable failure = attempt(received, incoming, cancellation, batch);
       if (cancellation.isCancelled()) {
         log.info(
             "Endpoint {} cancelled message {} while stopping; it will be received again",
             endpoint,
             received.messageId());
-        abandon(received, inFlight, Duration.ZERO);
-        return;
+        return Outcome.CANCELLED;
+      }
+      if (failure == null) {
+        return Outcome.HANDLED;
       }
       if (failure instanceof VirtualMachineError error
           && !(failure instanceof StackOverflowError)) {
@@ -152,11 +265,11 @@ public final class MessageProcessor {
               retry.delay(),
               failure.toString());
           retryLater(received, inFlight, failure, retry, attempts);
-          return;
+          return Outcome.SETTLED;
         }
         case RecoveryDecision.MoveToErrorQueue park -> {
           park(received, inFlight, failure, park.reason(), attempts);
-          return;
+          return Outcome.SETTLED;
         }
       }
     }
@@ -257,8 +370,11 @@ public final class MessageProcessor {
   }
 
   private Throwable attempt(
-      ReceivedMessage received, IncomingMessage incoming, CancellationSource cancellation) {
-    MessageContext context = new MessageContext(services, incoming, cancellation);
+      ReceivedMessage received,
+      IncomingMessage incoming,
+      CancellationSource cancellation,
+      DefaultBatch batch) {
+    MessageContext context = new MessageContext(services, incoming, cancellation, batch);
     try {
       cancellation.throwIfCancelled();
       received.contributeAttributes(context.attributes());

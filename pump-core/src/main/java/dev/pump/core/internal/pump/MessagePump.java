@@ -6,7 +6,6 @@ import dev.pump.core.spi.Transport;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -15,8 +14,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The message pump: receiver threads (one per four permits, at most four: {@link #receiversFor})
- * that each take a concurrency permit, then receive one message and hand it to a new virtual
- * thread, which gives the permit back when the message is settled.
+ * that each take a concurrency permit, and as many more as are free at that moment up to the
+ * endpoint's messages per transaction, then receive up to that many messages and hand them, as one
+ * batch, to a new virtual thread, which gives the permits back once the batch is settled. So a
+ * batch of N holds N permits, a busy endpoint receives one message at a time, and a quiet one keeps
+ * single-message latency: a receive never waits to fill a batch unless the endpoint's batch fill
+ * wait says so.
  *
  * <p>Acquiring the permit <em>before</em> receiving is the point: the number of messages in flight
  * can never exceed the concurrency, however full the queue (the talk's "rush hour"), and no message
@@ -55,7 +58,9 @@ public final class MessagePump {
   private final String queue;
   private final Transport transport;
   private final int concurrency;
+  private final int messagesPerTransaction;
   private final Duration receiveWait;
+  private final Duration batchFillWait;
   private final ReceiveCircuitBreaker breaker;
   private final MessageProcessor processor;
   private final RedeliveryCounter redeliveries;
@@ -70,6 +75,8 @@ public final class MessagePump {
    *
    * @param storage counts redeliveries when the transport's count includes messages never received
    *     ({@link RedeliveryCounter}); may be null
+   * @param messagesPerTransaction the most messages one receive takes, to handle as one batch
+   * @param batchFillWait how long a receive that has a message waits for more to fill its batch
    */
   public MessagePump(
       String endpoint,
@@ -77,14 +84,18 @@ public final class MessagePump {
       Transport transport,
       Storage storage,
       int concurrency,
+      int messagesPerTransaction,
       Duration receiveWait,
+      Duration batchFillWait,
       ReceiveCircuitBreaker breaker,
       MessageProcessor processor) {
     this.endpoint = endpoint;
     this.queue = queue;
     this.transport = transport;
     this.concurrency = concurrency;
+    this.messagesPerTransaction = messagesPerTransaction;
     this.receiveWait = receiveWait;
+    this.batchFillWait = batchFillWait;
     this.breaker = breaker;
     this.processor = processor;
     this.redeliveries = new RedeliveryCounter(endpoint, transport, storage);
@@ -125,10 +136,11 @@ public final class MessagePump {
       } catch (InterruptedException e) {
         break;
       }
+      int held = 1 + morePermits(messagesPerTransaction - 1);
       try {
         gate.enterShared();
       } catch (InterruptedException e) {
-        permits.release();
+        permits.release(held);
         break;
       }
       Hold hold = Hold.SHARED; // what this loop holds of the gate; handed to the message thread
@@ -137,24 +149,28 @@ public final class MessagePump {
         if (stopping) {
           break;
         }
-        Optional<ReceivedMessage> received = transport.receive(queue, receiveWait);
+        List<ReceivedMessage> received = transport.receive(queue, held, receiveWait, batchFillWait);
         breaker.succeeded();
+        if (received.size() < held) {
+          permits.release(held - received.size());
+          held = received.size();
+        }
         if (received.isEmpty()) {
           continue;
         }
         if (stopping) {
-          notStarted(received.get());
+          received.forEach(this::notStarted);
           break;
         }
-        if (received.get().deliveryCount() > 1) {
+        if (received.size() == 1 && received.getFirst().deliveryCount() > 1) {
           gate.exitShared();
           hold = Hold.NONE; // until the wait below returns
-          hold = waitToRunAlone(received.get());
+          hold = waitToRunAlone(received.getFirst());
           if (hold == Hold.NONE) {
             break; // stop began while the others finished; the message went back
           }
         }
-        startProcessing(received.get(), hold);
+        startProcessing(received, hold, held);
         handedOff = true;
       } catch (InterruptedException e) {
         break;
@@ -170,11 +186,23 @@ public final class MessagePump {
       } finally {
         if (!handedOff) {
           release(hold);
-          permits.release();
+          permits.release(held);
         }
       }
     }
     log.debug("Endpoint {} stopped receiving from {}", endpoint, queue);
+  }
+
+  /**
+   * Takes up to {@code wanted} more permits that are free now, without waiting: a batch is made of
+   * what the endpoint can take on at once, and a busy endpoint receives one message at a time.
+   */
+  private int morePermits(int wanted) {
+    int taken = 0;
+    while (taken < wanted && permits.tryAcquire()) {
+      taken++;
+    }
+    return taken;
   }
 
   /**
@@ -225,12 +253,17 @@ public final class MessagePump {
     }
   }
 
-  private void startProcessing(ReceivedMessage message, Hold hold) {
-    InFlight state = new InFlight(message.messageId());
+  private void startProcessing(List<ReceivedMessage> messages, Hold hold, int held) {
+    ReceivedMessage first = messages.getFirst();
+    InFlight state =
+        new InFlight(
+            messages.size() == 1
+                ? "message " + first.messageId()
+                : "batch of " + messages.size() + " messages from " + first.messageId());
     Thread thread =
         Thread.ofVirtual()
-            .name("pump-" + endpoint + "-" + message.messageId())
-            .unstarted(() -> run(message, state, hold));
+            .name("pump-" + endpoint + "-" + first.messageId())
+            .unstarted(() -> run(messages, state, hold, held));
     state.runsOn(thread);
     // registered before it starts, so stop can never miss it
     inFlight.put(thread, state);
@@ -238,25 +271,24 @@ public final class MessagePump {
       thread.start();
     } catch (RuntimeException | Error e) {
       inFlight.remove(thread);
-      notStarted(message);
+      messages.forEach(this::notStarted);
       throw e;
     }
   }
 
-  private void run(ReceivedMessage message, InFlight state, Hold hold) {
+  private void run(List<ReceivedMessage> messages, InFlight state, Hold hold, int held) {
     try {
-      // counted here, where it starts (alone, if redelivered), not where it was received
-      processor.process(redeliveries.count(message), state);
+      // a redelivery is counted here, where it starts (alone), not where it was received
+      List<ReceivedMessage> counted =
+          messages.size() == 1 ? List.of(redeliveries.count(messages.getFirst())) : messages;
+      processor.process(counted, state);
     } catch (Throwable t) {
       log.error(
-          "Endpoint {}: processing message {} failed outside recoverability",
-          endpoint,
-          message.messageId(),
-          t);
+          "Endpoint {}: processing {} failed outside recoverability", endpoint, state.label(), t);
     } finally {
       inFlight.remove(Thread.currentThread());
       release(hold);
-      permits.release();
+      permits.release(held);
     }
   }
 
@@ -316,7 +348,7 @@ public final class MessagePump {
         "Endpoint {}: messages {} ignored cancellation and are still running; stop returns"
             + " without them, and the transport redelivers them if they never finish",
         endpoint,
-        inFlight.values().stream().map(InFlight::messageId).toList());
+        inFlight.values().stream().map(InFlight::label).toList());
     return false;
   }
 }

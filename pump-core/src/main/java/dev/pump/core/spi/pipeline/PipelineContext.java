@@ -24,4 +24,7 @@ public interface PipelineContext extends Context {
 
   /** The messages sent so far with batched dispatch. */
   OutgoingBuffer outgoing();
+
+  /** The batch this message is handled in: itself alone, or the messages received with it. */
+  Batch batch();
 }

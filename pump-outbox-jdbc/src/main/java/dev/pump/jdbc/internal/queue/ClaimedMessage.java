@@ -17,11 +17,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A message claimed from the queue table in a unit of work that stays open until it is settled, and
- * the unit's one way out: complete commits it (the row's delete, and whatever the handler wrote),
- * abandon puts the row back in it and commits, and when that cannot be done rolls back and hides
- * the row in a transaction of its own. The unit reaches the storage's links through the context,
- * under the runtime's own key.
+ * A message claimed from the queue table in a unit of work that stays open until it is settled,
+ * alone or with the rest of its {@link ClaimedBatch}: complete keeps the row's delete and whatever
+ * the handler wrote, abandon undoes its attempts and puts the row back, a move writes its copy; the
+ * settle of the batch's last message commits. When that cannot be done, the batch rolls back and
+ * the row is hidden for the delay in a transaction of its own. The unit reaches the storage's links
+ * through the context, under the runtime's own key.
  */
 public final class ClaimedMessage implements ReceivedMessage {
   private static final Logger log = LoggerFactory.getLogger(ClaimedMessage.class);
@@ -30,16 +31,17 @@ public final class ClaimedMessage implements ReceivedMessage {
   public static final String UNREADABLE_HEADERS = "pump.unreadable-headers";
 
   private final QueueRow row;
-  private final UnitOfWork unit;
+  private final ClaimedBatch batch;
   private final StorageRuntime runtime;
   private final QueueSender sender;
   private final Map<String, String> headers;
   private final String headersProblem;
   private final AtomicBoolean settled = new AtomicBoolean();
+  private volatile int attemptsBefore = -1; // the unit's attempts before this message's first
 
-  ClaimedMessage(QueueRow row, UnitOfWork unit, StorageRuntime runtime, QueueSender sender) {
+  ClaimedMessage(QueueRow row, ClaimedBatch batch, StorageRuntime runtime, QueueSender sender) {
     this.row = row;
-    this.unit = unit;
+    this.batch = batch;
     this.runtime = runtime;
     this.sender = sender;
     Map<String, String> parsed;
@@ -82,7 +84,7 @@ public final class ClaimedMessage implements ReceivedMessage {
 
   /** The database backend holding the claim, so tests can cut it as a crash would. */
   public int backendPid() {
-    return unit.handle().createQuery("SELECT pg_backend_pid()").mapTo(Integer.class).one();
+    return batch.unit().handle().createQuery("SELECT pg_backend_pid()").mapTo(Integer.class).one();
   }
 
   /**
@@ -101,19 +103,23 @@ public final class ClaimedMessage implements ReceivedMessage {
               + " has unreadable headers: "
               + headersProblem);
     }
+    UnitOfWork unit = batch.unit();
+    if (attemptsBefore < 0) {
+      attemptsBefore = batch.started(this);
+    }
     attributes.put(runtime.claims(), unit);
   }
 
   @Override
   public void complete() {
     settle();
-    try {
-      unit.commit();
-    } catch (RuntimeException e) {
+    if (!batch.settle("completing message " + row.messageId() + " in " + row.queue(), null)) {
       throw new TransportException(
-          "completing message " + row.messageId() + " in " + row.queue() + " failed", e);
-    } finally {
-      unit.close();
+          "message "
+              + row.messageId()
+              + " in "
+              + row.queue()
+              + " was not completed: its batch was rolled back, and it is back in its queue");
     }
   }
 
@@ -122,58 +128,62 @@ public final class ClaimedMessage implements ReceivedMessage {
     Names.require("queue", queue);
     settle();
     long began = System.nanoTime();
-    QueueStore.Sent sent;
+    String what = "moving message " + row.messageId() + " from " + row.queue() + " to " + queue;
+    boolean kept;
     try {
-      sender.checkSizes(queue, List.of(copy));
-      sent = runtime.queues().send(unit.handle(), queue, List.of(copy));
-      unit.commit();
-    } catch (RuntimeException e) {
-      rollbackQuietly();
+      kept =
+          batch.settle(
+              what,
+              unit -> {
+                sender.checkSizes(queue, List.of(copy));
+                QueueStore.Sent sent = runtime.queues().send(unit.handle(), queue, List.of(copy));
+                unit.afterCommit(() -> {
+                  sender.restampIfLate(began, sent);
+                  runtime.queued(queue);
+                });
+              });
+    } catch (TransportException e) {
       hideFor(Duration.ZERO);
-      throw new TransportException(
-          "moving message " + row.messageId() + " from " + row.queue() + " to " + queue + " failed",
-          e);
-    } finally {
-      unit.close();
+      throw e;
     }
-    sender.restampIfLate(began, sent);
-    runtime.queued(queue);
+    if (!kept) {
+      throw new TransportException(
+          what + " failed: its batch was rolled back, and the message is back in its queue");
+    }
     return true;
   }
 
   @Override
   public void abandon(Duration visibilityDelay) {
     settle();
+    boolean alone = attemptsBefore < 0 || batch.isLatest(this);
+    if (!alone) {
+      // a later message of the batch began: this one's writes cannot be undone alone
+      batch.doom();
+    }
     try {
       // the attempt's writes are undone to its savepoint (a cancelled attempt may have returned
       // normally); the claim's delete stays, and a copy with its delivery count goes back,
       // invisible for the delay: one atomic commit
-      unit.undoLastAttempt();
-      runtime.queues().requeue(unit.handle(), row, visibilityDelay);
-      unit.commit();
-    } catch (RuntimeException e) {
-      // the transaction is broken (connection lost, aborted without a savepoint): roll back,
-      // which puts the row back with its count, and hide it for the delay separately
-      rollbackQuietly();
+      batch.settle(
+          "giving back message " + row.messageId(),
+          unit -> {
+            if (attemptsBefore >= 0) {
+              unit.undoAttemptsFrom(attemptsBefore + 1);
+            }
+            runtime.queues().requeue(unit.handle(), row, visibilityDelay);
+            unit.afterCommit(() -> runtime.queued(row.queue()));
+          });
+    } catch (TransportException e) {
+      // the transaction is broken (connection lost, aborted without a savepoint): it rolled
+      // back, which puts the row back with its count; hide it for the delay separately
       hideFor(visibilityDelay);
-      return;
-    } finally {
-      unit.close();
     }
-    runtime.queued(row.queue());
   }
 
   private void settle() {
     if (!settled.compareAndSet(false, true)) {
       throw new IllegalStateException("message " + row.messageId() + " was settled already");
-    }
-  }
-
-  private void rollbackQuietly() {
-    try {
-      unit.rollback();
-    } catch (RuntimeException e) {
-      log.debug("rollback of message {} failed; the connection is gone", row.messageId(), e);
     }
   }
 

@@ -8,7 +8,9 @@ import dev.pump.migrations.SchemaName;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -32,7 +34,10 @@ public final class QueueStore {
   private final String send;
   private final String publish;
   private final String claim;
+  private final String claimAll;
   private final String countDelivery;
+  private final String countDeliveries;
+  private final String visible;
   private final String hide;
   private final String requeue;
   private final String restamp;
@@ -96,6 +101,31 @@ public final class QueueStore {
             // message, one at a time, so a flush here would bound the endpoint's rate. A count
             // lost to a server crash only lets a message be delivered once more.
             + " RETURNING id, visible_at, attempts, set_config('synchronous_commit', 'off', true)";
+    // The same for up to :max messages at once, taken in order: a message delivered before is
+    // counted only as the first of its batch, and then alone (the pump runs it alone in its
+    // process), so the rows counted are the first alone, or the first deliveries before it.
+    String due =
+        " WHERE queue = :queue AND visible_at >= coalesce(CAST(:from AS timestamptz),"
+            + " '-infinity') AND visible_at <= now()"
+            + " AND (leased_until IS NULL OR leased_until <= now())";
+    this.countDeliveries =
+        "WITH picked AS (SELECT queue, visible_at, id, attempts FROM "
+            + messages
+            + due
+            + " ORDER BY visible_at, id LIMIT :max FOR UPDATE SKIP LOCKED),"
+            + " chosen AS (SELECT queue, visible_at, id FROM (SELECT queue, visible_at, id,"
+            + " row_number() OVER w AS n, count(*) FILTER (WHERE attempts > 0) OVER w AS redelivered"
+            + " FROM picked WINDOW w AS (ORDER BY visible_at, id)) AS p"
+            + " WHERE n = 1 OR redelivered = 0)"
+            + " UPDATE "
+            + messages
+            + " AS m SET attempts = m.attempts + 1,"
+            + " leased_until = now() + :leaseMs * interval '1 millisecond'"
+            + " FROM chosen c WHERE m.queue = c.queue AND m.visible_at = c.visible_at"
+            + " AND m.id = c.id"
+            + " RETURNING m.id, m.visible_at, m.attempts,"
+            + " set_config('synchronous_commit', 'off', true)";
+    this.visible = "SELECT count(*) FROM (SELECT 1 FROM " + messages + due + " LIMIT :max) AS v";
     // Only the row as this receive counted it: if its lease ran out before this statement (a
     // stalled thread, a loaded server) and another receive counted it since, the row this
     // snapshot sees carries that count, so this delete passes it by at once instead of waiting
@@ -109,6 +139,15 @@ public final class QueueStore {
             + " AND attempts = :attempts"
             + " RETURNING id, queue, message_id, headers::text AS headers, body, attempts,"
             + " enqueued_at, visible_at";
+    this.claimAll =
+        "DELETE FROM "
+            + messages
+            + " AS m USING unnest(:visibleAts::timestamptz[], :ids::bigint[], :attempts::int[])"
+            + " AS c(visible_at, id, attempts)"
+            + " WHERE m.queue = :queue AND m.visible_at = c.visible_at AND m.id = c.id"
+            + " AND m.attempts = c.attempts"
+            + " RETURNING m.id, m.queue, m.message_id, m.headers::text AS headers, m.body,"
+            + " m.attempts, m.enqueued_at, m.visible_at";
     this.hide =
         "UPDATE "
             + messages
@@ -245,6 +284,80 @@ public final class QueueStore {
    */
   public record Counted(long id, OffsetDateTime visibleAt, int attempts) {}
 
+  /**
+   * Counts a delivery of up to {@code max} visible messages of {@code queue}, oldest first, from
+   * {@code from} (null: the head), and hides them for {@code lease}; run it outside a transaction.
+   * A message delivered before is counted alone, or not yet if others come first.
+   *
+   * @return the rows counted, oldest first; empty if none is visible from there on
+   */
+  public List<Counted> countDeliveries(
+      Handle handle, String queue, int max, Duration lease, OffsetDateTime from) {
+    if (max == 1) {
+      return countDelivery(handle, queue, lease, from).map(List::of).orElse(List.of());
+    }
+    List<Counted> counted =
+        new ArrayList<>(
+            handle
+                .createQuery(countDeliveries)
+                .bind("queue", queue)
+                .bind("max", max)
+                .bind("leaseMs", lease.toMillis())
+                .bind("from", from)
+                .map((rs, ctx) ->
+                    new Counted(
+                        rs.getLong("id"),
+                        rs.getObject("visible_at", OffsetDateTime.class),
+                        rs.getInt("attempts")))
+                .list());
+    counted.sort(Comparator.comparing(Counted::visibleAt).thenComparingLong(Counted::id));
+    return counted;
+  }
+
+  /** How many messages of {@code queue} are visible now, counting at most {@code max}. */
+  public int visible(Handle handle, String queue, int max) {
+    return handle
+        .createQuery(visible)
+        .bind("queue", queue)
+        .bind("max", max)
+        .bind("from", (OffsetDateTime) null)
+        .mapTo(Integer.class)
+        .one();
+  }
+
+  /**
+   * Claims (and deletes, until rollback) the rows {@code counted}, in one statement; a row another
+   * receiver counted since (its lease ran out) is not among them.
+   *
+   * @return the rows claimed, in the order of {@code counted}
+   */
+  public List<QueueRow> claimAll(Handle handle, String queue, List<Counted> counted) {
+    if (counted.size() == 1) {
+      return claim(handle, queue, counted.getFirst()).map(List::of).orElse(List.of());
+    }
+    int n = counted.size();
+    String[] visibleAts = new String[n];
+    long[] ids = new long[n];
+    String[] attempts = new String[n];
+    for (int i = 0; i < n; i++) {
+      visibleAts[i] = counted.get(i).visibleAt().toString();
+      ids[i] = counted.get(i).id();
+      attempts[i] = Integer.toString(counted.get(i).attempts());
+    }
+    List<QueueRow> rows =
+        new ArrayList<>(
+            handle
+                .createQuery(claimAll)
+                .bind("queue", queue)
+                .bind("visibleAts", SqlArrays.text(visibleAts))
+                .bind("ids", SqlArrays.bigint(ids))
+                .bind("attempts", SqlArrays.text(attempts))
+                .map(QueueStore::row)
+                .list());
+    rows.sort(Comparator.comparing(QueueRow::visibleAt).thenComparingLong(QueueRow::id));
+    return rows;
+  }
+
   /** Claims (and deletes, until rollback) the row {@code counted}. */
   public Optional<QueueRow> claim(Handle handle, String queue, Counted counted) {
     return handle
@@ -253,17 +366,22 @@ public final class QueueStore {
         .bind("visibleAt", counted.visibleAt())
         .bind("id", counted.id())
         .bind("attempts", counted.attempts())
-        .map((rs, ctx) ->
-            new QueueRow(
-                rs.getLong("id"),
-                rs.getString("queue"),
-                rs.getString("message_id"),
-                rs.getString("headers"),
-                rs.getBytes("body"),
-                rs.getInt("attempts"),
-                rs.getObject("enqueued_at", OffsetDateTime.class).toInstant(),
-                rs.getObject("visible_at", OffsetDateTime.class)))
+        .map(QueueStore::row)
         .findOne();
+  }
+
+  private static QueueRow row(
+      java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
+      throws java.sql.SQLException {
+    return new QueueRow(
+        rs.getLong("id"),
+        rs.getString("queue"),
+        rs.getString("message_id"),
+        rs.getString("headers"),
+        rs.getBytes("body"),
+        rs.getInt("attempts"),
+        rs.getObject("enqueued_at", OffsetDateTime.class).toInstant(),
+        rs.getObject("visible_at", OffsetDateTime.class));
   }
 
   /**

@@ -5,17 +5,26 @@ import dev.pump.core.spi.pipeline.Next;
 import dev.pump.core.spi.pipeline.PendingMessage;
 import dev.pump.core.spi.pipeline.PipelineContext;
 import dev.pump.jdbc.internal.StorageRuntime;
+import dev.pump.jdbc.internal.outbox.OutboxRow;
 import dev.pump.jdbc.internal.outbox.OutboxRows;
 import dev.pump.jdbc.internal.outbox.OutboxStore;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The {@value #NAME} link: once the handlers succeeded, writes everything they sent into the outbox
- * in the message's transaction (one statement), and wakes the dispatcher after commit.
+ * The {@value #NAME} link: once the handlers succeeded, keeps everything they sent for the
+ * message's transaction, as part of the attempt (undoing the attempt drops it). Just before the
+ * transaction commits, the rows of every message it holds are written in one statement, each with
+ * the id of the message that caused it; the dispatcher is woken after the commit.
  */
 public final class OutboxLink implements Middleware {
   /** The link's name in the pipeline. */
   public static final String NAME = "outbox";
+
+  private static final UnitOfWork.Deferral<Sent> SENT =
+      UnitOfWork.Deferral.of("outbox rows", Sent.class);
 
   private final StorageRuntime runtime;
   private final OutboxStore outbox;
@@ -34,7 +43,33 @@ public final class OutboxLink implements Middleware {
       return;
     }
     UnitOfWork unit = StorageLinks.unitOfWork(context, NAME);
-    outbox.insert(unit.handle(), context.endpointName(), context.messageId(), OutboxRows.of(sent));
+    unit.defer(SENT, new Sent(context.endpointName(), context.messageId(), OutboxRows.of(sent)));
+    unit.beforeCommit(SENT, () -> write(unit));
+  }
+
+  private void write(UnitOfWork unit) {
+    List<Sent> all = unit.deferred(SENT);
+    if (all.isEmpty()) {
+      return; // every attempt that sent was undone
+    }
+    Map<String, List<Sent>> byEndpoint = new LinkedHashMap<>();
+    for (Sent sent : all) {
+      byEndpoint.computeIfAbsent(sent.endpoint(), e -> new ArrayList<>()).add(sent);
+    }
+    byEndpoint.forEach((endpoint, sentThere) -> {
+      List<String> causations = new ArrayList<>();
+      List<OutboxRow> rows = new ArrayList<>();
+      for (Sent sent : sentThere) {
+        for (OutboxRow row : sent.rows()) {
+          causations.add(sent.causationId());
+          rows.add(row);
+        }
+      }
+      outbox.insertCaused(unit.handle(), endpoint, causations, rows);
+    });
     unit.afterCommit(runtime::outboxCommitted);
   }
+
+  /** What one message's handling sent. */
+  private record Sent(String endpoint, String causationId, List<OutboxRow> rows) {}
 }

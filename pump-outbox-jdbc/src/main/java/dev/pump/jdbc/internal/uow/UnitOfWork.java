@@ -4,7 +4,9 @@ import dev.pump.core.Attributes;
 import dev.pump.core.PumpException;
 import dev.pump.jdbc.internal.sql.Transactions;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
@@ -34,6 +36,10 @@ public final class UnitOfWork implements AutoCloseable {
 
   private final Handle handle;
   private final List<Runnable> afterCommit = new ArrayList<>();
+  private final Map<Object, Runnable> beforeCommit = new LinkedHashMap<>();
+  private final List<Deferred> deferred = new ArrayList<>();
+  // the attempts whose savepoints exist, oldest first
+  private final List<Integer> live = new ArrayList<>();
   private volatile boolean open = true;
   private volatile boolean ended;
   private int attempts;
@@ -75,10 +81,16 @@ public final class UnitOfWork implements AutoCloseable {
 
   /** Starts an attempt: its writes can be undone alone until the transaction ends. */
   public Attempt beginAttempt() {
-    Attempt attempt = new Attempt("pump_attempt_" + ++attempts);
-    handle.savepoint(attempt.savepoint);
+    Attempt attempt = new Attempt(++attempts);
+    handle.savepoint(attempt.savepoint());
+    live.add(attempt.number);
     last = attempt;
     return attempt;
+  }
+
+  /** How many attempts began so far; the next one gets this number plus one. */
+  public int attemptsBegun() {
+    return attempts;
   }
 
   /**
@@ -91,6 +103,55 @@ public final class UnitOfWork implements AutoCloseable {
     }
   }
 
+  /**
+   * Undoes the writes of attempt {@code first} and of every later one, and drops what they
+   * {@linkplain #defer deferred}; nothing if they are undone already. The transaction and what came
+   * before stays.
+   */
+  public void undoAttemptsFrom(int first) {
+    Integer target = null;
+    for (int number : live) {
+      if (number >= first) {
+        target = number;
+        break;
+      }
+    }
+    if (target != null) {
+      handle.rollbackToSavepoint(savepointOf(target));
+      int kept = target;
+      live.removeIf(number -> number > kept); // rolling back to it released every later one
+    }
+    deferred.removeIf(item -> item.attempt >= first);
+  }
+
+  /**
+   * Keeps {@code item} for the commit, as part of the attempt running now: undoing that attempt
+   * drops it. Storage defers rows it writes for many messages in one statement before the commit.
+   */
+  public <T> void defer(Deferral<T> kind, T item) {
+    deferred.add(new Deferred(attempts, kind, item));
+  }
+
+  /** What is deferred of {@code kind} and not undone, in the order it was deferred. */
+  public <T> List<T> deferred(Deferral<T> kind) {
+    List<T> items = new ArrayList<>();
+    for (Deferred item : deferred) {
+      if (item.kind == kind) {
+        items.add(kind.type.cast(item.item));
+      }
+    }
+    return items;
+  }
+
+  /**
+   * Runs {@code action} just before the commit, once per {@code key} however often it is
+   * registered; actions run in the order they were first registered. One that fails fails the
+   * commit: the transaction is rolled back when the unit is closed.
+   */
+  public void beforeCommit(Object key, Runnable action) {
+    beforeCommit.putIfAbsent(key, action);
+  }
+
   /** Runs {@code action} after the transaction commits (never if it rolls back). */
   public void afterCommit(Runnable action) {
     afterCommit.add(action);
@@ -101,6 +162,9 @@ public final class UnitOfWork implements AutoCloseable {
    * committed, and nothing may report it as failed.
    */
   public void commit() {
+    for (Runnable action : List.copyOf(beforeCommit.values())) {
+      action.run();
+    }
     handle.commit();
     open = false;
     ended = true;
@@ -117,6 +181,7 @@ public final class UnitOfWork implements AutoCloseable {
   public void rollback() {
     open = false;
     afterCommit.clear();
+    deferred.clear();
     handle.rollback();
     ended = true;
   }
@@ -154,17 +219,55 @@ public final class UnitOfWork implements AutoCloseable {
     }
   }
 
+  private static String savepointOf(int attempt) {
+    return "pump_attempt_" + attempt;
+  }
+
   /** Work inside the transaction behind a savepoint of its own. */
   public final class Attempt {
-    private final String savepoint;
+    private final int number;
 
-    private Attempt(String savepoint) {
-      this.savepoint = savepoint;
+    private Attempt(int number) {
+      this.number = number;
     }
 
-    /** Undoes this attempt's writes; the transaction and what came before the attempt stay. */
+    private String savepoint() {
+      return savepointOf(number);
+    }
+
+    /**
+     * Undoes this attempt's writes, and those of any later attempt; the transaction and what came
+     * before the attempt stay.
+     */
     public void undo() {
-      handle.rollbackToSavepoint(savepoint);
+      undoAttemptsFrom(number);
     }
   }
+
+  /**
+   * A kind of item storage {@linkplain #defer defers} to the commit.
+   *
+   * @param <T> the items' type
+   */
+  public static final class Deferral<T> {
+    private final String name;
+    private final Class<T> type;
+
+    private Deferral(String name, Class<T> type) {
+      this.name = name;
+      this.type = type;
+    }
+
+    /** A new kind, compared by identity. */
+    public static <T> Deferral<T> of(String name, Class<T> type) {
+      return new Deferral<>(name, type);
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  private record Deferred(int attempt, Deferral<?> kind, Object item) {}
 }

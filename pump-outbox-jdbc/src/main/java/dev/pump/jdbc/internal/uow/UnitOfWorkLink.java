@@ -1,6 +1,8 @@
 package dev.pump.jdbc.internal.uow;
 
+import dev.pump.core.Attributes;
 import dev.pump.core.UnrecoverableMessageException;
+import dev.pump.core.spi.pipeline.Batch;
 import dev.pump.core.spi.pipeline.Middleware;
 import dev.pump.core.spi.pipeline.Next;
 import dev.pump.core.spi.pipeline.PipelineContext;
@@ -9,16 +11,21 @@ import dev.pump.jdbc.internal.sql.SqlFailures;
 
 /**
  * The {@value #NAME} link: gives each attempt its unit of work. A message claimed by this storage's
- * PostgreSQL transport brings the unit it was claimed in, and the attempt runs behind a savepoint
- * in it (the message's settle commits it); any other message gets a unit of its own per attempt,
- * committed only if the rest of the pipeline succeeded. The connection always goes back to the
- * pool.
+ * PostgreSQL transport brings the unit it was claimed in (one for a whole batch), and the attempt
+ * runs behind a savepoint in it (the settle of the batch's last message commits it). A message of
+ * any other transport that is handled alone gets a unit of its own per attempt, committed only if
+ * the rest of the pipeline succeeded; one handled in a batch shares a unit with the rest of the
+ * batch, behind a savepoint per attempt, committed once the batch is done (before its messages are
+ * completed). The connection always goes back to the pool.
  */
 public final class UnitOfWorkLink implements Middleware {
   /** The link's name in the pipeline. */
   public static final String NAME = "unit-of-work";
 
   private final StorageRuntime runtime;
+  // where a batch keeps the unit its messages share, when no claim brought one
+  private final Attributes.Key<UnitOfWork> batchUnit =
+      Attributes.Key.of("pump.jdbc.batch-unit-of-work", UnitOfWork.class);
 
   /** Creates the link. */
   public UnitOfWorkLink(StorageRuntime runtime) {
@@ -29,13 +36,28 @@ public final class UnitOfWorkLink implements Middleware {
   public void invoke(PipelineContext context, Next next) throws Exception {
     UnitOfWork claimed = context.attributes().get(runtime.claims()).orElse(null);
     if (claimed != null) {
-      inClaim(claimed, context, next);
+      inShared(claimed, context, next);
+    } else if (context.batch().isShared()) {
+      inShared(batchUnit(context.batch()), context, next);
     } else {
       inOwnTransaction(context, next);
     }
   }
 
-  private static void inClaim(UnitOfWork unit, PipelineContext context, Next next)
+  /** The unit the batch's messages share, begun by the first of them to get here. */
+  private UnitOfWork batchUnit(Batch batch) {
+    UnitOfWork unit = batch.attributes().get(batchUnit).orElse(null);
+    if (unit == null) {
+      UnitOfWork begun = runtime.beginUnitOfWork();
+      batch.attributes().put(batchUnit, begun);
+      batch.beforeCompletion(begun::commit);
+      batch.onEnd(begun::close);
+      unit = begun;
+    }
+    return unit;
+  }
+
+  private static void inShared(UnitOfWork unit, PipelineContext context, Next next)
       throws Exception {
     UnitOfWork.Attempt attempt = unit.beginAttempt();
     context.attributes().put(UnitOfWork.CURRENT, unit);

@@ -54,8 +54,9 @@ public record Plan(
    *     {@code messagesPerTransaction}
    * @param messagesPerTransaction the endpoint's batch (B): messages received at once and handled
    *     in one transaction
-   * @param pgbenchClients pgbench's clients for both ceilings (the endpoint's concurrency before
-   *     batching, as the per-message ceiling has been measured since the first run)
+   * @param perMessageClients pgbench's clients for the per-message ceiling (the endpoint's
+   *     concurrency before batching, as that ceiling has been measured since the first run); the
+   *     batched ceiling runs with as many clients as the producer has threads
    * @param competingEndpoints endpoints (instances, each with its own storage) on one queue in the
    *     competing-consumers case, against one; 0 leaves the case out
    * @param producers threads enqueueing the incoming messages
@@ -69,7 +70,7 @@ public record Plan(
   public record EndToEndPlan(
       int concurrency,
       int messagesPerTransaction,
-      int pgbenchClients,
+      int perMessageClients,
       int competingEndpoints,
       int producers,
       Duration warmUp,

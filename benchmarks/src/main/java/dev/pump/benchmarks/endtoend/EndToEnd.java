@@ -131,7 +131,7 @@ public final class EndToEnd {
     List<Ceiling> ceilings = new ArrayList<>();
     Map<String, List<String>> perMessage = new LinkedHashMap<>();
     perMessage.put(PER_MESSAGE + ".sql", EndToEndScript.perMessage(kind, rowsPerCycle));
-    ceilings.add(ceiling(kind, PER_MESSAGE, perMessage, Map.of(), 1));
+    ceilings.add(ceiling(kind, PER_MESSAGE, perMessage, Map.of(), 1, plan.perMessageClients()));
     Map<String, List<String>> batched = new LinkedHashMap<>();
     batched.put(BATCHED + ".sql", EndToEndScript.batched(kind, batch, rowsPerCycle));
     Map<String, Integer> weights = new LinkedHashMap<>();
@@ -139,7 +139,9 @@ public final class EndToEnd {
       batched.put("enqueue.sql", EndToEndScript.enqueueOne());
       weights.put("enqueue.sql", batch);
     }
-    ceilings.add(ceiling(kind, BATCHED, batched, weights, batch));
+    // the enqueues, one commit per message, are most of the batched SQL's commits: pgbench runs
+    // them from as many connections as the producer does
+    ceilings.add(ceiling(kind, BATCHED, batched, weights, batch, plan.producers()));
 
     // the systems take turns round by round, the order rotating, so other load on the machine
     // hits them alike
@@ -265,13 +267,14 @@ public final class EndToEnd {
     return cases;
   }
 
-  /** Both ceilings run with the per-message ceiling's clients; only the SQL differs. */
+  /** A ceiling of {@code scripts}, run by {@code clients}. */
   private Ceiling ceiling(
       TransportKind kind,
       String name,
       Map<String, List<String>> scripts,
       Map<String, Integer> weights,
-      int messagesPerBatch)
+      int messagesPerBatch,
+      int clients)
       throws Exception {
     Map<Path, Integer> files = new LinkedHashMap<>();
     for (Map.Entry<String, List<String>> script : scripts.entrySet()) {
@@ -280,7 +283,6 @@ public final class EndToEnd {
               workDirectory, "end-to-end-" + kind.label + "-" + script.getKey(), script.getValue());
       files.put(file, weights.getOrDefault(script.getKey(), 1));
     }
-    int clients = plan.pgbenchClients();
     // enough waiting that every client's count finds a whole batch past the rows other clients
     // hold, while the enqueues, drawn at random, run ahead or behind
     return new Ceiling(

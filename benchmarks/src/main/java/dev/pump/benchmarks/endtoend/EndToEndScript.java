@@ -129,9 +129,12 @@ public final class EndToEndScript {
               + ") AS g) || '}' AS claimed_ids, 1 AS bench_probe \\gset");
       lines.add("BEGIN;");
     }
-    lines.add(inboxBatch() + ";");
+    // each message's attempt behind a savepoint of its own; the first records the batch's ids
     for (int i = 1; i <= batch; i++) {
       lines.add("SAVEPOINT pump_attempt_" + i + ";");
+      if (i == 1) {
+        lines.add(inboxBatch() + ";");
+      }
       lines.add(businessInsert());
     }
     lines.add(outbox() + ";");
@@ -195,7 +198,7 @@ public final class EndToEndScript {
 
   /** What the claim's rows become: the ids the inbox records and the outbox rows' causations. */
   private static final String CLAIMED =
-      "coalesce(array_agg(message_id), '{}') AS claimed_ids,"
+      "coalesce(array_agg(message_id ORDER BY message_id), '{}') AS claimed_ids,"
           + " (array_agg(message_id))[1] AS message_id";
 
   /**
@@ -308,27 +311,45 @@ public final class EndToEndScript {
   }
 
   /**
-   * {@code QueueStore}'s delivery count of one message, or of up to {@code :max} for a batch,
+   * {@code QueueStore}'s delivery count of one message, or of up to {@code :max} for a batch
+   * (stopping before a message delivered before, which is counted alone when it comes first),
    * committed on its own without waiting for the flush. Pump starts the scan shortly before the
    * last message it found (and from the head once a second); pgbench's clients keep no such state,
    * so the baseline always scans from the head, which costs the same while vacuum keeps up (no long
    * transaction in this scenario).
    */
   private static String countDeliveries(boolean batch) {
-    return "UPDATE "
+    String due =
+        " WHERE queue = :in_queue AND visible_at >= coalesce(CAST(NULL AS timestamptz),"
+            + " '-infinity') AND visible_at <= now()"
+            + " AND (leased_until IS NULL OR leased_until <= now())";
+    if (!batch) {
+      return "UPDATE "
+          + QUEUE
+          + " SET attempts = attempts + 1,"
+          + " leased_until = now() + :lease_ms * interval '1 millisecond'"
+          + " WHERE (queue, visible_at, id) = (SELECT queue, visible_at, id FROM "
+          + QUEUE
+          + due
+          + " ORDER BY visible_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)"
+          + " RETURNING id, visible_at, attempts, set_config('synchronous_commit', 'off', true)";
+    }
+    return "WITH picked AS (SELECT queue, visible_at, id, attempts FROM "
         + QUEUE
-        + " SET attempts = attempts + 1,"
+        + due
+        + " ORDER BY visible_at, id LIMIT :max FOR UPDATE SKIP LOCKED),"
+        + " chosen AS (SELECT queue, visible_at, id FROM (SELECT queue, visible_at, id,"
+        + " row_number() OVER w AS n, count(*) FILTER (WHERE attempts > 0) OVER w AS redelivered"
+        + " FROM picked WINDOW w AS (ORDER BY visible_at, id)) AS p"
+        + " WHERE n = 1 OR redelivered = 0)"
+        + " UPDATE "
+        + QUEUE
+        + " AS m SET attempts = m.attempts + 1,"
         + " leased_until = now() + :lease_ms * interval '1 millisecond'"
-        + " WHERE (queue, visible_at, id) "
-        + (batch ? "IN" : "=")
-        + " (SELECT queue, visible_at, id FROM "
-        + QUEUE
-        + " WHERE queue = :in_queue AND visible_at >= coalesce(CAST(NULL AS timestamptz),"
-        + " '-infinity') AND visible_at <= now()"
-        + " AND (leased_until IS NULL OR leased_until <= now()) ORDER BY visible_at, id"
-        + (batch ? " LIMIT :max" : " LIMIT 1")
-        + " FOR UPDATE SKIP LOCKED)"
-        + " RETURNING id, visible_at, attempts, set_config('synchronous_commit', 'off', true)";
+        + " FROM chosen c WHERE m.queue = c.queue AND m.visible_at = c.visible_at"
+        + " AND m.id = c.id"
+        + " RETURNING m.id, m.visible_at, m.attempts,"
+        + " set_config('synchronous_commit', 'off', true)";
   }
 
   /** {@code QueueStore}'s claim of the counted row, or rows: the delete in the handler's tx. */
@@ -345,12 +366,12 @@ public final class EndToEndScript {
     }
     return "DELETE FROM "
         + QUEUE
-        + " AS q USING unnest(:counted_ats::timestamptz[], :counted_ids::bigint[],"
+        + " AS m USING unnest(:counted_ats::timestamptz[], :counted_ids::bigint[],"
         + " :counted_attempts::int[]) AS c(visible_at, id, attempts)"
-        + " WHERE q.queue = :in_queue AND q.visible_at = c.visible_at AND q.id = c.id"
-        + " AND q.attempts = c.attempts"
-        + " RETURNING q.id, q.queue, q.message_id, q.headers::text AS headers, q.body,"
-        + " q.attempts, q.enqueued_at, q.visible_at";
+        + " WHERE m.queue = :in_queue AND m.visible_at = c.visible_at AND m.id = c.id"
+        + " AND m.attempts = c.attempts"
+        + " RETURNING m.id, m.queue, m.message_id, m.headers::text AS headers, m.body,"
+        + " m.attempts, m.enqueued_at, m.visible_at";
   }
 
   /** {@code InboxStore}'s record of one message. */
@@ -363,14 +384,17 @@ public final class EndToEndScript {
         + " RETURNING (xmax = 0) AS first_time";
   }
 
-  /** {@code InboxStore}'s record of a batch's messages, in one statement. */
+  /**
+   * {@code InboxStore}'s record of a batch's messages, in one statement: the first message of the
+   * batch records every id (sorted, so that two batches lock shared ids in the same order).
+   */
   private static String inboxBatch() {
     return "INSERT INTO "
         + SCHEMA
-        + ".inbox AS i (endpoint, message_id) SELECT :endpoint, unnest(:claimed_ids::text[])"
-        + " ON CONFLICT (endpoint, message_id) DO UPDATE"
+        + ".inbox AS i (endpoint, message_id) SELECT :endpoint, m FROM unnest(:claimed_ids::text[])"
+        + " AS m ON CONFLICT (endpoint, message_id) DO UPDATE"
         + " SET duplicates = i.duplicates + 1, last_duplicate_at = now()"
-        + " RETURNING i.message_id, (xmax = 0) AS first_time";
+        + " RETURNING message_id, (xmax = 0) AS first_time";
   }
 
   /** {@code OutboxStore}'s insert of the rows the handlers sent, each with its causation id. */

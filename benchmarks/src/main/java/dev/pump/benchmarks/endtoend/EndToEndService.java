@@ -141,6 +141,7 @@ public final class EndToEndService implements AutoCloseable {
         .transport(transport)
         .storage(storage)
         .concurrency(concurrency)
+        .messagesPerTransaction(messagesPerTransaction)
         .autoSubscribe(false)
         .recoverability(Recoverability.builder().delayedRetries(0).errorQueue(ERRORS).build())
         .handler(OrderPlaced.class, handler)

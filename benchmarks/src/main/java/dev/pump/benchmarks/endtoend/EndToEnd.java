@@ -140,8 +140,10 @@ public final class EndToEnd {
       weights.put("enqueue.sql", batch);
     }
     // the enqueues, one commit per message, are most of the batched SQL's commits: pgbench runs
-    // them from as many connections as the producer does
-    ceilings.add(ceiling(kind, BATCHED, batched, weights, batch, plan.producers()));
+    // them from as many connections as the producer does; without them, as many as per message
+    int batchedClients =
+        kind == TransportKind.POSTGRES ? plan.producers() : plan.perMessageClients();
+    ceilings.add(ceiling(kind, BATCHED, batched, weights, batch, batchedClients));
 
     // the systems take turns round by round, the order rotating, so other load on the machine
     // hits them alike

@@ -37,7 +37,9 @@ public final class EndToEndReport {
         .append(plan.messagesPerTransaction())
         .append(" to 1), with ")
         .append(plan.producers())
-        .append(" clients, as many as the producer's threads")
+        .append(" clients, as many as the producer's threads (RabbitMQ: the batch alone, with ")
+        .append(plan.perMessageClients())
+        .append(")")
         .append(". Latency: paced at half the ")
         .append("sustainable rate, from each message's intended enqueue time; \"handled\" is the ")
         .append(

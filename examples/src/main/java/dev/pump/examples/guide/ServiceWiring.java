@@ -10,6 +10,7 @@ import dev.pump.core.spi.Transport;
 import dev.pump.examples.guide.GuideMessages.CheckPayment;
 import dev.pump.examples.guide.GuideMessages.OrderPriced;
 import dev.pump.examples.guide.GuideMessages.PriceOrder;
+import dev.pump.jdbc.JdbcContext;
 import dev.pump.jdbc.JdbcStorage;
 import dev.pump.jdbc.OutboxDispatcher;
 import dev.pump.jdbc.RetentionCleaner;
@@ -106,6 +107,28 @@ public final class ServiceWiring {
             })
         .build();
     // docs:end
+  }
+
+  /** An endpoint that handles what waits in batches, one transaction per batch. */
+  public static Endpoint batched(Transport transport, JdbcStorage storage) {
+    // docs:batches
+    Endpoint orders =
+        Endpoint.builder()
+            .name("orders")
+            .transport(transport)
+            .storage(storage)
+            .concurrency(64) // messages in flight: a batch of N holds N of them
+            .messagesPerTransaction(32) // the most in one transaction; 1 turns batching off
+            .batchFillWait(Duration.ZERO) // the default: take what waits, hold nothing back
+            .handler(
+                PriceOrder.class,
+                (order, context) ->
+                    JdbcContext.handle(context) // the batch's transaction, this message's savepoint
+                        .execute(
+                            "UPDATE orders SET status = 'priced' WHERE id = ?", order.orderId()))
+            .build();
+    // docs:end
+    return orders;
   }
 
   /** Retries: immediate, delayed, then the error queue. */

@@ -14,10 +14,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@value #NAME} link: once the handlers succeeded, keeps everything they sent for the
- * message's transaction, as part of the attempt (undoing the attempt drops it). Just before the
- * transaction commits, the rows of every message it holds are written in one statement, each with
- * the id of the message that caused it; the dispatcher is woken after the commit.
+ * The {@value #NAME} link: once the handlers succeeded, writes everything they sent into the outbox
+ * in the message's transaction, and wakes the dispatcher after commit. A message handled alone
+ * writes its rows at once, in one statement. In a batch, the rows are kept as part of the attempt
+ * (undoing the attempt drops them), and just before the transaction commits the rows of every
+ * message it holds are written in one statement, each with the id of the message that caused it;
+ * should that fail, the batch rolls back whole and its messages come back, each then alone.
  */
 public final class OutboxLink implements Middleware {
   /** The link's name in the pipeline. */
@@ -43,6 +45,14 @@ public final class OutboxLink implements Middleware {
       return;
     }
     UnitOfWork unit = StorageLinks.unitOfWork(context, NAME);
+    if (!context.batch().isShared()) {
+      // alone, the rows go in at once: a refusal is this message's failure, decided on by its
+      // attempt, and not a failed commit
+      outbox.insert(
+          unit.handle(), context.endpointName(), context.messageId(), OutboxRows.of(sent));
+      unit.afterCommit(runtime::outboxCommitted);
+      return;
+    }
     unit.defer(SENT, new Sent(context.endpointName(), context.messageId(), OutboxRows.of(sent)));
     unit.beforeCommit(SENT, () -> write(unit));
   }

@@ -118,8 +118,9 @@ public final class UnitOfWork implements AutoCloseable {
     }
     if (target != null) {
       handle.rollbackToSavepoint(savepointOf(target));
-      int kept = target;
-      live.removeIf(number -> number > kept); // rolling back to it released every later one
+      int undone = target;
+      // the later savepoints are gone, and Jdbi forgets the one rolled back to
+      live.removeIf(number -> number >= undone);
     }
     deferred.removeIf(item -> item.attempt >= first);
   }

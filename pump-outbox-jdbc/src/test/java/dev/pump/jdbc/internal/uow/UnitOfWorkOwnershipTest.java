@@ -67,6 +67,48 @@ class UnitOfWorkOwnershipTest {
     assertThat(notes("undone")).isZero();
   }
 
+  @Test
+  void undoingAnAttemptOfABatchUndoesItsWritesAndDeferralsAndEveryLaterOneOnly() {
+    UnitOfWork.Deferral<String> rows = UnitOfWork.Deferral.of("test rows", String.class);
+    try (UnitOfWork unit = UnitOfWork.ownTransaction(jdbi, READ_COMMITTED)) {
+      unit.beginAttempt(); // the first message of a batch
+      unit.handle().execute("INSERT INTO uow_note (id) VALUES ('first')");
+      unit.defer(rows, "first");
+      int beforeSecond = unit.attemptsBegun();
+      unit.beginAttempt(); // the second message, two attempts
+      unit.handle().execute("INSERT INTO uow_note (id) VALUES ('second-1')");
+      unit.defer(rows, "second-1");
+      unit.undoAttemptsFrom(beforeSecond + 1);
+      unit.beginAttempt();
+      unit.handle().execute("INSERT INTO uow_note (id) VALUES ('second-2')");
+      unit.defer(rows, "second-2");
+      unit.beginAttempt(); // a third message, given back
+      unit.handle().execute("INSERT INTO uow_note (id) VALUES ('third')");
+      unit.defer(rows, "third");
+      unit.undoLastAttempt();
+      unit.undoAttemptsFrom(beforeSecond + 1); // the second's own attempt, and the third's again
+
+      assertThat(unit.deferred(rows)).containsExactly("first");
+      unit.beforeCommit(
+          rows,
+          () ->
+              unit.deferred(rows)
+                  .forEach(id ->
+                      unit.handle()
+                          .execute("INSERT INTO uow_note (id) VALUES (?)", "written-" + id)));
+      unit.beforeCommit(
+          rows,
+          () -> {
+            throw new AssertionError("registered twice under one key: must run once");
+          });
+      unit.commit();
+    }
+
+    assertThat(notes("first")).isOne();
+    assertThat(notes("written-first")).isOne();
+    assertThat(notes("second-1") + notes("second-2") + notes("third")).isZero();
+  }
+
   private static int notes(String id) {
     return jdbi.withHandle(h ->
         h.createQuery("SELECT count(*) FROM uow_note WHERE id = :id")

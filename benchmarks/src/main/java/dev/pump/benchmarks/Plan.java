@@ -50,7 +50,15 @@ public record Plan(
   /**
    * The end-to-end scenario.
    *
-   * @param concurrency the endpoint's concurrency, and pgbench's clients
+   * @param concurrency the endpoint's concurrency: messages in flight at once, in batches of up to
+   *     {@code messagesPerTransaction}
+   * @param messagesPerTransaction the endpoint's batch (B): messages received at once and handled
+   *     in one transaction
+   * @param perMessageClients pgbench's clients for the per-message ceiling (the endpoint's
+   *     concurrency before batching, as that ceiling has been measured since the first run); the
+   *     batched ceiling runs with as many clients as the producer has threads
+   * @param competingEndpoints endpoints (instances, each with its own storage) on one queue in the
+   *     competing-consumers case, against one; 0 leaves the case out
    * @param producers threads enqueueing the incoming messages
    * @param warmUp the first capacity run of each system, discarded
    * @param round one capacity round (closed loop)
@@ -61,6 +69,9 @@ public record Plan(
    */
   public record EndToEndPlan(
       int concurrency,
+      int messagesPerTransaction,
+      int perMessageClients,
+      int competingEndpoints,
       int producers,
       Duration warmUp,
       Duration round,
@@ -123,8 +134,11 @@ public record Plan(
         1_000,
         List.of(1, 10, 100),
         new EndToEndPlan(
+            64,
+            32,
             8,
-            16,
+            2,
+            32,
             Duration.ofSeconds(4),
             Duration.ofSeconds(4),
             3,
@@ -156,7 +170,10 @@ public record Plan(
         200,
         List.of(10),
         new EndToEndPlan(
+            16,
             8,
+            8,
+            2,
             8,
             Duration.ofSeconds(1),
             Duration.ofSeconds(1),

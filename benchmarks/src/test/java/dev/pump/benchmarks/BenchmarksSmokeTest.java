@@ -98,11 +98,19 @@ class BenchmarksSmokeTest {
       assertThat(paced.get(latency).get("count").asLong()).as(latency).isPositive();
       assertThat(paced.get(latency).get("p99_ms").asDouble()).as(latency).isPositive();
     }
-    JsonNode pgbench = baselines(postgres).get("pgbench");
-    assertThat(pgbench.get("median").asDouble()).isPositive();
-    assertThat(pgbench.get("same_sql_as_pump").isBoolean()).isTrue();
-    assertThat(postgres.get("ratios").get("pgbench").asDouble()).isPositive();
-    assertThat(endToEnd.get("targets").size()).isEqualTo(2);
+    Map<String, JsonNode> ceilings = baselines(postgres);
+    assertThat(ceilings).containsKeys("per-message", "batched");
+    for (String ceiling : List.of("per-message", "batched")) {
+      assertThat(ceilings.get(ceiling).get("median").asDouble()).as(ceiling).isPositive();
+      assertThat(ceilings.get(ceiling).get("same_sql_as_pump").isBoolean()).as(ceiling).isTrue();
+      assertThat(postgres.get("ratios").get(ceiling).asDouble()).as(ceiling).isPositive();
+    }
+    JsonNode competing = endToEnd.get("cases").get(1);
+    assertThat(competing.get("case").asString()).isEqualTo("postgres, 2 endpoints");
+    assertThat(competing.get("pump").get("median").asDouble()).isPositive();
+    assertThat(competing.get("ratios").get("pump, 1 endpoint").asDouble()).isPositive();
+    // per transport: two ceilings and two latencies; and the competing endpoints
+    assertThat(endToEnd.get("targets").size()).isEqualTo(5);
   }
 
   private static void assertSoak(JsonNode soak) {

@@ -18,13 +18,17 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Pump's side of the end-to-end scenario: the closed-loop capacity round and the paced latency run
- * of an {@link EndToEndService}, each from empty tables and queues. The soak uses it to measure a
- * sustainable rate when the end-to-end scenario did not run.
+ * Pump's side of the end-to-end scenario: the closed-loop capacity round (of one instance of the
+ * {@link EndToEndService}, or of several competing on the input queue) and the paced latency run of
+ * one, each from empty tables and queues. The soak uses it to measure a sustainable rate when the
+ * end-to-end scenario did not run.
  */
 public final class EndToEndRuns {
-  /** Messages enqueued and not yet handled in the closed loop: the endpoint's 8, and more. */
-  static final int IN_FLIGHT = 64;
+  /**
+   * Messages enqueued and not yet handled in the closed loop, per endpoint, as a multiple of its
+   * concurrency: enough for full batches while others run, never a growing backlog.
+   */
+  static final int IN_FLIGHT_PER_PERMIT = 2;
 
   private static final AtomicInteger RUNS = new AtomicInteger();
 
@@ -43,8 +47,9 @@ public final class EndToEndRuns {
 
   /** A short measurement of the sustainable rate with PostgreSQL: a warm-up and one round. */
   public double sustainableRate() throws Exception {
-    capacity(TransportKind.POSTGRES, plan.warmUp(), false);
-    return capacity(TransportKind.POSTGRES, plan.round(), false).sustainable();
+    int batch = plan.messagesPerTransaction();
+    capacity(TransportKind.POSTGRES, 1, batch, plan.warmUp(), false);
+    return capacity(TransportKind.POSTGRES, 1, batch, plan.round(), false).sustainable();
   }
 
   /**
@@ -56,8 +61,9 @@ public final class EndToEndRuns {
    * @param maxInputBacklog the most messages enqueued and not handled at the end of a second
    * @param outboxPendingAtEnd messages handled and not yet dispatched when the round ended
    * @param receiveMs the mean time of a receive that returned a message
-   * @param receiverBusy the share of the round the endpoint's receiver spent in receives: near 1,
-   *     receiving one message at a time is what limits the rate
+   * @param messagesPerReceive the mean batch: messages per receive that returned any
+   * @param receiverBusy the receives' time over the round's: the endpoint's receivers each work one
+   *     receive at a time, so a figure near their number says receiving limits the rate
    * @param cost database cost per handled message, when measured
    */
   record Capacity(
@@ -67,6 +73,7 @@ public final class EndToEndRuns {
       long maxInputBacklog,
       long outboxPendingAtEnd,
       double receiveMs,
+      double messagesPerReceive,
       double receiverBusy,
       Map<String, Object> cost) {
 
@@ -82,25 +89,44 @@ public final class EndToEndRuns {
       json.put("max_input_backlog", maxInputBacklog);
       json.put("outbox_pending_at_end", outboxPendingAtEnd);
       json.put("receive_ms_mean", DbCost.round(receiveMs));
+      json.put("messages_per_receive", DbCost.round(messagesPerReceive));
       json.put("receiver_busy_share", DbCost.round(receiverBusy));
       return json;
     }
   }
 
-  Capacity capacity(TransportKind kind, Duration duration, boolean withCost) throws Exception {
+  /** Messages the closed loop keeps enqueued and not yet handled for {@code instances}. */
+  int inFlight(int instances) {
+    return IN_FLIGHT_PER_PERMIT * plan.concurrency() * instances;
+  }
+
+  /**
+   * A closed-loop round of {@code instances} of the service on the input queue, their endpoints
+   * handling up to {@code messagesPerTransaction} messages in a transaction.
+   */
+  Capacity capacity(
+      TransportKind kind,
+      int instances,
+      int messagesPerTransaction,
+      Duration duration,
+      boolean withCost)
+      throws Exception {
     reset(kind);
     try (EndToEndService service =
-            EndToEndService.start(database, rabbitUri, settings(kind), nextRun());
-        Producers producers = Producers.closedLoop(service, plan.producers(), IN_FLIGHT)) {
+            EndToEndService.start(
+                database, rabbitUri, settings(kind, instances, messagesPerTransaction), nextRun());
+        Producers producers =
+            Producers.closedLoop(service, plan.producers(), inFlight(instances))) {
       Timeline timeline = service.timeline();
       // connections, consumers and the first claims settle before the window opens
       Database.sleep(Math.min(1_000, duration.toMillis() / 2));
       long handled0 = timeline.handled();
       long dispatched0 = timeline.dispatched();
-      long rows0 = service.dispatcher().counters().rowsDispatched();
-      long cycles0 = service.dispatcher().counters().cycles();
+      long rows0 = service.rowsDispatched();
+      long cycles0 = service.dispatchCycles();
       long receives0 = timeline.receives();
       long receiveNanos0 = timeline.receiveNanos();
+      long received0 = timeline.receivedMessages();
       DbCost cost =
           withCost
               ? DbCost.start(database, EndToEndService.TABLES, EndToEndService.APPLICATION)
@@ -116,10 +142,11 @@ public final class EndToEndRuns {
       double seconds = (System.nanoTime() - start) / 1e9;
       long handled = timeline.handled() - handled0;
       long dispatched = timeline.dispatched() - dispatched0;
-      long rows = service.dispatcher().counters().rowsDispatched() - rows0;
-      long cycles = service.dispatcher().counters().cycles() - cycles0;
+      long rows = service.rowsDispatched() - rows0;
+      long cycles = service.dispatchCycles() - cycles0;
       long pending = timeline.handled() - timeline.dispatched();
       long receives = timeline.receives() - receives0;
+      long received = timeline.receivedMessages() - received0;
       double receiving = (timeline.receiveNanos() - receiveNanos0) / 1e9;
       Map<String, Object> costJson = new LinkedHashMap<>();
       if (cost != null) {
@@ -134,6 +161,7 @@ public final class EndToEndRuns {
           maxBacklog,
           pending,
           receiving * 1000 / Math.max(1, receives),
+          received / (double) Math.max(1, receives),
           receiving / seconds,
           costJson);
     }
@@ -172,7 +200,8 @@ public final class EndToEndRuns {
   Paced paced(TransportKind kind, double rate) throws Exception {
     reset(kind);
     try (EndToEndService service =
-        EndToEndService.start(database, rabbitUri, settings(kind), nextRun())) {
+        EndToEndService.start(
+            database, rabbitUri, settings(kind, 1, plan.messagesPerTransaction()), nextRun())) {
       Timeline timeline = service.timeline();
       Database.sleep(500);
       Load.Pace pace = Load.Pace.startingNow(rate, plan.pacedRun());
@@ -194,8 +223,10 @@ public final class EndToEndRuns {
     }
   }
 
-  private EndToEndService.Settings settings(TransportKind kind) {
-    return new EndToEndService.Settings(kind, plan.concurrency(), plan.producers(), null, null);
+  private EndToEndService.Settings settings(
+      TransportKind kind, int instances, int messagesPerTransaction) {
+    return new EndToEndService.Settings(
+        kind, plan.concurrency(), messagesPerTransaction, instances, plan.producers(), null, null);
   }
 
   private static String nextRun() {

@@ -18,23 +18,33 @@ import org.jdbi.v3.core.Jdbi;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The SQL of one handled message of the end-to-end scenario, as a pgbench script: the database's
- * ceiling for what Pump asks of it per message. Every statement's text is copied from Pump's stores
- * ({@code QueueStore}, {@code InboxStore}, {@code OutboxStore}), with pgbench's {@code :name} for
- * Jdbi's; {@link WritePathSql#sameSql} checks in each run that pgbench ran what Pump ran.
+ * The SQL of the end-to-end scenario as pgbench scripts: the database's ceilings for what Pump asks
+ * of it. Every statement's text is copied from Pump's stores ({@code QueueStore}, {@code
+ * InboxStore}, {@code OutboxStore}), with pgbench's {@code :name} for Jdbi's; {@link
+ * WritePathSql#sameSql} checks in each run that pgbench ran what Pump ran. Two scripts:
  *
- * <p>Per message, with the PostgreSQL queue transport: the producer's enqueue (its own
- * transaction), the receive's committed delivery count, then in one transaction the claim's delete,
- * the attempt's savepoint, the inbox insert, the business insert and the outbox insert; and, once
- * every {@code rowsPerCycle} messages on average, a dispatcher cycle (ordering-key locks, claim,
- * mark, commit; then the send into the output queue in a transaction of its own, as the transport
- * does it on a second connection). With RabbitMQ the queue statements go to the broker, so the
- * script keeps the handler's transaction and the dispatcher's claim and mark.
+ * <ul>
+ *   <li><b>per message</b> ({@link #perMessage}), Pump's SQL before batching: with the PostgreSQL
+ *       queue transport, the producer's enqueue (its own transaction), the receive's committed
+ *       delivery count, then in one transaction the claim's delete, the attempt's savepoint, the
+ *       inbox insert, the business insert and the outbox insert;
+ *   <li><b>batched</b> ({@link #batched}), what a batch of B sends: one delivery count of B rows,
+ *       then in one transaction the claim's delete of the B rows, the inbox insert of the B ids,
+ *       per message a savepoint and the business insert, and the outbox insert of the B rows; and
+ *       beside it, weighted B to 1, the producer's enqueue of one message ({@link #enqueueOne}), so
+ *       that clients enqueue in parallel as the producer's threads do.
+ * </ul>
  *
- * <p>Two things pgbench does that Pump does not: a {@code SELECT} that makes a unique message id
- * per message (pgbench has no string functions; its alias {@code bench_probe} keeps it out of the
- * statement counts), and the claim wrapped in a {@code WITH} that collects the claimed rows into
- * arrays for the mark and the send (Pump keeps them in Java).
+ * <p>Both add, once every {@code rowsPerCycle} messages on average, a dispatcher cycle
+ * (ordering-key locks, claim, mark, commit; then the send into the output queue in a transaction of
+ * its own, as the transport does it on a second connection). With RabbitMQ the queue statements go
+ * to the broker, so the scripts keep the handler's transaction and the dispatcher's claim and mark.
+ *
+ * <p>What pgbench does that Pump does not: a {@code SELECT} that makes unique message ids (pgbench
+ * has no string functions; its alias {@code bench_probe} keeps it out of the statement counts), and
+ * the statements whose rows the script needs later (the count, the claims) wrapped in a {@code WITH
+ * bench_rows AS (...)} that collects their rows into arrays (Pump keeps them in Java); the same-SQL
+ * check compares the statement inside.
  */
 public final class EndToEndScript {
   static final String PGBENCH_INPUT = "pump-bench-e2e-pgbench-in";
@@ -45,36 +55,117 @@ public final class EndToEndScript {
 
   private EndToEndScript() {}
 
-  /** The script for messages arriving on {@code kind}, with a dispatcher cycle per that many. */
-  static List<String> script(TransportKind kind, int rowsPerCycle) {
+  /** The per-message script for messages arriving on {@code kind}. */
+  static List<String> perMessage(TransportKind kind, int rowsPerCycle) {
     List<String> lines = new ArrayList<>();
     lines.add("\\set n random(1, 1000000000000000)");
     lines.add("\\set order_id random(1, 1000000000)");
-    String messageId;
     if (kind == TransportKind.POSTGRES) {
       lines.add(
           "SELECT '{pgb-' || :client_id::text || '-' || :n::text || '}' AS bench_probe \\gset");
       lines.add("BEGIN;");
       lines.add(enqueue() + ";");
       lines.add("COMMIT;");
-      lines.add(countDelivery() + " \\gset");
+      lines.add(collect(countDeliveries(false), COUNTED) + " \\gset");
+      // a receive that counted nothing claims nothing
+      lines.add("\\if :counted > 0");
       lines.add("BEGIN;");
-      lines.add(claim() + " \\gset received_");
-      lines.add("SAVEPOINT pump_attempt;");
-      messageId = ":received_message_id";
+      lines.add(collect(claim(false), CLAIMED) + " \\gset");
+      lines.add("SAVEPOINT pump_attempt_1;");
+      lines.add(inbox() + ";");
     } else {
+      lines.add(
+          "SELECT 'pgb-' || :client_id::text || '-' || :n::text AS message_id,"
+              + " '{pgb-' || :client_id::text || '-' || :n::text || '}' AS claimed_ids,"
+              + " 1 AS bench_probe \\gset");
       lines.add("BEGIN;");
-      messageId = ":n";
+      lines.add(inbox() + ";");
     }
-    lines.add(inbox(messageId) + ";");
-    lines.add(
-        "INSERT INTO "
-            + Workload.BUSINESS_TABLE
-            + " (order_id, payload) VALUES (:order_id, :payload);");
-    lines.add(outbox(messageId) + ";");
+    lines.add(businessInsert());
+    lines.add(outbox() + ";");
     lines.add("COMMIT;");
-    lines.add("\\set cycle random(1, " + Math.max(1, rowsPerCycle) + ")");
-    lines.add("\\if :cycle = 1");
+    if (kind == TransportKind.POSTGRES) {
+      lines.add("\\endif");
+    }
+    dispatcherShare(lines, kind, 1, rowsPerCycle);
+    return lines;
+  }
+
+  /**
+   * The producer's side of the batched ceiling: one message enqueued in a transaction of its own,
+   * as the producer sends it. pgbench runs it beside {@link #batched}, weighted by the batch, so
+   * that as many messages are enqueued as batches take, from clients in parallel as the producer's
+   * threads enqueue.
+   */
+  static List<String> enqueueOne() {
+    return List.of(
+        "\\set n random(1, 1000000000000000)",
+        "SELECT '{pgb-' || :client_id::text || '-' || :n::text || '}' AS bench_probe \\gset",
+        "BEGIN;",
+        enqueue() + ";",
+        "COMMIT;");
+  }
+
+  /**
+   * The consumer's side of the batched ceiling: one pgbench transaction handles a batch of up to
+   * {@code batch} messages. With the PostgreSQL queue the count takes what is visible (the input
+   * queue is preloaded and refilled by {@link #enqueueOne}, so a batch is nearly always full); with
+   * RabbitMQ the batch's ids are made up.
+   */
+  static List<String> batched(TransportKind kind, int batch, int rowsPerCycle) {
+    List<String> lines = new ArrayList<>();
+    lines.add("\\set n random(1, 1000000000000000)");
+    lines.add("\\set order_id random(1, 1000000000)");
+    if (kind == TransportKind.POSTGRES) {
+      lines.add(collect(countDeliveries(true), COUNTED) + " \\gset");
+      lines.add("\\if :counted > 0");
+      lines.add("BEGIN;");
+      lines.add(collect(claim(true), CLAIMED) + " \\gset");
+    } else {
+      lines.add(
+          "SELECT '{' || (SELECT string_agg('pgb-' || :client_id::text || '-' || :n::text || '-'"
+              + " || g, ',') FROM generate_series(1, "
+              + batch
+              + ") AS g) || '}' AS claimed_ids, 1 AS bench_probe \\gset");
+      lines.add("BEGIN;");
+    }
+    // each message's attempt behind a savepoint of its own; the first records the batch's ids
+    for (int i = 1; i <= batch; i++) {
+      lines.add("SAVEPOINT pump_attempt_" + i + ";");
+      if (i == 1) {
+        lines.add(inboxBatch() + ";");
+      }
+      lines.add(businessInsert());
+    }
+    lines.add(outbox() + ";");
+    lines.add("COMMIT;");
+    if (kind == TransportKind.POSTGRES) {
+      lines.add("\\endif");
+    }
+    dispatcherShare(lines, kind, batch, rowsPerCycle);
+    return lines;
+  }
+
+  /**
+   * A dispatcher cycle once every {@code rowsPerCycle} messages: a script run of {@code messages}
+   * runs as many whole cycles as that makes, and the rest with a matching chance.
+   */
+  private static void dispatcherShare(
+      List<String> lines, TransportKind kind, int messages, int rowsPerCycle) {
+    double cycles = messages / (double) Math.max(1, rowsPerCycle);
+    for (int i = 1; i <= (int) Math.floor(cycles); i++) {
+      dispatcherCycle(lines, kind);
+    }
+    double rest = cycles - Math.floor(cycles);
+    if (rest >= 0.01 || cycles < 1) {
+      lines.add("\\set cycle random(1, " + Math.max(1, Math.round(1 / rest)) + ")");
+      lines.add("\\if :cycle = 1");
+      dispatcherCycle(lines, kind);
+      lines.add("\\endif");
+    }
+  }
+
+  private static void dispatcherCycle(List<String> lines, TransportKind kind) {
     lines.add("BEGIN;");
     lines.add(lockKeys() + ";");
     lines.add(dispatcherClaim() + " \\gset");
@@ -89,15 +180,48 @@ public final class EndToEndScript {
       lines.add("COMMIT;");
       lines.add("\\endif");
     }
-    lines.add("\\endif");
-    return lines;
+  }
+
+  private static String businessInsert() {
+    return "INSERT INTO "
+        + Workload.BUSINESS_TABLE
+        + " (order_id, payload) VALUES (:order_id, :payload);";
+  }
+
+  /** What the count's rows become: the arrays the claim binds. */
+  private static final String COUNTED =
+      "coalesce(array_agg(id), '{}') AS counted_ids,"
+          + " coalesce(array_agg(visible_at::text), '{}') AS counted_ats,"
+          + " coalesce(array_agg(attempts), '{}') AS counted_attempts,"
+          + " (array_agg(id))[1] AS id, (array_agg(visible_at::text))[1] AS visible_at,"
+          + " (array_agg(attempts))[1] AS attempts, count(*) AS counted";
+
+  /** What the claim's rows become: the ids the inbox records and the outbox rows' causations. */
+  private static final String CLAIMED =
+      "coalesce(array_agg(message_id ORDER BY message_id), '{}') AS claimed_ids,"
+          + " (array_agg(message_id))[1] AS message_id";
+
+  /**
+   * {@code statement}, whose rows pgbench needs later, wrapped so that one row of arrays comes back
+   * ({@code \gset} takes one row): the wrapper the same-SQL check looks inside.
+   */
+  private static String collect(String statement, String columns) {
+    return "WITH "
+        + WritePathSql.BENCH_ROWS
+        + " AS ("
+        + statement
+        + ") SELECT "
+        + columns
+        + " FROM "
+        + WritePathSql.BENCH_ROWS;
   }
 
   /**
-   * The values of the script's variables: an incoming message and the message its handler sends, as
-   * Pump makes them (same headers, body and id format), as PostgreSQL array literals.
+   * The values of the scripts' variables: an incoming message and {@code rows} copies of the
+   * message its handler sends, as Pump makes them (same headers, body and id format), as PostgreSQL
+   * array literals.
    */
-  static Map<String, String> variables() {
+  static Map<String, String> variables(int rows) {
     Endpoint client =
         Endpoint.builder().name("bench-e2e-client").transport(InMemoryTransport.create()).build();
     OutgoingMessage incoming = EndToEndService.incoming(client, "pgb-template", 123_456_789L);
@@ -115,16 +239,18 @@ public final class EndToEndScript {
     variables.put("in_queue", PGBENCH_INPUT);
     variables.put("out_queue", EndToEndService.OUTPUT);
     variables.put("lease_ms", "1000");
-    variables.put("in_headers", array(JSON.writeValueAsString(incoming.headers())));
-    variables.put("in_bodies", array("\\x" + HexFormat.of().formatHex(incoming.body())));
-    variables.put("delays", "{0}");
-    variables.put("kinds", "{send}");
-    variables.put("destinations", array(EndToEndService.OUTPUT));
-    variables.put("topics", "{NULL}");
-    variables.put("message_ids", array(outgoing.messageId()));
-    variables.put("headers", array(JSON.writeValueAsString(outgoing.headers())));
-    variables.put("bodies", array("\\x" + HexFormat.of().formatHex(outgoing.body())));
-    variables.put("ordering_keys", "{NULL}");
+    variables.put("max", String.valueOf(rows));
+    variables.put("in_headers", array(1, JSON.writeValueAsString(incoming.headers())));
+    variables.put("in_bodies", array(1, "\\x" + HexFormat.of().formatHex(incoming.body())));
+    variables.put("in_delays", "{0}");
+    variables.put("delays", array(rows, "0"));
+    variables.put("kinds", array(rows, "send"));
+    variables.put("destinations", array(rows, EndToEndService.OUTPUT));
+    variables.put("topics", array(rows, null));
+    variables.put("message_ids", array(rows, outgoing.messageId()));
+    variables.put("headers", array(rows, JSON.writeValueAsString(outgoing.headers())));
+    variables.put("bodies", array(rows, "\\x" + HexFormat.of().formatHex(outgoing.body())));
+    variables.put("ordering_keys", array(rows, null));
     variables.put("limit", String.valueOf(dev.pump.jdbc.OutboxDispatcher.DEFAULT_CLAIM_SIZE));
     variables.put("keys", "{}");
     variables.put("paused", "{}");
@@ -132,8 +258,9 @@ public final class EndToEndScript {
   }
 
   /**
-   * Puts {@code rows} messages in pgbench's input queue, so that every client's claim finds one
-   * (each script run enqueues one and claims one); made from the same template as the script's.
+   * Puts {@code rows} messages in pgbench's input queue, so that every client's count finds what it
+   * asks for (each script run enqueues as many as it claims); made from the same template as the
+   * scripts'.
    */
   static void preload(Jdbi jdbi, int rows) {
     Endpoint client =
@@ -163,7 +290,7 @@ public final class EndToEndScript {
         + " m.message_id, m.headers::jsonb, m.body,"
         + " clock_timestamp() + m.delay_ms * interval '1 millisecond'"
         + " FROM unnest(:bench_probe::text[], :in_headers::text[], :in_bodies::bytea[],"
-        + " :delays::bigint[]) AS m(message_id, headers, body, delay_ms)"
+        + " :in_delays::bigint[]) AS m(message_id, headers, body, delay_ms)"
         + " RETURNING queue, id, visible_at)"
         + " SELECT coalesce(array_agg(queue), '{}') AS queues, coalesce(array_agg(id), '{}') AS ids,"
         + " coalesce(array_agg(visible_at::text), '{}') AS ats FROM sent";
@@ -184,62 +311,107 @@ public final class EndToEndScript {
   }
 
   /**
-   * {@code QueueStore}'s delivery count, committed on its own without waiting for the flush. Pump
-   * starts the scan shortly before the last message it found (and from the head once a second);
-   * pgbench's clients keep no such state, so the baseline always scans from the head, which costs
-   * the same while vacuum keeps up (no long transaction in this scenario).
+   * {@code QueueStore}'s delivery count of one message, or of up to {@code :max} for a batch
+   * (stopping before a message delivered before, which is counted alone when it comes first),
+   * committed on its own without waiting for the flush. Pump starts the scan shortly before the
+   * last message it found (and from the head once a second); pgbench's clients keep no such state,
+   * so the baseline always scans from the head, which costs the same while vacuum keeps up (no long
+   * transaction in this scenario).
    */
-  private static String countDelivery() {
-    return "UPDATE "
+  private static String countDeliveries(boolean batch) {
+    String due =
+        " WHERE queue = :in_queue AND visible_at >= coalesce(CAST(NULL AS timestamptz),"
+            + " '-infinity') AND visible_at <= now()"
+            + " AND (leased_until IS NULL OR leased_until <= now())";
+    if (!batch) {
+      return "UPDATE "
+          + QUEUE
+          + " SET attempts = attempts + 1,"
+          + " leased_until = now() + :lease_ms * interval '1 millisecond'"
+          + " WHERE (queue, visible_at, id) = (SELECT queue, visible_at, id FROM "
+          + QUEUE
+          + due
+          + " ORDER BY visible_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)"
+          + " RETURNING id, visible_at, attempts, set_config('synchronous_commit', 'off', true)";
+    }
+    return "WITH picked AS (SELECT queue, visible_at, id, attempts FROM "
         + QUEUE
-        + " SET attempts = attempts + 1,"
+        + due
+        + " ORDER BY visible_at, id LIMIT :max FOR UPDATE SKIP LOCKED),"
+        + " chosen AS (SELECT queue, visible_at, id FROM (SELECT queue, visible_at, id,"
+        + " row_number() OVER w AS n, count(*) FILTER (WHERE attempts > 0) OVER w AS redelivered"
+        + " FROM picked WINDOW w AS (ORDER BY visible_at, id)) AS p"
+        + " WHERE n = 1 OR redelivered = 0)"
+        + " UPDATE "
+        + QUEUE
+        + " AS m SET attempts = m.attempts + 1,"
         + " leased_until = now() + :lease_ms * interval '1 millisecond'"
-        + " WHERE (queue, visible_at, id) = (SELECT queue, visible_at, id FROM "
-        + QUEUE
-        + " WHERE queue = :in_queue AND visible_at >= coalesce(CAST(NULL AS timestamptz),"
-        + " '-infinity') AND visible_at <= now()"
-        + " AND (leased_until IS NULL OR leased_until <= now()) ORDER BY visible_at, id"
-        + " LIMIT 1 FOR UPDATE SKIP LOCKED)"
-        + " RETURNING id, visible_at, attempts, set_config('synchronous_commit', 'off', true)";
+        + " FROM chosen c WHERE m.queue = c.queue AND m.visible_at = c.visible_at"
+        + " AND m.id = c.id"
+        + " RETURNING m.id, m.visible_at, m.attempts,"
+        + " set_config('synchronous_commit', 'off', true)";
   }
 
-  /** {@code QueueStore}'s claim: the delete inside the handler's transaction. */
-  private static String claim() {
+  /** {@code QueueStore}'s claim of the counted row, or rows: the delete in the handler's tx. */
+  private static String claim(boolean batch) {
+    String returning =
+        " RETURNING id, queue, message_id, headers::text AS headers, body, attempts,"
+            + " enqueued_at, visible_at";
+    if (!batch) {
+      return "DELETE FROM "
+          + QUEUE
+          + " WHERE queue = :in_queue AND visible_at = :visible_at AND id = :id"
+          + " AND attempts = :attempts"
+          + returning;
+    }
     return "DELETE FROM "
         + QUEUE
-        + " WHERE queue = :in_queue AND visible_at = :visible_at AND id = :id"
-        + " AND attempts = :attempts"
-        + " RETURNING id, queue, message_id, headers::text AS headers, body, attempts,"
-        + " enqueued_at, visible_at";
+        + " AS m USING unnest(:counted_ats::timestamptz[], :counted_ids::bigint[],"
+        + " :counted_attempts::int[]) AS c(visible_at, id, attempts)"
+        + " WHERE m.queue = :in_queue AND m.visible_at = c.visible_at AND m.id = c.id"
+        + " AND m.attempts = c.attempts"
+        + " RETURNING m.id, m.queue, m.message_id, m.headers::text AS headers, m.body,"
+        + " m.attempts, m.enqueued_at, m.visible_at";
   }
 
-  /** {@code InboxStore}'s record. */
-  private static String inbox(String messageId) {
+  /** {@code InboxStore}'s record of one message. */
+  private static String inbox() {
     return "INSERT INTO "
         + SCHEMA
-        + ".inbox AS i (endpoint, message_id) VALUES (:endpoint, "
-        + messageId
-        + ") ON CONFLICT (endpoint, message_id) DO UPDATE"
+        + ".inbox AS i (endpoint, message_id) VALUES (:endpoint, :message_id)"
+        + " ON CONFLICT (endpoint, message_id) DO UPDATE"
         + " SET duplicates = i.duplicates + 1, last_duplicate_at = now()"
         + " RETURNING (xmax = 0) AS first_time";
   }
 
-  /** {@code OutboxStore}'s insert of the one message the handler sends. */
-  private static String outbox(String causationId) {
+  /**
+   * {@code InboxStore}'s record of a batch's messages, in one statement: the first message of the
+   * batch records every id (sorted, so that two batches lock shared ids in the same order).
+   */
+  private static String inboxBatch() {
+    return "INSERT INTO "
+        + SCHEMA
+        + ".inbox AS i (endpoint, message_id) SELECT :endpoint, m FROM unnest(:claimed_ids::text[])"
+        + " AS m ON CONFLICT (endpoint, message_id) DO UPDATE"
+        + " SET duplicates = i.duplicates + 1, last_duplicate_at = now()"
+        + " RETURNING message_id, (xmax = 0) AS first_time";
+  }
+
+  /** {@code OutboxStore}'s insert of the rows the handlers sent, each with its causation id. */
+  private static String outbox() {
     return "INSERT INTO "
         + OUTBOX
         + " (endpoint, causation_id, kind, destination, topics, message_id, headers, body,"
         + " due_at, ordering_key)"
-        + " SELECT :endpoint, "
-        + causationId
-        + ", m.kind, m.destination,"
+        + " SELECT :endpoint, m.causation_id, m.kind, m.destination,"
         + " CASE WHEN m.kind = 'publish' THEN string_to_array(m.topics, ',') END,"
         + " m.message_id, m.headers::jsonb, m.body,"
         + " clock_timestamp() + m.delay_ms * interval '1 millisecond', m.ordering_key"
         + " FROM unnest(:kinds::text[], :destinations::text[], :topics::text[],"
         + " :message_ids::text[], :headers::text[], :bodies::bytea[], :delays::bigint[],"
-        + " :ordering_keys::text[])"
-        + " AS m(kind, destination, topics, message_id, headers, body, delay_ms, ordering_key)";
+        + " :ordering_keys::text[], :claimed_ids::text[])"
+        + " AS m(kind, destination, topics, message_id, headers, body, delay_ms, ordering_key,"
+        + " causation_id)";
   }
 
   /** {@code OutboxStore}'s ordering-key locks, taken before the claim. */
@@ -272,17 +444,22 @@ public final class EndToEndScript {
             + " AND e.dispatched_at IS NULL AND e.parked_at IS NULL AND (e.due_at > o.due_at"
             + " OR e.due_at < coalesce(CAST(NULL AS timestamptz), '-infinity')))))"
             + " ORDER BY due_at, id LIMIT :limit FOR UPDATE SKIP LOCKED";
-    return "WITH claimed AS ("
-        + claim
-        + ") SELECT coalesce(array_agg(id), '{}') AS ids,"
-        + " coalesce(array_agg(message_id), '{}') AS out_ids,"
-        + " coalesce(array_agg(headers), '{}') AS out_headers,"
-        + " coalesce(array_agg(body), '{}') AS out_bodies,"
-        + " coalesce(array_agg(0::bigint), '{}') AS out_delays,"
-        + " count(*) AS claimed FROM claimed";
+    return collect(
+        claim,
+        "coalesce(array_agg(id), '{}') AS ids,"
+            + " coalesce(array_agg(message_id), '{}') AS out_ids,"
+            + " coalesce(array_agg(headers), '{}') AS out_headers,"
+            + " coalesce(array_agg(body), '{}') AS out_bodies,"
+            + " coalesce(array_agg(0::bigint), '{}') AS out_delays,"
+            + " count(*) AS claimed");
   }
 
-  private static String array(String element) {
-    return "{\"" + element.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
+  /** A PostgreSQL array literal of {@code rows} copies of {@code element} (null: NULL). */
+  private static String array(int rows, String element) {
+    String literal =
+        element == null
+            ? "NULL"
+            : "\"" + element.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    return "{" + String.join(",", java.util.Collections.nCopies(rows, literal)) + "}";
   }
 }

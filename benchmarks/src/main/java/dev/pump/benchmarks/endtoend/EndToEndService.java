@@ -22,20 +22,20 @@ import dev.pump.jdbc.JdbcContext;
 import dev.pump.jdbc.JdbcStorage;
 import dev.pump.jdbc.OutboxDispatcher;
 import dev.pump.jdbc.PostgresTransport;
-import dev.pump.jdbc.RetentionCleaner;
 import dev.pump.rabbitmq.RabbitMqTransport;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * The service of scenarios 3 and 4, running: messages arrive in an input queue; an endpoint handles
- * each with the inbox, one business insert and one send (an outbox row), all in one transaction;
- * the {@link OutboxDispatcher} relays the sends to an output queue, which a {@link Sink} empties in
- * bulk (the downstream consumer is not what is measured). A producer enqueues the incoming messages
- * as another application would: through a transport of its own (its own pool, or its own broker
- * connection), one message per send. Everything Pump does goes through a {@link TimedTransport}, so
- * a {@link Timeline} sees each commit and each dispatch.
+ * them in batches, each message with the inbox, one business insert and one send (an outbox row), a
+ * batch in one transaction; the {@link OutboxDispatcher} relays the sends to an output queue, which
+ * a {@link Sink} empties in bulk (the downstream consumer is not what is measured). A producer
+ * enqueues the incoming messages as another application would: through a transport of its own (its
+ * own pool, or its own broker connection), one message per send. The service runs as one or more
+ * {@link EndToEndInstance}s (competing consumers on the input queue). Everything Pump does goes
+ * through a {@link TimedTransport}, so a {@link Timeline} sees each commit and each dispatch.
  */
 public final class EndToEndService implements AutoCloseable {
   public static final String INPUT = "pump-bench-e2e-in";
@@ -57,7 +57,9 @@ public final class EndToEndService implements AutoCloseable {
    * How the service is set up.
    *
    * @param kind the transport the messages arrive and leave on
-   * @param concurrency the endpoint's concurrency
+   * @param concurrency each endpoint's concurrency
+   * @param messagesPerTransaction each endpoint's batch: messages handled in one transaction
+   * @param instances instances of the service on the input queue, each its own process in effect
    * @param producers the producer's threads, which size its pool
    * @param retention inbox and outbox retention, or null for Pump's default (7 days)
    * @param cleanupInterval how often the retention cleaner purges rows past retention, or null for
@@ -66,21 +68,18 @@ public final class EndToEndService implements AutoCloseable {
   public record Settings(
       TransportKind kind,
       int concurrency,
+      int messagesPerTransaction,
+      int instances,
       int producers,
       Duration retention,
       Duration cleanupInterval) {}
 
   private final Database database;
   private final Timeline timeline;
-  private final HikariDataSource pool;
   private final HikariDataSource producerPool;
-  private final JdbcStorage storage;
   private final JdbcStorage producerStorage;
-  private final Transport transport;
   private final Transport producer;
-  private final Endpoint endpoint;
-  private final OutboxDispatcher dispatcher;
-  private final RetentionCleaner cleaner;
+  private final List<EndToEndInstance> instances = new ArrayList<>();
   private final Endpoint client;
   private final Sink sink;
 
@@ -88,66 +87,33 @@ public final class EndToEndService implements AutoCloseable {
     this.database = database;
     this.timeline = new Timeline(run + "-");
     boolean rabbit = settings.kind() == TransportKind.RABBITMQ;
-    // the endpoint's in-flight messages each hold a connection (PostgreSQL transport) or their
-    // own transaction's; plus the receiver, the dispatcher's claim and send, cleanup, notifier
-    this.pool = database.pool(APPLICATION, settings.concurrency() + 6, null);
-    JdbcStorage.Builder builder = Database.storageBuilder(pool);
-    if (settings.retention() != null) {
-      builder.inboxRetention(settings.retention()).outboxRetention(settings.retention());
-    }
-    this.storage = builder.build();
-    Transport raw;
     if (rabbit) {
       this.producerPool = null;
       this.producerStorage = null;
-      raw =
-          RabbitMqTransport.builder()
-              .uri(rabbitUri)
-              .connectionName(APPLICATION)
-              .prefetch(settings.concurrency())
-              .build();
       this.producer =
           RabbitMqTransport.builder().uri(rabbitUri).connectionName(PRODUCER_APPLICATION).build();
     } else {
       this.producerPool = database.pool(PRODUCER_APPLICATION, settings.producers(), null);
       this.producerStorage = Database.storage(producerPool);
-      raw = PostgresTransport.builder().storage(storage).build();
       this.producer = PostgresTransport.builder().storage(producerStorage).build();
     }
-    this.transport = new TimedTransport(raw, timeline, OUTPUT);
-    transport.createQueue(OUTPUT);
-    this.endpoint = endpoint(transport, storage, settings.concurrency());
-    OutboxDispatcher.Builder dispatcherBuilder =
-        OutboxDispatcher.builder().storage(storage).transport(transport);
-    if (settings.cleanupInterval() != null) {
-      // retries must end within the (short) inbox retention; nothing fails here anyway
-      dispatcherBuilder
-          .maxAttempts(3)
-          .retryBackoff(Duration.ofSeconds(1))
-          .maxRetryBackoff(Duration.ofSeconds(5));
-    }
-    this.dispatcher = dispatcherBuilder.build();
-    RetentionCleaner.Builder cleanerBuilder = RetentionCleaner.builder().storage(storage);
-    if (settings.cleanupInterval() != null) {
-      cleanerBuilder.interval(settings.cleanupInterval());
-    }
-    this.cleaner = cleanerBuilder.build();
     this.client =
         Endpoint.builder().name("bench-e2e-client").transport(InMemoryTransport.create()).build();
     this.sink =
         rabbit
             ? Sink.rabbitmq(rabbitUri, OUTPUT)
             : Sink.postgres(database.pool("pump-bench-e2e-sink", 1, null), OUTPUT);
+    for (int i = 0; i < settings.instances(); i++) {
+      instances.add(new EndToEndInstance(database, rabbitUri, settings, timeline, i));
+    }
   }
 
-  /** Builds the service and starts the endpoint, the dispatcher and the sink. */
+  /** Builds the service and starts the endpoints, the dispatchers and the sink. */
   public static EndToEndService start(
       Database database, String rabbitUri, Settings settings, String run) {
     EndToEndService service = new EndToEndService(database, rabbitUri, settings, run);
     try {
-      service.endpoint.start();
-      service.dispatcher.start();
-      service.cleaner.start();
+      service.instances.forEach(EndToEndInstance::start);
       service.sink.start();
       return service;
     } catch (RuntimeException e) {
@@ -159,9 +125,10 @@ public final class EndToEndService implements AutoCloseable {
   /**
    * The endpoint of the scenario: inbox, one business insert and one send per message, in the
    * message's transaction; no delayed retries (nothing fails, and a short inbox retention must
-   * outlast the retry horizon).
+   * outlast the retry horizon). Up to {@code messagesPerTransaction} messages share a transaction.
    */
-  public static Endpoint endpoint(Transport transport, JdbcStorage storage, int concurrency) {
+  public static Endpoint endpoint(
+      Transport transport, JdbcStorage storage, int concurrency, int messagesPerTransaction) {
     Handler<OrderPlaced> handler =
         (OrderPlaced order, Context context) -> {
           JdbcContext.handle(context)
@@ -174,6 +141,7 @@ public final class EndToEndService implements AutoCloseable {
         .transport(transport)
         .storage(storage)
         .concurrency(concurrency)
+        .messagesPerTransaction(messagesPerTransaction)
         .autoSubscribe(false)
         .recoverability(Recoverability.builder().delayedRetries(0).errorQueue(ERRORS).build())
         .handler(OrderPlaced.class, handler)
@@ -200,27 +168,26 @@ public final class EndToEndService implements AutoCloseable {
     return timeline;
   }
 
-  OutboxDispatcher dispatcher() {
-    return dispatcher;
+  /** Rows the instances' dispatchers relayed, together. */
+  long rowsDispatched() {
+    return instances.stream().mapToLong(i -> i.dispatcher().counters().rowsDispatched()).sum();
   }
 
-  Jdbi jdbi() {
-    return storage.jdbi();
+  /** Cycles the instances' dispatchers ran, together. */
+  long dispatchCycles() {
+    return instances.stream().mapToLong(i -> i.dispatcher().counters().cycles()).sum();
   }
 
   @Override
   public void close() {
-    endpoint.stop(Duration.ofSeconds(10));
-    dispatcher.stop(Duration.ofSeconds(10));
-    cleaner.stop(Duration.ofSeconds(5));
+    for (EndToEndInstance instance : instances) {
+      instance.close();
+    }
     sink.close();
-    transport.close();
     producer.close();
-    storage.close();
     if (producerStorage != null) {
       producerStorage.close();
     }
-    pool.close();
     if (producerPool != null) {
       producerPool.close();
     }

@@ -60,7 +60,9 @@ public final class Database implements AutoCloseable {
             .setting("synchronous_commit", "on")
             .setting("full_page_writes", "on")
             .setting("pg_stat_statements.track", "top")
-            .setting("max_connections", "120")
+            // two end-to-end instances competing on a queue hold a pool of concurrency + 6 each,
+            // beside the producer's pool
+            .setting("max_connections", "250")
             .setting("shared_buffers", "256MB")
             .startupWait(Duration.ofSeconds(60))
             .start();

@@ -62,6 +62,17 @@ public final class Pgbench {
   /** Runs {@code script} with {@code clients} clients for {@code duration}. */
   public Result run(Path script, Map<String, String> variables, int clients, Duration duration)
       throws IOException, InterruptedException {
+    return run(Map.of(script, 1), variables, clients, duration);
+  }
+
+  /**
+   * Runs {@code scripts} with {@code clients} clients for {@code duration}: each client picks the
+   * script of its next transaction at random, in proportion to the scripts' weights ({@code -f
+   * file@weight}); the figures count the transactions of all of them.
+   */
+  public Result run(
+      Map<Path, Integer> scripts, Map<String, String> variables, int clients, Duration duration)
+      throws IOException, InterruptedException {
     URI address = database.address();
     String path = address.getPath();
     String dbName = path == null || path.length() <= 1 ? "postgres" : path.substring(1);
@@ -73,7 +84,7 @@ public final class Pgbench {
     command.addAll(List.of("-n", "-M", "prepared"));
     command.addAll(List.of("-c", String.valueOf(clients), "-j", String.valueOf(clients)));
     command.addAll(List.of("-T", String.valueOf(Math.max(1, duration.toSeconds()))));
-    command.addAll(List.of("-f", script.toString()));
+    scripts.forEach((script, weight) -> command.addAll(List.of("-f", script + "@" + weight)));
     variables.forEach((name, value) -> command.addAll(List.of("-D", name + "=" + value)));
     command.add(dbName);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
@@ -112,6 +123,25 @@ public final class Pgbench {
 
   /** The command line a reader can repeat, without the variables' values. */
   public static Map<String, Object> describe(int clients, Duration duration, List<String> script) {
+    return describe(clients, duration, Map.of("script.sql", script), Map.of("script.sql", 1));
+  }
+
+  /** As {@link #describe(int, Duration, List)}, for weighted scripts by name. */
+  public static Map<String, Object> describe(
+      int clients,
+      Duration duration,
+      Map<String, List<String>> scripts,
+      Map<String, Integer> weights) {
+    StringBuilder files = new StringBuilder();
+    scripts
+        .keySet()
+        .forEach(name -> {
+          int weight = weights.getOrDefault(name, 1);
+          files
+              .append(" -f ")
+              .append(name)
+              .append(weight == 1 && scripts.size() == 1 ? "" : "@" + weight);
+        });
     Map<String, Object> json = new LinkedHashMap<>();
     json.put(
         "command",
@@ -121,8 +151,13 @@ public final class Pgbench {
             + clients
             + " -T "
             + duration.toSeconds()
-            + " -f script.sql -D ...");
-    json.put("script", script);
+            + files
+            + " -D ...");
+    if (scripts.size() == 1) {
+      json.put("script", scripts.values().iterator().next());
+    } else {
+      json.put("scripts", scripts);
+    }
     return json;
   }
 }

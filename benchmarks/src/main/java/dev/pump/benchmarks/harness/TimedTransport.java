@@ -17,11 +17,13 @@ import java.util.Optional;
  * without touching Pump's code.
  */
 public final class TimedTransport extends ForwardingTransport {
+  private final Transport delegate;
   private final Timeline timeline;
   private final String outputQueue;
 
   public TimedTransport(Transport delegate, Timeline timeline, String outputQueue) {
     super(delegate);
+    this.delegate = delegate;
     this.timeline = timeline;
     this.outputQueue = outputQueue;
   }
@@ -32,9 +34,20 @@ public final class TimedTransport extends ForwardingTransport {
     long start = System.nanoTime();
     Optional<ReceivedMessage> received = super.receive(queue, maxWait);
     if (received.isPresent()) {
-      timeline.received(System.nanoTime() - start);
+      timeline.received(System.nanoTime() - start, 1);
     }
     return received.map(Timed::new);
+  }
+
+  @Override
+  public List<ReceivedMessage> receive(String queue, int max, Duration maxWait, Duration fillWait)
+      throws InterruptedException {
+    long start = System.nanoTime();
+    List<ReceivedMessage> received = delegate.receive(queue, max, maxWait, fillWait);
+    if (!received.isEmpty()) {
+      timeline.received(System.nanoTime() - start, received.size());
+    }
+    return received.stream().<ReceivedMessage>map(Timed::new).toList();
   }
 
   @Override

@@ -33,6 +33,7 @@ public final class Timeline {
   private final AtomicLong dispatchedBeforeCommitSeen = new AtomicLong();
   private final AtomicLong receives = new AtomicLong();
   private final AtomicLong receiveNanos = new AtomicLong();
+  private final AtomicLong received = new AtomicLong();
   private final Recorder enqueueToHandled = new Recorder(HIGHEST, 3);
   private final Recorder commitToDispatch = new Recorder(HIGHEST, 3);
   private final Recorder enqueueToDispatch = new Recorder(HIGHEST, 3);
@@ -83,13 +84,19 @@ public final class Timeline {
   }
 
   /**
-   * The endpoint's receiver got a message after {@code nanos} in the transport's receive: the
-   * receiver works one receive at a time, so the share of the wall time it spends there says
+   * The endpoint's receiver got {@code messages} after {@code nanos} in the transport's receive: a
+   * receiver works one receive at a time, so the share of the wall time they spend there says
    * whether receiving is what limits the rate.
    */
-  void received(long nanos) {
+  void received(long nanos, int messages) {
     receives.incrementAndGet();
     receiveNanos.addAndGet(nanos);
+    received.addAndGet(messages);
+  }
+
+  /** Messages the receives that returned any returned, together. */
+  public long receivedMessages() {
+    return received.get();
   }
 
   public long receives() {

@@ -63,11 +63,13 @@ public final class Memory {
   private final Database database;
   private final Plan.MemoryPlan plan;
   private final int concurrency;
+  private final int messagesPerTransaction;
 
   public Memory(Database database, Plan plan) {
     this.database = database;
     this.plan = plan.memory();
     this.concurrency = plan.endToEnd().concurrency();
+    this.messagesPerTransaction = plan.endToEnd().messagesPerTransaction();
   }
 
   public Scenario run() throws Exception {
@@ -95,7 +97,13 @@ public final class Memory {
     for (Case c : cases) {
       targets.add(
           Target.atMost(
-              "memory: no growth with the backlog, " + c.name() + " (large / small backlog ≤ 1.25)",
+              "memory: flat with a backlog of "
+                  + String.format(java.util.Locale.ROOT, "%,d", plan.largeBacklog())
+                  + ", "
+                  + c.name()
+                  + " (against "
+                  + String.format(java.util.Locale.ROOT, "%,d", plan.smallBacklog())
+                  + " ≤ 1.25)",
               c.ratio(c.baselines().getFirst()),
               1.25));
     }
@@ -123,7 +131,11 @@ public final class Memory {
     conditions.put(
         "drained_by",
         phase == Phase.QUEUE
-            ? "the end-to-end endpoint, concurrency " + concurrency
+            ? "the end-to-end endpoint, concurrency "
+                + concurrency
+                + ", "
+                + messagesPerTransaction
+                + " messages per transaction"
             : "one OutboxDispatcher, defaults");
     return new Case(phase.label + " " + figure, conditions, pump, List.of(baseline));
   }
@@ -234,7 +246,8 @@ public final class Memory {
             String.valueOf(backlog),
             String.valueOf(plan.window().toMillis()),
             String.valueOf(concurrency),
-            String.valueOf(plan.snapshotAt()));
+            String.valueOf(plan.snapshotAt()),
+            String.valueOf(messagesPerTransaction));
     Process process =
         new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

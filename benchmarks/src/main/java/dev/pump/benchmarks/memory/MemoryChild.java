@@ -40,6 +40,7 @@ import tools.jackson.databind.json.JsonMapper;
  * <pre>
  * java -Xmx256m -cp benchmarks.jar dev.pump.benchmarks.MemoryChild
  *     queue|outbox JDBC_URL USER PASSWORD BACKLOG WINDOW_MS CONCURRENCY SNAPSHOT_AT
+ *     MESSAGES_PER_TRANSACTION
  * </pre>
  *
  * <p>{@code queue}: the end-to-end endpoint ({@link EndToEndService#endpoint}) handles the input
@@ -61,6 +62,7 @@ public final class MemoryChild {
     Duration window = Duration.ofMillis(Long.parseLong(args[5]));
     int concurrency = Integer.parseInt(args[6]);
     int snapshotAt = Integer.parseInt(args[7]);
+    int messagesPerTransaction = Integer.parseInt(args[8]);
     HeapAfterGc afterGc = HeapAfterGc.listen();
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(args[1]);
@@ -79,7 +81,8 @@ public final class MemoryChild {
             EndToEndService.endpoint(
                 new TimedTransport(transport, timeline, EndToEndService.OUTPUT),
                 storage,
-                concurrency);
+                concurrency,
+                messagesPerTransaction);
         endpoint.start();
         result = drain(backlog, window, snapshotAt, timeline::handled, afterGc);
         endpoint.stop(Duration.ofSeconds(10));

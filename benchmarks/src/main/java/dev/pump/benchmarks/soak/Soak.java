@@ -65,6 +65,8 @@ public final class Soak {
         new EndToEndService.Settings(
             TransportKind.POSTGRES,
             plan.endToEnd().concurrency(),
+            plan.endToEnd().messagesPerTransaction(),
+            1,
             plan.endToEnd().producers(),
             RETENTION,
             CLEANUP_INTERVAL);

@@ -219,11 +219,25 @@ public final class WritePath {
                   ? ""
                   : " (pgbench's SQL did NOT match Pump's: see the JSON)";
           targets.add(Target.atLeast("Pump ≥ 70% of pgbench, " + c.name() + caveat, ratio, 0.70));
-        } else if (baseline.system().equals("gruelbox")) {
-          targets.add(Target.atLeast("Pump ≥ 3× gruelbox, " + c.name(), ratio, 3.0));
+        } else if (baseline.system().equals("gruelbox")
+            && c.conditions().get("messages_per_transaction").equals(1)) {
+          targets.add(Target.atLeast("Pump ≥ 1.0× gruelbox, " + c.name(), ratio, 1.0));
+          targets.add(
+              Target.atMost(
+                  "Pump's p99 at half the measured rate ≤ 1.5× gruelbox's, " + c.name(),
+                  p99(c.pump()) / p99(baseline),
+                  1.5));
         }
       }
     }
     return targets;
+  }
+
+  /** The paced p99 of all rounds together, NaN when there was no paced run. */
+  private static double p99(Measured m) {
+    return m.details().get("latency_at_half_rate") instanceof Map<?, ?> latency
+            && latency.get("p99_ms") instanceof Number n
+        ? n.doubleValue()
+        : Double.NaN;
   }
 }

@@ -25,6 +25,18 @@ import tools.jackson.databind.json.JsonMapper;
 public final class WritePathSql {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
+  /**
+   * The name of the common table expression in which a pgbench script wraps one of Pump's
+   * statements whose rows it needs as one row of arrays ({@code WITH bench_rows AS (<Pump's
+   * statement>) SELECT ... FROM bench_rows}): {@link #sameSql} compares the statement inside.
+   */
+  public static final String BENCH_ROWS = "bench_rows";
+
+  private static final java.util.regex.Pattern WRAPPED =
+      java.util.regex.Pattern.compile(
+          "^WITH " + BENCH_ROWS + " AS \\((.*)\\) SELECT .* FROM " + BENCH_ROWS + "$",
+          java.util.regex.Pattern.DOTALL);
+
   private WritePathSql() {}
 
   /**
@@ -77,8 +89,18 @@ public final class WritePathSql {
   }
 
   /** As {@link #sameSql(Measured, Measured)}, with the database cost under {@code costKey}. */
-  @SuppressWarnings("unchecked")
   public static boolean sameSql(Measured pump, Measured pgbench, String costKey) {
+    return sameSql(pump, pgbench, costKey, 0.5);
+  }
+
+  /**
+   * As {@link #sameSql(Measured, Measured)}, with the database cost under {@code costKey}, checking
+   * every statement pgbench ran at least {@code minCallsPerUnit} times per unit (a batch's
+   * statements run once per batch, so a batched script needs a bound below one over the batch).
+   */
+  @SuppressWarnings("unchecked")
+  public static boolean sameSql(
+      Measured pump, Measured pgbench, String costKey, double minCallsPerUnit) {
     java.util.Set<String> pumpSql = new java.util.HashSet<>();
     Map<String, Object> pumpCost = (Map<String, Object>) pump.details().get(costKey);
     Map<String, Object> benchCost = (Map<String, Object>) pgbench.details().get(costKey);
@@ -91,7 +113,7 @@ public final class WritePathSql {
     for (Map<String, Object> statement : (List<Map<String, Object>>) benchCost.get("statements")) {
       String query = (String) statement.get("query");
       if (!DbCost.isTransactionControl(query)
-          && ((Number) statement.get("calls_per_unit")).doubleValue() >= 0.5
+          && ((Number) statement.get("calls_per_unit")).doubleValue() >= minCallsPerUnit
           && !pumpSql.contains(normalise(query))) {
         return false;
       }
@@ -100,7 +122,8 @@ public final class WritePathSql {
   }
 
   private static String normalise(String query) {
-    return query
+    java.util.regex.Matcher wrapped = WRAPPED.matcher(query.strip());
+    return (wrapped.matches() ? wrapped.group(1) : query)
         .replaceAll("'[^']*'", "?")
         .replaceAll("\\$\\d+", "?")
         .replaceAll("\\bNULL\\b", "?")

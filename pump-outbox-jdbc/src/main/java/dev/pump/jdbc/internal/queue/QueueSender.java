@@ -76,8 +76,8 @@ public final class QueueSender {
    * them, and a later send of the same sender could be received first; stamped again now, before
    * the sender goes on, they are back in order. Committed already, so a failure here is logged, not
    * thrown: the rows are there, and a scan from the head (every second) finds them. Runs on {@code
-   * handle}, the send's own connection, out of its transaction: borrowing a second connection
-   * while holding one could wait on a pool that senders like this one hold entirely.
+   * handle}, the send's own connection, out of its transaction: borrowing a second connection while
+   * holding one could wait on a pool that senders like this one hold entirely.
    */
   void restampIfLate(Handle handle, long beganNanos, QueueStore.Sent sent) {
     if (System.nanoTime() - beganNanos <= LATE_COMMIT.toNanos()) {

@@ -4,6 +4,7 @@ import dev.pump.core.internal.shared.Backoff;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -124,6 +125,13 @@ public final class Notifier implements AutoCloseable {
       try {
         if (fresh) {
           connection = connections.call();
+          if (keep) {
+            try (Statement statement = connection.createStatement()) {
+              // a notification is a hint, and the rows it announces were flushed by their own
+              // commit: its transaction need not wait for a WAL flush of its own
+              statement.execute("SET synchronous_commit = off");
+            }
+          }
         }
         try (PreparedStatement statement = connection.prepareStatement(SEND)) {
           statement.setObject(1, channels);

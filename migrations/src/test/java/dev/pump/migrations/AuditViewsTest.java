@@ -112,6 +112,30 @@ class AuditViewsTest {
         .containsExactly("out-1|shop.OrderPlaced", "out-2|billing");
   }
 
+  /**
+   * The causation index holds only rows that have a causation id, and that lookup still uses it.
+   */
+  @Test
+  void whatAnIncomingMessageCausedIsLookedUpByTheCausationIndex() throws SQLException {
+    List<String> plan = new ArrayList<>();
+    try (Connection connection = db.connect();
+        Statement statement = connection.createStatement()) {
+      // a handful of rows: without this the planner rightly prefers reading the table
+      statement.execute("SET enable_seqscan = off");
+      try (ResultSet result =
+          statement.executeQuery(
+              "EXPLAIN SELECT message_id FROM "
+                  + S
+                  + ".audit_outbox WHERE causation_id = 'in-1'")) {
+        while (result.next()) {
+          plan.add(result.getString(1));
+        }
+      }
+    }
+
+    assertThat(String.join("\n", plan)).contains("outbox_causation_idx");
+  }
+
   @Test
   void pendingCountsWaitingRowsPerDestinationWithTheOldestAge() throws SQLException {
     assertThat(

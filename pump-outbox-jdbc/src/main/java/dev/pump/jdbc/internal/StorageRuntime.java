@@ -71,7 +71,9 @@ public final class StorageRuntime implements AutoCloseable {
     this.outbox = new OutboxStore(schema);
     this.queues = new QueueStore(schema);
     this.subscriptions = new SubscriptionStore(schema);
-    this.notifier = new Notifier(jdbi);
+    this.notifier =
+        new Notifier(
+            DedicatedConnections.of(dataSource), DedicatedConnections.outsideThePool(dataSource));
     this.queueChannel = Channels.queue(schema);
     this.outboxChannel = Channels.outbox(schema);
   }
@@ -186,7 +188,7 @@ public final class StorageRuntime implements AutoCloseable {
     return duplicates;
   }
 
-  /** Stops the notifier; the pool is the storage's to close. */
+  /** Stops the notifier and closes its connection; the pool is the storage's to close. */
   @Override
   public void close() {
     notifier.close();

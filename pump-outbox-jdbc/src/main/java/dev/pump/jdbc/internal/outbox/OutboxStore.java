@@ -5,10 +5,15 @@ import dev.pump.jdbc.internal.sql.HeadersJson;
 import dev.pump.jdbc.internal.sql.Purges;
 import dev.pump.jdbc.internal.sql.SqlArrays;
 import dev.pump.migrations.SchemaName;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.Collections;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /**
  * The SQL of the {@code outbox} table: the handlers' writes (one statement for the whole batch,
@@ -23,7 +28,15 @@ public final class OutboxStore {
   private static final String FROM =
       " AND due_at >= coalesce(CAST(:from AS timestamptz), '-infinity')";
 
-  private final String insert;
+  /**
+   * Up to this many rows are inserted by {@code INSERT ... VALUES}, which costs the server less
+   * than {@code unnest} over arrays; more by one {@code unnest} statement, whose text does not
+   * grow.
+   */
+  static final int VALUES_ROWS = 8;
+
+  private final String[] insertValues; // [n - 1]: n rows
+  private final String insertUnnest;
   private final String claim;
   private final String lockKeys;
   private final String markDispatched;
@@ -35,22 +48,35 @@ public final class OutboxStore {
 
   /** Builds the statements for {@code schema} once. */
   public OutboxStore(SchemaName schema) {
-    this.insert =
+    String columns =
         "INSERT INTO "
             + schema.table("outbox")
             + " (endpoint, causation_id, kind, destination, topics, message_id, headers, body,"
-            + " due_at, ordering_key)"
-            + " SELECT :endpoint, m.causation_id, m.kind, m.destination,"
-            + " CASE WHEN m.kind = 'publish' THEN string_to_array(m.topics, ',') END,"
+            + " due_at, ordering_key)";
+    // due from the time of the insert, which the link makes just before commit, not from the
+    // transaction's start: a claim scans from where the pending rows begin
+    String due = "clock_timestamp() + ? * interval '1 millisecond'";
+    // topic names never contain a comma (dev.pump.core.internal.shared.Names), so a joined list
+    // is unambiguous; a send's null stays null
+    this.insertValues = new String[VALUES_ROWS];
+    StringBuilder values = new StringBuilder(columns).append(" VALUES ");
+    for (int n = 1; n <= VALUES_ROWS; n++) {
+      values
+          .append(n == 1 ? "" : ", ")
+          .append("(?, ?, ?, ?, string_to_array(?, ','), ?, ?::jsonb, ?, ")
+          .append(due)
+          .append(", ?)");
+      insertValues[n - 1] = values.toString();
+    }
+    this.insertUnnest =
+        columns
+            + " SELECT ?, m.causation_id, m.kind, m.destination, string_to_array(m.topics, ','),"
             + " m.message_id, m.headers::jsonb, m.body,"
-            // due from the time of the insert, which the link makes just before commit, not from
-            // the transaction's start: a claim scans from where the pending rows begin
             + " clock_timestamp() + m.delay_ms * interval '1 millisecond', m.ordering_key"
-            + " FROM unnest(:kinds::text[], :destinations::text[], :topics::text[],"
-            + " :messageIds::text[], :headers::text[], :bodies::bytea[], :delays::bigint[],"
-            + " :orderingKeys::text[], :causationIds::text[])"
-            + " AS m(kind, destination, topics, message_id, headers, body, delay_ms, ordering_key,"
-            + " causation_id)";
+            + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
+            + " ?::bytea[], ?::bigint[], ?::text[])"
+            + " AS m(causation_id, kind, destination, topics, message_id, headers, body, delay_ms,"
+            + " ordering_key)";
     String table = schema.table("outbox");
     this.claim =
         "SELECT id, destination, topics, message_id, headers::text AS headers, body, attempts,"
@@ -276,13 +302,13 @@ public final class OutboxStore {
    * @return the number of rows inserted
    */
   public int insert(Handle handle, String endpoint, String causationId, List<OutboxRow> rows) {
-    return insertCaused(
-        handle, endpoint, java.util.Collections.nCopies(rows.size(), causationId), rows);
+    return insertCaused(handle, endpoint, Collections.nCopies(rows.size(), causationId), rows);
   }
 
   /**
-   * Inserts rows sent while handling several messages, in one statement: {@code causationIds}
-   * holds, for each row, the id of the message whose handling sent it (null for none).
+   * Inserts rows sent while handling several messages, in one statement for any number of rows:
+   * {@code causationIds} holds, for each row, the id of the message whose handling sent it (null
+   * for none).
    *
    * @return the number of rows inserted
    */
@@ -295,40 +321,75 @@ public final class OutboxStore {
     if (rows.isEmpty()) {
       return 0;
     }
+    // plain JDBC on the handle's connection: Jdbi's named binding and statement context cost
+    // more than the statement itself on this path, which runs for every message transaction
+    Connection connection = handle.getConnection();
     int n = rows.size();
-    String[] kinds = new String[n];
-    String[] destinations = new String[n];
-    String[] topics = new String[n];
-    String[] messageIds = new String[n];
-    String[] headers = new String[n];
-    byte[][] bodies = new byte[n][];
-    long[] delays = new long[n];
-    String[] orderingKeys = new String[n];
-    for (int i = 0; i < n; i++) {
-      OutboxRow row = rows.get(i);
-      kinds[i] = row.isPublish() ? "publish" : "send";
-      destinations[i] = row.destination();
-      // topic names never contain a comma (dev.pump.core.internal.shared.Names), so a joined list
-      // is unambiguous
-      topics[i] = row.isPublish() ? String.join(",", row.topics()) : null;
-      messageIds[i] = row.messageId();
-      headers[i] = HeadersJson.write(row.headers());
-      bodies[i] = row.body();
-      delays[i] = row.delay().toMillis();
-      orderingKeys[i] = row.orderingKey();
+    try {
+      if (n <= VALUES_ROWS) {
+        try (PreparedStatement statement = connection.prepareStatement(insertValues[n - 1])) {
+          int p = 0;
+          for (int i = 0; i < n; i++) {
+            OutboxRow row = rows.get(i);
+            statement.setString(++p, endpoint);
+            statement.setString(++p, causationIds.get(i));
+            statement.setString(++p, kind(row));
+            statement.setString(++p, row.destination());
+            statement.setString(++p, topics(row));
+            statement.setString(++p, row.messageId());
+            statement.setString(++p, HeadersJson.write(row.headers()));
+            statement.setBytes(++p, row.body());
+            statement.setLong(++p, row.delay().toMillis());
+            statement.setString(++p, row.orderingKey());
+          }
+          return statement.executeUpdate();
+        }
+      }
+      String[] causations = new String[n];
+      String[] kinds = new String[n];
+      String[] destinations = new String[n];
+      String[] topics = new String[n];
+      String[] messageIds = new String[n];
+      String[] headers = new String[n];
+      byte[][] bodies = new byte[n][];
+      long[] delays = new long[n];
+      String[] orderingKeys = new String[n];
+      for (int i = 0; i < n; i++) {
+        OutboxRow row = rows.get(i);
+        causations[i] = causationIds.get(i);
+        kinds[i] = kind(row);
+        destinations[i] = row.destination();
+        topics[i] = topics(row);
+        messageIds[i] = row.messageId();
+        headers[i] = HeadersJson.write(row.headers());
+        bodies[i] = row.body();
+        delays[i] = row.delay().toMillis();
+        orderingKeys[i] = row.orderingKey();
+      }
+      try (PreparedStatement statement = connection.prepareStatement(insertUnnest)) {
+        statement.setString(1, endpoint);
+        statement.setObject(2, causations);
+        statement.setObject(3, kinds);
+        statement.setObject(4, destinations);
+        statement.setObject(5, topics);
+        statement.setObject(6, messageIds);
+        statement.setObject(7, headers);
+        statement.setObject(8, bodies);
+        statement.setObject(9, delays);
+        statement.setObject(10, orderingKeys);
+        return statement.executeUpdate();
+      }
+    } catch (SQLException e) {
+      throw new UnableToExecuteStatementException(
+          "could not insert " + n + " outbox rows: " + e.getMessage(), e, null);
     }
-    return handle
-        .createUpdate(insert)
-        .bind("endpoint", endpoint)
-        .bind("causationIds", SqlArrays.text(causationIds.toArray(String[]::new)))
-        .bind("kinds", SqlArrays.text(kinds))
-        .bind("destinations", SqlArrays.text(destinations))
-        .bind("topics", SqlArrays.text(topics))
-        .bind("messageIds", SqlArrays.text(messageIds))
-        .bind("headers", SqlArrays.text(headers))
-        .bind("bodies", SqlArrays.bytea(bodies))
-        .bind("delays", SqlArrays.bigint(delays))
-        .bind("orderingKeys", SqlArrays.text(orderingKeys))
-        .execute();
+  }
+
+  private static String kind(OutboxRow row) {
+    return row.isPublish() ? "publish" : "send";
+  }
+
+  private static String topics(OutboxRow row) {
+    return row.isPublish() ? String.join(",", row.topics()) : null;
   }
 }

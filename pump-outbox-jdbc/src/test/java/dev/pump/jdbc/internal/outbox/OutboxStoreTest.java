@@ -29,8 +29,7 @@ class OutboxStoreTest {
   @BeforeAll
   static void migrate(TestDatabase db) {
     PumpMigrations.migrate(db.dataSource());
-    jdbi = Jdbi.create(db.dataSource());
-    jdbi.setSqlLogger(statements);
+    jdbi = Jdbi.create(() -> statements.counting(db.dataSource().getConnection()));
     outbox = new OutboxStore(SchemaName.DEFAULT);
   }
 
@@ -53,6 +52,73 @@ class OutboxStoreTest {
     assertThat(statements.executed()).isEqualTo(1);
     assertThat(count("SELECT count(*) FROM pump.outbox WHERE causation_id = 'in-1'"))
         .isEqualTo(500);
+  }
+
+  /**
+   * Few rows go in as {@code INSERT ... VALUES}, more through {@code unnest}: either way one
+   * statement writes the same columns, with each row's own causation id.
+   */
+  @Test
+  void writesTheSameRowsInOneStatementWhateverTheirNumber() {
+    for (int n : List.of(1, 2, OutboxStore.VALUES_ROWS, OutboxStore.VALUES_ROWS + 1, 50)) {
+      jdbi.useHandle(h -> h.execute("TRUNCATE pump.outbox"));
+      List<OutboxRow> rows = new ArrayList<>();
+      List<String> causes = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        rows.add(
+            i % 3 == 0
+                ? new OutboxRow(
+                    "shop.OrderPlaced",
+                    List.of("shop.OrderPlaced", "shop.Event"),
+                    "m-" + i,
+                    Map.of("pump.message-id", "m-" + i, "note", "tab\there \"q\" \\ é"),
+                    new byte[] {(byte) i, 0, (byte) 0xff},
+                    Duration.ZERO,
+                    "key-" + i)
+                : send("billing", "m-" + i, i % 3 == 1 ? Duration.ofMinutes(5) : Duration.ZERO));
+        causes.add(i % 2 == 0 ? "in-" + i : null);
+      }
+      statements.reset();
+
+      int inserted = jdbi.inTransaction(h -> outbox.insertCaused(h, "orders", causes, rows));
+
+      assertThat(inserted).as("rows of %d", n).isEqualTo(n);
+      assertThat(statements.executed()).as("statements for %d rows", n).isEqualTo(1);
+      List<String> stored =
+          jdbi.withHandle(h ->
+              h.createQuery(
+                      "SELECT concat_ws('|', endpoint, coalesce(causation_id, '-'), kind,"
+                          + " destination, coalesce(array_to_string(topics, ','), '-'),"
+                          + " headers->>'note', encode(body, 'hex'), coalesce(ordering_key, '-'),"
+                          + " attempts, due_at > created_at + interval '299 seconds',"
+                          + " due_at < created_at + interval '1 second')"
+                          + " FROM pump.outbox ORDER BY id")
+                  .mapTo(String.class)
+                  .list());
+      List<String> expected = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        OutboxRow row = rows.get(i);
+        boolean later = !row.delay().isZero();
+        expected.add(
+            String.join(
+                "|",
+                "orders",
+                causes.get(i) == null ? "-" : causes.get(i),
+                row.isPublish() ? "publish" : "send",
+                row.destination(),
+                row.isPublish() ? "shop.OrderPlaced,shop.Event" : "-",
+                row.isPublish() ? "tab\there \"q\" \\ é" : "",
+                java.util.HexFormat.of().formatHex(row.body()),
+                row.orderingKey() == null ? "-" : row.orderingKey(),
+                "0",
+                later ? "t" : "f",
+                later ? "f" : "t"));
+      }
+      // concat_ws skips a null: a send's missing note leaves no field
+      assertThat(stored)
+          .as("rows of %d", n)
+          .containsExactlyElementsOf(expected.stream().map(e -> e.replace("||", "|")).toList());
+    }
   }
 
   @Test

@@ -17,9 +17,9 @@ import org.slf4j.LoggerFactory;
  * #receiversFor}) that each take a concurrency permit, and as many more as are free at that moment
  * up to the endpoint's messages per transaction, then receive up to that many messages and hand
  * them, as one batch, to a new virtual thread, which gives the permits back once the batch is
- * settled. So a batch of N holds N permits, a busy endpoint receives one message at a time, and a
- * quiet one keeps single-message latency: a receive never waits to fill a batch unless the
- * endpoint's batch fill wait says so.
+ * settled. So a batch of N holds N permits, a batch is only as large as what waits and the permits
+ * free, and a quiet endpoint keeps single-message latency: a receive never waits to fill a batch
+ * unless the endpoint's batch fill wait says so.
  *
  * <p>Acquiring the permit <em>before</em> receiving is the point: the number of messages in flight
  * can never exceed the concurrency, however full the queue (the talk's "rush hour"), and no message

@@ -67,32 +67,8 @@ final class MemoryQueue {
   }
 
   Delivery take(InMemoryTransport transport, Duration maxWait) throws InterruptedException {
-    long remaining = maxWait.toNanos();
-    lock.lockInterruptibly();
-    try {
-      while (true) {
-        if (closed) {
-          throw new TransportException(
-              "in-memory transport is closed; cannot receive from " + name);
-        }
-        promoteDue();
-        Envelope next = ready.poll();
-        if (next != null) {
-          return lease(transport, next);
-        }
-        if (remaining <= 0) {
-          return null;
-        }
-        long slice =
-            delayed.isEmpty() && leased.isEmpty()
-                ? remaining
-                : Math.min(remaining, CLOCK_CHECK_NANOS);
-        long left = changed.awaitNanos(slice);
-        remaining -= slice - Math.max(0, left);
-      }
-    } finally {
-      lock.unlock();
-    }
+    List<Delivery> taken = take(transport, 1, maxWait, Duration.ZERO);
+    return taken.isEmpty() ? null : taken.getFirst();
   }
 
   /**

@@ -267,12 +267,15 @@ public final class QueueStore {
         .bind("queue", queue)
         .bind("leaseMs", lease.toMillis())
         .bind("from", from)
-        .map((rs, ctx) ->
-            new Counted(
-                rs.getLong("id"),
-                rs.getObject("visible_at", OffsetDateTime.class),
-                rs.getInt("attempts")))
+        .map(QueueStore::counted)
         .findOne();
+  }
+
+  private static Counted counted(
+      java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
+      throws java.sql.SQLException {
+    return new Counted(
+        rs.getLong("id"), rs.getObject("visible_at", OffsetDateTime.class), rs.getInt("attempts"));
   }
 
   /**
@@ -304,11 +307,7 @@ public final class QueueStore {
                 .bind("max", max)
                 .bind("leaseMs", lease.toMillis())
                 .bind("from", from)
-                .map((rs, ctx) ->
-                    new Counted(
-                        rs.getLong("id"),
-                        rs.getObject("visible_at", OffsetDateTime.class),
-                        rs.getInt("attempts")))
+                .map(QueueStore::counted)
                 .list());
     counted.sort(Comparator.comparing(Counted::visibleAt).thenComparingLong(Counted::id));
     return counted;

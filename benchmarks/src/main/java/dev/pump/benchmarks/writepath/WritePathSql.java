@@ -180,10 +180,10 @@ public final class WritePathSql {
     if (pumpCost == null || benchCost == null || pumpCost.get("statements") == null) {
       return false;
     }
-    for (Map<String, Object> statement : (List<Map<String, Object>>) pumpCost.get("statements")) {
+    for (Map<String, Object> statement : statements(pumpCost)) {
       pumpSql.add(normalise((String) statement.get("query")));
     }
-    for (Map<String, Object> statement : (List<Map<String, Object>>) benchCost.get("statements")) {
+    for (Map<String, Object> statement : statements(benchCost)) {
       String query = (String) statement.get("query");
       if (!DbCost.isTransactionControl(query)
           && ((Number) statement.get("calls_per_unit")).doubleValue() >= minCallsPerUnit
@@ -192,6 +192,18 @@ public final class WritePathSql {
       }
     }
     return true;
+  }
+
+  /** Every statement of a database cost: the top ones and the others. */
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> statements(Map<String, Object> cost) {
+    List<Map<String, Object>> all =
+        new ArrayList<>((List<Map<String, Object>>) cost.get("statements"));
+    Object others = cost.get("other_statements");
+    if (others != null) {
+      all.addAll((List<Map<String, Object>>) others);
+    }
+    return all;
   }
 
   private static String normalise(String query) {

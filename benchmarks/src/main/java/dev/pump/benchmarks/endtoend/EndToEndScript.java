@@ -9,18 +9,19 @@ import dev.pump.core.Endpoint;
 import dev.pump.core.internal.shared.Endpoints;
 import dev.pump.core.memory.InMemoryTransport;
 import dev.pump.core.spi.OutgoingMessage;
+import dev.pump.jdbc.internal.sql.HeadersJson;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The SQL of the end-to-end scenario as pgbench scripts: the database's ceilings for what Pump asks
  * of it. Every statement's text is copied from Pump's stores ({@code QueueStore}, {@code
- * InboxStore}, {@code OutboxStore}), with pgbench's {@code :name} for Jdbi's; {@link
+ * InboxStore}, {@code OutboxStore}; the outbox insert is {@link WritePathSql#outboxInsert}, shared
+ * with the write path), with pgbench's {@code :name} for Jdbi's and JDBC's parameters; {@link
  * WritePathSql#sameSql} checks in each run that pgbench ran what Pump ran. Two scripts:
  *
  * <ul>
@@ -48,7 +49,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class EndToEndScript {
   static final String PGBENCH_INPUT = "pump-bench-e2e-pgbench-in";
-  private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final String SCHEMA = "\"" + Database.PUMP_SCHEMA + "\"";
   private static final String QUEUE = SCHEMA + ".queue_message";
   private static final String OUTBOX = SCHEMA + ".outbox";
@@ -70,7 +70,7 @@ public final class EndToEndScript {
       // a receive that counted nothing claims nothing
       lines.add("\\if :counted > 0");
       lines.add("BEGIN;");
-      lines.add(collect(claim(false), CLAIMED) + " \\gset");
+      lines.add(collect(claim(false), claimed(0)) + " \\gset");
       lines.add("SAVEPOINT pump_attempt_1;");
       lines.add(inbox() + ";");
     } else {
@@ -82,7 +82,7 @@ public final class EndToEndScript {
       lines.add(inbox() + ";");
     }
     lines.add(businessInsert());
-    lines.add(outbox() + ";");
+    lines.add(WritePathSql.outboxInsert(1, row -> ":message_id", null) + ";");
     lines.add("COMMIT;");
     if (kind == TransportKind.POSTGRES) {
       lines.add("\\endif");
@@ -120,13 +120,15 @@ public final class EndToEndScript {
       lines.add(collect(countDeliveries(true), COUNTED) + " \\gset");
       lines.add("\\if :counted > 0");
       lines.add("BEGIN;");
-      lines.add(collect(claim(true), CLAIMED) + " \\gset");
+      lines.add(collect(claim(true), claimed(causations(batch))) + " \\gset");
     } else {
       lines.add(
           "SELECT '{' || (SELECT string_agg('pgb-' || :client_id::text || '-' || :n::text || '-'"
               + " || g, ',') FROM generate_series(1, "
               + batch
-              + ") AS g) || '}' AS claimed_ids, 1 AS bench_probe \\gset");
+              + ") AS g) || '}' AS claimed_ids, "
+              + madeUpCausations(causations(batch))
+              + "1 AS bench_probe \\gset");
       lines.add("BEGIN;");
     }
     // each message's attempt behind a savepoint of its own; the first records the batch's ids
@@ -137,7 +139,8 @@ public final class EndToEndScript {
       }
       lines.add(businessInsert());
     }
-    lines.add(outbox() + ";");
+    lines.add(
+        WritePathSql.outboxInsert(batch, row -> ":causation_" + row, ":claimed_ids::text[]") + ";");
     lines.add("COMMIT;");
     if (kind == TransportKind.POSTGRES) {
       lines.add("\\endif");
@@ -196,10 +199,46 @@ public final class EndToEndScript {
           + " (array_agg(id))[1] AS id, (array_agg(visible_at::text))[1] AS visible_at,"
           + " (array_agg(attempts))[1] AS attempts, count(*) AS counted";
 
-  /** What the claim's rows become: the ids the inbox records and the outbox rows' causations. */
-  private static final String CLAIMED =
-      "coalesce(array_agg(message_id ORDER BY message_id), '{}') AS claimed_ids,"
-          + " (array_agg(message_id))[1] AS message_id";
+  /**
+   * What the claim's rows become: the ids the inbox records and the outbox rows' causations, as the
+   * array of the unnest insert and as {@code causation_1} to {@code causation_<causations>} for the
+   * VALUES insert (empty where the claim took fewer).
+   */
+  private static String claimed(int causations) {
+    StringBuilder columns =
+        new StringBuilder(
+            "coalesce(array_agg(message_id ORDER BY message_id), '{}') AS claimed_ids,"
+                + " (array_agg(message_id))[1] AS message_id");
+    for (int i = 1; i <= causations; i++) {
+      columns
+          .append(", (array_agg(message_id ORDER BY message_id))[")
+          .append(i)
+          .append("] AS causation_")
+          .append(i);
+    }
+    return columns.toString();
+  }
+
+  /** The causation variables a batch's outbox insert needs: one per row of the VALUES form. */
+  private static int causations(int batch) {
+    return batch > WritePathSql.VALUES_ROWS ? 0 : batch;
+  }
+
+  /**
+   * Made-up causation ids for the RabbitMQ batch, as its made-up claimed ids: columns of one row.
+   */
+  private static String madeUpCausations(int causations) {
+    StringBuilder columns = new StringBuilder();
+    for (int i = 1; i <= causations; i++) {
+      columns
+          .append("'pgb-' || :client_id::text || '-' || :n::text || '-")
+          .append(i)
+          .append("' AS causation_")
+          .append(i)
+          .append(", ");
+    }
+    return columns.toString();
+  }
 
   /**
    * {@code statement}, whose rows pgbench needs later, wrapped so that one row of arrays comes back
@@ -240,17 +279,17 @@ public final class EndToEndScript {
     variables.put("out_queue", EndToEndService.OUTPUT);
     variables.put("lease_ms", "1000");
     variables.put("max", String.valueOf(rows));
-    variables.put("in_headers", array(1, JSON.writeValueAsString(incoming.headers())));
+    variables.put("in_headers", array(1, HeadersJson.write(incoming.headers())));
     variables.put("in_bodies", array(1, "\\x" + HexFormat.of().formatHex(incoming.body())));
     variables.put("in_delays", "{0}");
-    variables.put("delays", array(rows, "0"));
-    variables.put("kinds", array(rows, "send"));
-    variables.put("destinations", array(rows, EndToEndService.OUTPUT));
-    variables.put("topics", array(rows, null));
-    variables.put("message_ids", array(rows, outgoing.messageId()));
-    variables.put("headers", array(rows, JSON.writeValueAsString(outgoing.headers())));
-    variables.put("bodies", array(rows, "\\x" + HexFormat.of().formatHex(outgoing.body())));
-    variables.put("ordering_keys", array(rows, null));
+    if (rows > WritePathSql.VALUES_ROWS) {
+      WritePathSql.putArrays(
+          variables, EndToEndService.OUTPUT, java.util.Collections.nCopies(rows, outgoing));
+    } else {
+      for (int i = 1; i <= rows; i++) {
+        WritePathSql.putRow(variables, i, EndToEndService.OUTPUT, outgoing);
+      }
+    }
     variables.put("limit", String.valueOf(dev.pump.jdbc.OutboxDispatcher.DEFAULT_CLAIM_SIZE));
     variables.put("keys", "{}");
     variables.put("paused", "{}");
@@ -274,7 +313,7 @@ public final class EndToEndScript {
               + " (queue, message_id, headers, body)"
               + " SELECT ?, 'pgb-preload-' || g, ?::jsonb, ? FROM generate_series(1, ?) AS g",
           PGBENCH_INPUT,
-          JSON.writeValueAsString(incoming.headers()),
+          HeadersJson.write(incoming.headers()),
           incoming.body(),
           rows);
     });
@@ -395,23 +434,6 @@ public final class EndToEndScript {
         + " AS m ON CONFLICT (endpoint, message_id) DO UPDATE"
         + " SET duplicates = i.duplicates + 1, last_duplicate_at = now()"
         + " RETURNING message_id, (xmax = 0) AS first_time";
-  }
-
-  /** {@code OutboxStore}'s insert of the rows the handlers sent, each with its causation id. */
-  private static String outbox() {
-    return "INSERT INTO "
-        + OUTBOX
-        + " (endpoint, causation_id, kind, destination, topics, message_id, headers, body,"
-        + " due_at, ordering_key)"
-        + " SELECT :endpoint, m.causation_id, m.kind, m.destination,"
-        + " CASE WHEN m.kind = 'publish' THEN string_to_array(m.topics, ',') END,"
-        + " m.message_id, m.headers::jsonb, m.body,"
-        + " clock_timestamp() + m.delay_ms * interval '1 millisecond', m.ordering_key"
-        + " FROM unnest(:kinds::text[], :destinations::text[], :topics::text[],"
-        + " :message_ids::text[], :headers::text[], :bodies::bytea[], :delays::bigint[],"
-        + " :ordering_keys::text[], :claimed_ids::text[])"
-        + " AS m(kind, destination, topics, message_id, headers, body, delay_ms, ordering_key,"
-        + " causation_id)";
   }
 
   /** {@code OutboxStore}'s ordering-key locks, taken before the claim. */

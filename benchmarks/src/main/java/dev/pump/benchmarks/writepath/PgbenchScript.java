@@ -30,7 +30,7 @@ public final class PgbenchScript implements Contender {
     this.plan = plan;
     this.system = notify ? "pgbench-notify-in-tx" : "pgbench";
     this.clients = clients;
-    this.script = WritePathSql.script(notify);
+    this.script = WritePathSql.script(k, notify);
     this.variables = WritePathSql.variables(k);
     this.file = Pgbench.script(workDirectory, system + "-k" + k + ".sql", script);
   }

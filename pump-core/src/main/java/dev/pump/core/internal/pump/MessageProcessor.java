@@ -119,8 +119,12 @@ public final class MessageProcessor {
     int next = 0;
     try {
       for (; next < received.size(); next++) {
-        if (next > 0 && !inFlight.beginRunningUnlessCancelled()) {
-          break;
+        if (next > 0) {
+          if (!inFlight.beginRunningUnlessCancelled()) {
+            break;
+          }
+          // an interrupt a handler left set would close the connection the batch shares
+          Thread.interrupted();
         }
         Outcome outcome = processOne(received.get(next), incoming.get(next), inFlight, batch);
         if (outcome == Outcome.HANDLED) {

@@ -10,10 +10,11 @@ import org.slf4j.LoggerFactory;
  * settle writes into the unit (a complete nothing, a move its copy, an abandon its row back), and
  * the settle of the last message commits it, and with it the handlers' writes, the inbox and the
  * outbox of every message. The pump settles the messages of a batch one after another, in order,
- * each after its own attempts: a message's writes are undone alone only while no later message has
- * started; one given back after that (stop cancelled the batch) dooms the batch, which then rolls
- * back whole, every message back in its queue with its delivery count. A write or commit that fails
- * rolls the batch back the same way. Thread-safe.
+ * each after its own attempts: a message's writes are undone alone only while no other message has
+ * written since (begun its attempts, or settled with a write: its copy, or its row put back, sits
+ * behind the same savepoints); one given back after that (stop cancelled the batch) dooms the
+ * batch, which then rolls back whole, every message back in its queue with its delivery count. A
+ * write or commit that fails rolls the batch back the same way. Thread-safe.
  */
 final class ClaimedBatch {
   private static final Logger log = LoggerFactory.getLogger(ClaimedBatch.class);
@@ -27,7 +28,7 @@ final class ClaimedBatch {
   private int unsettled;
   private boolean doomed;
   private boolean over;
-  private ClaimedMessage latest; // the message whose attempts began last
+  private ClaimedMessage latest; // the message that wrote in the unit last
 
   ClaimedBatch(UnitOfWork unit, int size) {
     this.unit = unit;
@@ -49,7 +50,7 @@ final class ClaimedBatch {
     return unit.attemptsBegun();
   }
 
-  /** Whether no message of the batch started after {@code message}. */
+  /** Whether no other message of the batch wrote in the unit after {@code message} did. */
   synchronized boolean isLatest(ClaimedMessage message) {
     return latest == null || latest == message;
   }
@@ -67,9 +68,12 @@ final class ClaimedBatch {
    *     now or earlier (its messages are back in their queues), and {@code write} did not run
    * @throws TransportException if the write or the commit failed: the batch is rolled back
    */
-  synchronized boolean settle(String what, Write write) {
+  synchronized boolean settle(ClaimedMessage message, String what, Write write) {
     if (over) {
       return false;
+    }
+    if (write != null) {
+      latest = message;
     }
     unsettled--;
     try {

@@ -113,7 +113,7 @@ public final class ClaimedMessage implements ReceivedMessage {
   @Override
   public void complete() {
     settle();
-    if (!batch.settle("completing message " + row.messageId() + " in " + row.queue(), null)) {
+    if (!batch.settle(this, "completing message " + row.messageId() + " in " + row.queue(), null)) {
       throw new TransportException(
           "message "
               + row.messageId()
@@ -125,7 +125,6 @@ public final class ClaimedMessage implements ReceivedMessage {
 
   @Override
   public boolean completeAndSend(String queue, OutgoingMessage copy) {
-    Names.require("queue", queue);
     settle();
     long began = System.nanoTime();
     String what = "moving message " + row.messageId() + " from " + row.queue() + " to " + queue;
@@ -133,8 +132,10 @@ public final class ClaimedMessage implements ReceivedMessage {
     try {
       kept =
           batch.settle(
+              this,
               what,
               unit -> {
+                Names.require("queue", queue);
                 sender.checkSizes(queue, List.of(copy));
                 QueueStore.Sent sent = runtime.queues().send(unit.handle(), queue, List.of(copy));
                 unit.afterCommitOnConnection(handle -> {
@@ -156,9 +157,9 @@ public final class ClaimedMessage implements ReceivedMessage {
   @Override
   public void abandon(Duration visibilityDelay) {
     settle();
-    boolean alone = attemptsBefore < 0 || batch.isLatest(this);
-    if (!alone) {
-      // a later message of the batch began: this one's writes cannot be undone alone
+    if (attemptsBefore >= 0 && !batch.isLatest(this)) {
+      // another message of the batch wrote since this one began: its writes cannot be undone
+      // alone (a message that never began has nothing to undo)
       batch.doom();
     }
     try {
@@ -166,6 +167,7 @@ public final class ClaimedMessage implements ReceivedMessage {
       // normally); the claim's delete stays, and a copy with its delivery count goes back,
       // invisible for the delay: one atomic commit
       batch.settle(
+          this,
           "giving back message " + row.messageId(),
           unit -> {
             if (attemptsBefore >= 0) {

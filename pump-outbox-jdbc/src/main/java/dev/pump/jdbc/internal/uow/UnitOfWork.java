@@ -42,6 +42,7 @@ public final class UnitOfWork implements AutoCloseable {
   private final List<Integer> live = new ArrayList<>();
   private volatile boolean open = true;
   private volatile boolean ended;
+  private volatile RuntimeException broken;
   private int attempts;
   private Attempt last;
 
@@ -86,6 +87,21 @@ public final class UnitOfWork implements AutoCloseable {
     live.add(attempt.number);
     last = attempt;
     return attempt;
+  }
+
+  /**
+   * Marks the transaction unfit to commit: an attempt could not be undone (its writes may still be
+   * there) or could not begin. {@link #commit()} then refuses, and the work is given back.
+   */
+  public void markBroken(RuntimeException cause) {
+    if (broken == null) {
+      broken = cause;
+    }
+  }
+
+  /** Whether {@link #markBroken} was called: the transaction will not commit. */
+  public boolean isBroken() {
+    return broken != null;
   }
 
   /** How many attempts began so far; the next one gets this number plus one. */
@@ -171,6 +187,12 @@ public final class UnitOfWork implements AutoCloseable {
    * committed, and nothing may report it as failed.
    */
   public void commit() {
+    if (broken != null) {
+      throw new PumpException(
+          "the transaction was not committed: an attempt's writes could not be undone, or a new"
+              + " attempt could not begin, so it may hold writes of a failed attempt",
+          broken);
+    }
     for (Runnable action : List.copyOf(beforeCommit.values())) {
       action.run();
     }

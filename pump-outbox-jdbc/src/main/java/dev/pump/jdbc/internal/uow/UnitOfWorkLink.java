@@ -47,7 +47,9 @@ public final class UnitOfWorkLink implements Middleware {
   /** The unit the batch's messages share, begun by the first of them to get here. */
   private UnitOfWork batchUnit(Batch batch) {
     UnitOfWork unit = batch.attributes().get(batchUnit).orElse(null);
-    if (unit == null) {
+    // a broken unit will not commit, and the messages handled in it are given back: the rest of
+    // the batch gets a fresh one, instead of failing one after another on the broken one
+    if (unit == null || unit.isBroken()) {
       UnitOfWork begun = runtime.beginUnitOfWork();
       batch.attributes().put(batchUnit, begun);
       batch.beforeCompletion(begun::commit);
@@ -59,7 +61,13 @@ public final class UnitOfWorkLink implements Middleware {
 
   private static void inShared(UnitOfWork unit, PipelineContext context, Next next)
       throws Exception {
-    UnitOfWork.Attempt attempt = unit.beginAttempt();
+    UnitOfWork.Attempt attempt;
+    try {
+      attempt = unit.beginAttempt();
+    } catch (RuntimeException e) {
+      unit.markBroken(e);
+      throw e;
+    }
     context.attributes().put(UnitOfWork.CURRENT, unit);
     try {
       next.proceed();
@@ -68,6 +76,8 @@ public final class UnitOfWorkLink implements Middleware {
       try {
         attempt.undo();
       } catch (RuntimeException undo) {
+        // the attempt's writes may still be there: the transaction must not commit
+        unit.markBroken(undo);
         failure.addSuppressed(undo); // the handler's failure is what recoverability must see
       }
       throwIfPermanent(context, failure);

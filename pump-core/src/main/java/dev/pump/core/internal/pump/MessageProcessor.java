@@ -96,23 +96,31 @@ public final class MessageProcessor {
    */
   void process(List<ReceivedMessage> delivered, InFlight inFlight) {
     List<SettlingMessage> received = new ArrayList<>(delivered.size());
+    for (ReceivedMessage message : delivered) {
+      received.add(new SettlingMessage(message, inFlight));
+    }
     List<IncomingMessage> incoming = new ArrayList<>(delivered.size());
     List<IncomingMessage> runnable = new ArrayList<>(delivered.size());
-    for (ReceivedMessage message : delivered) {
-      SettlingMessage settling = new SettlingMessage(message, inFlight);
-      IncomingMessage in =
-          new IncomingMessage(
-              settling.messageId(),
-              settling.queue(),
-              settling.headers(),
-              settling.body(),
-              settling.deliveryCount());
-      received.add(settling);
-      incoming.add(in);
-      if (settling.deliveryCount() <= recoverability.maxDeliveries()
-          && unstorable(settling) == null) {
-        runnable.add(in); // the others are parked without running: no storage sees them
+    try {
+      for (SettlingMessage settling : received) {
+        IncomingMessage in =
+            new IncomingMessage(
+                settling.messageId(),
+                settling.queue(),
+                settling.headers(),
+                settling.body(),
+                settling.deliveryCount());
+        incoming.add(in);
+        if (settling.deliveryCount() <= recoverability.maxDeliveries()
+            && unstorable(settling) == null) {
+          runnable.add(in); // the others are parked without running: no storage sees them
+        }
       }
+    } catch (RuntimeException e) {
+      // a transport's message that cannot even be read: every message of the batch goes back
+      log.error("Endpoint {} could not read {}; giving it back", endpoint, inFlight.label(), e);
+      received.forEach(message -> abandon(message, inFlight, RECOVERY_FAILURE_DELAY));
+      return;
     }
     DefaultBatch batch = new DefaultBatch(runnable);
     List<SettlingMessage> handled = new ArrayList<>(delivered.size());

@@ -1,5 +1,9 @@
 package dev.pump.core;
 
+// This file is long because it holds one documented setter per endpoint setting, the whole
+// configuration surface users read in one place; its checks and registrations live elsewhere
+// (EndpointChecks, Registrations).
+
 // This file is long because it is the one place every endpoint setting is documented, defaulted
 // and validated; splitting it would scatter that.
 

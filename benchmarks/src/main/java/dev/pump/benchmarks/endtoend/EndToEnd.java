@@ -1,5 +1,8 @@
 package dev.pump.benchmarks.endtoend;
 
+// This file is long because it is the end-to-end scenario's whole round rotation (Pump, both
+// ceilings, the competing endpoints and the paced latency) in one place, so their turns stay fair.
+
 import dev.pump.benchmarks.Plan;
 import dev.pump.benchmarks.harness.Broker;
 import dev.pump.benchmarks.harness.CpuUsage;

@@ -1,5 +1,9 @@
 package dev.pump.benchmarks.endtoend;
 
+// This file is long because it is every pgbench script of the end-to-end ceilings, each a copy of
+// Pump's statements that the same-SQL check compares; keeping them together keeps the copies in
+// step.
+
 import dev.pump.benchmarks.harness.Database;
 import dev.pump.benchmarks.harness.OrderPlaced;
 import dev.pump.benchmarks.harness.TransportKind;

@@ -9,7 +9,6 @@ import dev.pump.core.internal.pipeline.Chain;
 import dev.pump.core.internal.pipeline.ContextServices;
 import dev.pump.core.internal.pipeline.MessageContext;
 import dev.pump.core.internal.recoverability.RecoveryActions;
-import dev.pump.core.internal.shared.Names;
 import dev.pump.core.recoverability.Attempts;
 import dev.pump.core.recoverability.Failure;
 import dev.pump.core.recoverability.Recoverability;
@@ -18,9 +17,7 @@ import dev.pump.core.spi.ReceivedMessage;
 import dev.pump.core.spi.pipeline.IncomingMessage;
 import dev.pump.core.spi.pipeline.PendingMessage;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,7 +74,7 @@ public final class MessageProcessor {
   }
 
   /** What became of one message of a batch. */
-  private enum Outcome {
+  enum Outcome {
     /** Its handlers succeeded: it is completed once the whole batch is done. */
     HANDLED,
     /** It went through recoverability and is settled (or given back) already. */
@@ -87,140 +84,36 @@ public final class MessageProcessor {
   }
 
   /**
-   * Processes the messages of one receive in order, as one batch: see {@link
-   * dev.pump.core.spi.pipeline.Batch}. Each message runs its attempts alone; one that fails goes
-   * through recoverability at once; the handled ones are completed only after every message was
-   * processed and the batch's before-completion actions (the storage's commit) succeeded. If stop
-   * cancels the batch, or those actions fail, every message not yet settled is given back. Every
+   * Processes the messages of one receive in order, as one batch: see {@link BatchRun}. Every
    * message is settled exactly once, whatever is thrown.
    */
   void process(List<ReceivedMessage> delivered, InFlight inFlight) {
-    List<SettlingMessage> received = new ArrayList<>(delivered.size());
-    for (ReceivedMessage message : delivered) {
-      received.add(new SettlingMessage(message, inFlight));
-    }
-    List<IncomingMessage> incoming = new ArrayList<>(delivered.size());
-    List<IncomingMessage> runnable = new ArrayList<>(delivered.size());
-    try {
-      for (SettlingMessage settling : received) {
-        IncomingMessage in =
-            new IncomingMessage(
-                settling.messageId(),
-                settling.queue(),
-                settling.headers(),
-                settling.body(),
-                settling.deliveryCount());
-        incoming.add(in);
-        if (settling.deliveryCount() <= recoverability.maxDeliveries()
-            && unstorable(settling) == null) {
-          runnable.add(in); // the others are parked without running: no storage sees them
-        }
-      }
-    } catch (RuntimeException e) {
-      // a transport's message that cannot even be read: every message of the batch goes back
-      log.error("Endpoint {} could not read {}; giving it back", endpoint, inFlight.label(), e);
-      received.forEach(message -> abandon(message, inFlight, RECOVERY_FAILURE_DELAY));
-      return;
-    }
-    DefaultBatch batch = new DefaultBatch(runnable);
-    List<SettlingMessage> handled = new ArrayList<>(delivered.size());
-    int next = 0;
-    try {
-      for (; next < received.size(); next++) {
-        if (next > 0) {
-          if (!inFlight.beginRunningUnlessCancelled()) {
-            break;
-          }
-          // an interrupt a handler left set would close the connection the batch shares
-          Thread.interrupted();
-        }
-        Outcome outcome = processOne(received.get(next), incoming.get(next), inFlight, batch);
-        if (outcome == Outcome.HANDLED) {
-          handled.add(received.get(next));
-        } else if (outcome == Outcome.CANCELLED) {
-          abandon(received.get(next), inFlight, Duration.ZERO);
-          next++;
-          break;
-        }
-      }
-      complete(received, handled, next, inFlight, batch);
-    } finally {
-      // a virtual machine error thrown out of processOne: what is left goes back
-      for (SettlingMessage message : received) {
-        if (!message.settleCalled()) {
-          abandon(message, inFlight, FATAL_ERROR_DELAY);
-        }
-      }
-      batch.end();
-    }
+    new BatchRun(this, endpoint, inFlight).run(delivered);
   }
 
-  /**
-   * Ends a batch whose messages up to {@code processed} ran: completes the handled ones once the
-   * before-completion actions succeeded; gives them back if stop cancelled the batch or the actions
-   * failed, and gives back the ones that never ran.
-   */
-  private void complete(
-      List<SettlingMessage> received,
-      List<SettlingMessage> handled,
-      int processed,
-      InFlight inFlight,
-      DefaultBatch batch) {
-    boolean allRan = processed == received.size();
-    if (allRan && inFlight.beginSettlingUnlessCancelled()) {
-      try {
-        if (!handled.isEmpty()) {
-          batch.runBeforeCompletion();
-        }
-      } catch (RuntimeException e) {
-        breaker.settleFailed(e);
-        log.error(
-            "Endpoint {} could not commit the {} handled messages of a batch (the first {});"
-                + " giving them back for {}: each comes back alone",
-            endpoint,
-            handled.size(),
-            handled.getFirst().messageId(),
-            RECOVERY_FAILURE_DELAY,
-            e);
-        handled.forEach(message -> abandon(message, inFlight, RECOVERY_FAILURE_DELAY));
-        return;
-      }
-      for (SettlingMessage message : handled) {
-        settle(message, inFlight, "complete", message::complete);
-      }
-      return;
-    }
-    // A batch cancelled by stop never settles as handled, even if its handlers ignored the
-    // cancellation and returned: stop may have returned already, and nothing of the endpoint
-    // may commit after that.
-    int givenBack = handled.size() + received.size() - processed;
-    if (givenBack == 0) {
-      return;
-    }
-    log.info(
-        "Endpoint {} cancelled {} while stopping; {} message(s) will be received again",
-        endpoint,
-        inFlight.label(),
-        givenBack);
-    handled.forEach(message -> abandon(message, inFlight, Duration.ZERO));
-    for (SettlingMessage message : received.subList(processed, received.size())) {
-      abandon(message, inFlight, Duration.ZERO);
-    }
+  /** The most deliveries a message may have had and still run. */
+  int maxDeliveries() {
+    return recoverability.maxDeliveries();
+  }
+
+  /** Counts a settle that failed, for the circuit breaker. */
+  void settleFailed(RuntimeException e) {
+    breaker.settleFailed(e);
   }
 
   /**
    * Runs one message's attempts, with immediate retries in place; a failure that recoverability
    * moves on (a delayed retry, the error queue) is settled here.
    */
-  private Outcome processOne(
+  Outcome processOne(
       SettlingMessage received, IncomingMessage incoming, InFlight inFlight, DefaultBatch batch) {
     CancellationSource cancellation = inFlight.cancellation();
-    int delayedRetries = delayedRetriesMade(received.headers());
+    int delayedRetries = IncomingChecks.delayedRetriesMade(received.headers());
     if (received.deliveryCount() > recoverability.maxDeliveries()) {
       parkUnhandled(received, inFlight, new Attempts(0, delayedRetries));
       return Outcome.SETTLED;
     }
-    String unstorable = unstorable(received);
+    String unstorable = IncomingChecks.unstorable(received);
     if (unstorable != null) {
       park(
           received,
@@ -331,31 +224,6 @@ public final class MessageProcessor {
         () -> actions.moveToErrorQueue(received, failure, reason, attempts));
   }
 
-  /**
-   * Why the message's id or headers cannot be stored, or null: every store holds an id of 1 to
-   * {@value Names#MAX_LENGTH} characters, and text without NUL or half a surrogate pair.
-   */
-  private static String unstorable(ReceivedMessage received) {
-    String id = received.messageId();
-    String problem =
-        id.isEmpty() || id.length() > Names.MAX_LENGTH
-            ? "the message id must be 1 to " + Names.MAX_LENGTH + " characters, was " + id.length()
-            : Headers.textProblem("the message id", id);
-    for (var headers = received.headers().entrySet().iterator();
-        problem == null && headers.hasNext(); ) {
-      var header = headers.next();
-      problem = Headers.headerProblem("header", header.getKey(), header.getValue());
-    }
-    if (problem == null) {
-      return null;
-    }
-    String shown = Headers.storable(id);
-    return "message "
-        + (shown.length() > Names.MAX_LENGTH ? shown.substring(0, Names.MAX_LENGTH) + "..." : shown)
-        + ": "
-        + problem;
-  }
-
   // A message delivered too often crashed a process, or could not be settled, that many times:
   // it is parked without running the handlers again.
   private void parkUnhandled(SettlingMessage received, InFlight inFlight, Attempts attempts) {
@@ -437,7 +305,7 @@ public final class MessageProcessor {
     }
   }
 
-  private void settle(SettlingMessage received, InFlight inFlight, String what, Runnable action) {
+  void settle(SettlingMessage received, InFlight inFlight, String what, Runnable action) {
     settle(received, inFlight, what, action, e -> false);
   }
 
@@ -491,7 +359,7 @@ public final class MessageProcessor {
     }
   }
 
-  private void abandon(SettlingMessage received, InFlight inFlight, Duration delay) {
+  void abandon(SettlingMessage received, InFlight inFlight, Duration delay) {
     inFlight.beginSettling();
     try {
       received.abandon(delay);
@@ -504,25 +372,6 @@ public final class MessageProcessor {
           endpoint,
           received.messageId(),
           e);
-    }
-  }
-
-  /**
-   * The delayed retry rounds already made, from the {@link Headers#DELAYED_RETRIES} header, clamped
-   * to 0 to {@link Recoverability#MAX_RETRIES}: the header travels with the message, so a sender
-   * could forge it.
-   */
-  static int delayedRetriesMade(Map<String, String> headers) {
-    String value = headers.get(Headers.DELAYED_RETRIES);
-    if (value == null) {
-      return 0;
-    }
-    String digits = value.strip();
-    try {
-      return Math.clamp(Long.parseLong(digits), 0, Recoverability.MAX_RETRIES);
-    } catch (NumberFormatException e) {
-      // too many digits for a long is still "very many", not "none"
-      return digits.matches("[0-9]+") ? Recoverability.MAX_RETRIES : 0;
     }
   }
 }

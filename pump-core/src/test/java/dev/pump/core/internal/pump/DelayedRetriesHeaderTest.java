@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class DelayedRetriesHeaderTest {
   private static int made(String value) {
-    return MessageProcessor.delayedRetriesMade(Map.of(Headers.DELAYED_RETRIES, value));
+    return IncomingChecks.delayedRetriesMade(Map.of(Headers.DELAYED_RETRIES, value));
   }
 
   @Test
@@ -19,6 +19,6 @@ class DelayedRetriesHeaderTest {
     assertThat(made("99999999999999999999999")).isEqualTo(Recoverability.MAX_RETRIES);
     assertThat(made("-5")).isZero();
     assertThat(made("lots")).isZero();
-    assertThat(MessageProcessor.delayedRetriesMade(Map.of())).isZero();
+    assertThat(IncomingChecks.delayedRetriesMade(Map.of())).isZero();
   }
 }

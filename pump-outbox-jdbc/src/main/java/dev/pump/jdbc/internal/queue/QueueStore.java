@@ -1,5 +1,8 @@
 package dev.pump.jdbc.internal.queue;
 
+// This file is long because it is every statement of the queue_message table in one place, so the
+// table's SQL (claims, counts, sends, put-backs) can be read and reviewed together.
+
 import dev.pump.core.spi.OutgoingMessage;
 import dev.pump.jdbc.PumpOperations;
 import dev.pump.jdbc.internal.sql.HeadersJson;

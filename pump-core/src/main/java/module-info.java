@@ -13,6 +13,7 @@ module dev.pump.core {
   exports dev.pump.core.serialization;
   exports dev.pump.core.spi;
   exports dev.pump.core.spi.pipeline;
+  exports dev.pump.core.spi.telemetry;
   exports dev.pump.core.memory;
   exports dev.pump.core.internal.shared to
       dev.pump.jdbc,

@@ -46,6 +46,13 @@ public interface Endpoint extends Lifecycle {
   State state();
 
   /**
+   * How the endpoint is doing now: its state, its receive and settle breakers, the messages in
+   * flight and the last failure to receive or settle. Read from memory, without I/O, so a probe may
+   * call it as often as it likes.
+   */
+  EndpointHealth health();
+
+  /**
    * Starts receiving: creates the input and error queues if needed, subscribes the input queue to
    * the topics of the handled types (unless turned off), and starts the pump.
    *

@@ -15,14 +15,18 @@ import dev.pump.core.internal.pipeline.PipelineLayout;
 import dev.pump.core.internal.routing.MessageNames;
 import dev.pump.core.internal.routing.Registrations;
 import dev.pump.core.internal.shared.Problems;
+import dev.pump.core.internal.shared.SafeTelemetry;
 import dev.pump.core.recoverability.Recoverability;
 import dev.pump.core.serialization.JsonSerializer;
 import dev.pump.core.spi.Serializer;
 import dev.pump.core.spi.Storage;
 import dev.pump.core.spi.Transport;
 import dev.pump.core.spi.pipeline.PipelineBuilder;
+import dev.pump.core.spi.telemetry.Telemetry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -100,6 +104,7 @@ public final class EndpointBuilder {
   private Storage storage;
   private boolean autoSubscribe = true;
   private Consumer<CriticalError> onCriticalError = EndpointChecks::logCriticalError;
+  private final List<Telemetry> telemetries = new ArrayList<>();
   private ClassLoader classLoader;
   private final Problems problems = new Problems();
   private final Registrations registrations = new Registrations(problems);
@@ -275,6 +280,17 @@ public final class EndpointBuilder {
     return this;
   }
 
+  /**
+   * Adds a telemetry, told of every receive, every message processed and every message sent: Pump's
+   * Micrometer metrics ({@code dev.pump.micrometer.PumpMetrics}) or OpenTelemetry traces ({@code
+   * dev.pump.opentelemetry.PumpTracing}). Each call adds one; they are called in the order added.
+   * Default: none, which costs nothing.
+   */
+  public EndpointBuilder telemetry(Telemetry telemetry) {
+    telemetries.add(Objects.requireNonNull(telemetry, "telemetry"));
+    return this;
+  }
+
   /** Retries and the error queue. Default: {@link Recoverability#defaults()}. */
   public EndpointBuilder recoverability(Recoverability recoverability) {
     this.recoverability = recoverability;
@@ -428,7 +444,8 @@ public final class EndpointBuilder {
             registrations.handlers(),
             registrations.routes(),
             pipeline.copy(),
-            names);
+            names,
+            SafeTelemetry.of(telemetries));
     EndpointChecks.check(settings, inputQueue != null, problems);
     return DefaultEndpoint.create(settings);
   }

@@ -1,5 +1,6 @@
 package dev.pump.core;
 
+import dev.pump.core.internal.shared.Loggers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +37,7 @@ public final class Service implements Lifecycle {
   /** The grace of {@link #close()}: 30 seconds. */
   public static final Duration DEFAULT_GRACE = Duration.ofSeconds(30);
 
-  private static final Logger log = LoggerFactory.getLogger(Service.class);
+  private static final Logger log = LoggerFactory.getLogger(Loggers.SERVICE);
 
   private final List<Lifecycle> resources;
   private final List<Lifecycle> workers;

@@ -2,8 +2,11 @@ package dev.pump.jdbc;
 
 import dev.pump.core.Lifecycle;
 import dev.pump.core.PumpConfigurationException;
+import dev.pump.core.internal.shared.Loggers;
 import dev.pump.core.internal.shared.Problems;
+import dev.pump.core.internal.shared.SafeTelemetry;
 import dev.pump.core.spi.Transport;
+import dev.pump.core.spi.telemetry.Telemetry;
 import dev.pump.jdbc.internal.StorageRuntime;
 import dev.pump.jdbc.internal.dispatcher.DispatchCounters;
 import dev.pump.jdbc.internal.dispatcher.DispatchLoop;
@@ -12,6 +15,9 @@ import dev.pump.jdbc.internal.dispatcher.SendParallelism;
 import dev.pump.jdbc.internal.queue.NotificationListener;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * sent again, and the receiver's inbox absorbs the copy.
  */
 public final class OutboxDispatcher implements Lifecycle {
-  private static final Logger log = LoggerFactory.getLogger(OutboxDispatcher.class);
+  private static final Logger log = LoggerFactory.getLogger(Loggers.DISPATCHER);
 
   /** Most messages in one transport batch: {@value}. */
   public static final int DEFAULT_MAX_BATCH_MESSAGES = 100;
@@ -125,7 +131,8 @@ public final class OutboxDispatcher implements Lifecycle {
                 sendParallelism,
                 builder.sendTimeout,
                 builder.pollInterval,
-                builder.batchWindow));
+                builder.batchWindow,
+                SafeTelemetry.of(builder.telemetries)));
   }
 
   /** Returns a builder; {@link Builder#storage} and {@link Builder#transport} are required. */
@@ -163,6 +170,19 @@ public final class OutboxDispatcher implements Lifecycle {
   /** The transport calls this dispatcher makes at once at most, as {@link Builder} settled it. */
   int sendParallelism() {
     return sendParallelism;
+  }
+
+  /**
+   * How the dispatcher is doing: whether it runs, the destinations it has paused (their circuit
+   * breaker is open) and the age of the oldest row waiting in the outbox. One short query.
+   */
+  public DispatcherHealth health() {
+    Duration oldest =
+        runtime.jdbi().withHandle(h -> runtime.outbox().backlog(h)).stream()
+            .map(PumpOperations.Backlog::oldestAge)
+            .max(Duration::compareTo)
+            .orElse(Duration.ZERO);
+    return new DispatcherHealth(state.get() == State.RUNNING, loop.openBreakers(), oldest);
   }
 
   /** What this dispatcher has done since it started. */
@@ -220,6 +240,7 @@ public final class OutboxDispatcher implements Lifecycle {
     private Duration circuitBreakerPause = DEFAULT_CIRCUIT_BREAKER_PAUSE;
     private Clock clock = Clock.systemUTC();
     private Duration batchWindow = DEFAULT_BATCH_WINDOW;
+    private final List<Telemetry> telemetries = new ArrayList<>();
     private Integer sendParallelism; // null: the default, fitted to a PostgresTransport's pool
     private Duration sendTimeout = DEFAULT_SEND_TIMEOUT;
     private int resolvedParallelism;
@@ -265,7 +286,16 @@ public final class OutboxDispatcher implements Lifecycle {
       return this;
     }
 
-    /** The storage whose outbox to relay. Required. */
+    /**
+     * Adds a telemetry, told of every batch handed to the transport (Pump's Micrometer metrics or
+     * OpenTelemetry traces). Each call adds one. Default: none, which costs nothing.
+     */
+    public Builder telemetry(Telemetry telemetry) {
+      telemetries.add(Objects.requireNonNull(telemetry, "telemetry"));
+      return this;
+    }
+
+    /** The storage whose outbox is relayed. Required. */
     public Builder storage(JdbcStorage storage) {
       this.storage = storage;
       return this;

@@ -79,6 +79,12 @@ public final class PostgresTransport implements Transport {
     return new Builder();
   }
 
+  /** {@code pump_postgresql}: the conventions list no value for a queue in a PostgreSQL table. */
+  @Override
+  public String messagingSystem() {
+    return "pump_postgresql";
+  }
+
   @Override
   public TransportCapabilities capabilities() {
     return new TransportCapabilities(true, false, true, maxMessageBytes);

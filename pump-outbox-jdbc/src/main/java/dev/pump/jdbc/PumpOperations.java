@@ -7,6 +7,7 @@ import dev.pump.jdbc.internal.StorageRuntime;
 import dev.pump.jdbc.internal.queue.ClaimedMessage;
 import dev.pump.jdbc.internal.queue.QueueStore;
 import dev.pump.jdbc.internal.sql.HeadersJson;
+import dev.pump.jdbc.internal.sql.StatisticsQuery;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,10 +34,48 @@ public final class PumpOperations {
 
   private final JdbcStorage storage;
   private final StorageRuntime runtime;
+  private final StatisticsQuery statistics;
 
   PumpOperations(JdbcStorage storage) {
     this.storage = storage;
     this.runtime = storage.runtime();
+    this.statistics = new StatisticsQuery(runtime.schema());
+  }
+
+  /**
+   * What a metrics sampler reads: the outbox per destination and every PostgreSQL queue, at one
+   * moment.
+   *
+   * @param sampledAt when it was read
+   * @param outbox per destination with rows not yet dispatched
+   * @param queues per PostgreSQL queue holding messages (error queues included)
+   */
+  public record Statistics(
+      Instant sampledAt, List<OutboxStatistics> outbox, List<QueueDepth> queues) {
+    /** Copies the lists. */
+    public Statistics {
+      outbox = List.copyOf(outbox);
+      queues = List.copyOf(queues);
+    }
+  }
+
+  /**
+   * One destination's rows in the outbox.
+   *
+   * @param destination the queue, or the message type's topic
+   * @param pending rows waiting to be dispatched
+   * @param parked rows parked after too many failed sends
+   * @param oldestPendingAge how long the oldest pending row has waited; zero when none waits
+   */
+  public record OutboxStatistics(
+      String destination, long pending, long parked, Duration oldestPendingAge) {}
+
+  /**
+   * The outbox per destination and the depth of every PostgreSQL queue, in one query: for a sampler
+   * on an interval, not per request (it reads the queue table whole).
+   */
+  public Statistics statistics() {
+    return read(statistics::read);
   }
 
   /**

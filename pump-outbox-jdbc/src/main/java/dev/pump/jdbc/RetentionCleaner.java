@@ -1,6 +1,7 @@
 package dev.pump.jdbc;
 
 import dev.pump.core.Lifecycle;
+import dev.pump.core.internal.shared.Loggers;
 import dev.pump.core.internal.shared.Problems;
 import dev.pump.jdbc.internal.StorageRuntime;
 import java.time.Duration;
@@ -31,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe.
  */
 public final class RetentionCleaner implements Lifecycle {
-  private static final Logger log = LoggerFactory.getLogger(RetentionCleaner.class);
+  private static final Logger log = LoggerFactory.getLogger(Loggers.RETENTION);
 
   /** Rows deleted per statement: {@value}. */
   public static final int DEFAULT_BATCH_SIZE = 1_000;

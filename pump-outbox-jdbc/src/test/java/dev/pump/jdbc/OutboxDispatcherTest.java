@@ -132,6 +132,36 @@ class OutboxDispatcherTest {
   }
 
   @Test
+  void healthShowsThePausedDestinationsAndTheOldestPendingRow() {
+    transport.failing.add("down");
+    write("down", 5, 10);
+    write("up", 5, 10);
+    OutboxDispatcher dispatcher =
+        dispatcher()
+            .maxAttempts(1000)
+            .circuitBreakerThreshold(2)
+            .circuitBreakerPause(Duration.ofMillis(200))
+            .build();
+    assertThat(dispatcher.health().running()).isFalse();
+    dispatchers.add(dispatcher);
+    dispatcher.start();
+
+    await().until(() -> dispatcher.health().pausedDestinations().containsKey("down"));
+    DispatcherHealth health = dispatcher.health();
+    assertThat(health.pausedDestinations()).containsOnlyKeys("down");
+    assertThat(health.healthy()).isFalse();
+    assertThat(health.running()).isTrue();
+    assertThat(health.oldestPending()).isPositive();
+
+    transport.failing.remove("down");
+    storage.operations().requeueAllParked();
+    await().until(() -> pending() == 0);
+    await().until(() -> dispatcher.health().pausedDestinations().isEmpty());
+    assertThat(dispatcher.health().oldestPending()).isZero();
+    assertThat(dispatcher.health().healthy()).isTrue();
+  }
+
+  @Test
   void aRowThatFailsItsLastAttemptIsParkedWithItsErrorAndCanBeRequeued() {
     transport.failing.add("flaky");
     write("flaky", 3, 10);

@@ -79,6 +79,45 @@ class PumpOperationsTest {
   }
 
   @Test
+  void statisticsReadTheOutboxPerDestinationAndEveryQueueInOneStatement() {
+    write("x", 3);
+    write("y", 2);
+    storage
+        .jdbi()
+        .useHandle(h -> {
+          h.execute(
+              "UPDATE pump.outbox SET created_at = now() - interval '1 hour'"
+                  + " WHERE destination = 'x'");
+          h.execute("UPDATE pump.outbox SET parked_at = now() WHERE destination = 'y'");
+        });
+    write("y", 1);
+    transport.send("orders", List.of(message("a"), message("b")));
+    transport.send(
+        "orders",
+        List.of(new OutgoingMessage("later", Map.of(), new byte[1], Duration.ofHours(1))));
+
+    PumpOperations.Statistics statistics = operations.statistics();
+
+    assertThat(statistics.outbox())
+        .extracting(
+            PumpOperations.OutboxStatistics::destination,
+            PumpOperations.OutboxStatistics::pending,
+            PumpOperations.OutboxStatistics::parked)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("x", 3L, 0L),
+            org.assertj.core.groups.Tuple.tuple("y", 1L, 2L));
+    assertThat(statistics.outbox().get(0).oldestPendingAge())
+        .isGreaterThanOrEqualTo(Duration.ofMinutes(59));
+    assertThat(statistics.outbox().get(1).oldestPendingAge()).isLessThan(Duration.ofMinutes(1));
+    assertThat(statistics.queues())
+        .extracting(
+            PumpOperations.QueueDepth::queue,
+            PumpOperations.QueueDepth::messages,
+            PumpOperations.QueueDepth::visible)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("orders", 3L, 2L));
+  }
+
+  @Test
   void parkedRowsAreListedOldestFirstAndRequeuedByIdByDestinationOrAll() {
     write("billing", 2);
     write("shipping", 2);

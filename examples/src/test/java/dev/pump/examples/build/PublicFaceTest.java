@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * decision, so this test lists them; read from the compiled module descriptors and classes.
  */
 class PublicFaceTest {
-  private static final int MOST_USER_FACING_TYPES = 35;
+  private static final int MOST_USER_FACING_TYPES = 38;
 
   private static final Map<String, Set<String>> USER_FACING =
       Map.of(
@@ -37,9 +37,11 @@ class PublicFaceTest {
               "Context",
               "Endpoint",
               "EndpointBuilder",
+              "EndpointHealth",
               "Handler",
               "Headers",
               "Lifecycle",
+              "LogContext",
               "MessageName",
               "MessageSender",
               "PumpConfigurationException",
@@ -64,6 +66,7 @@ class PublicFaceTest {
           "dev.pump.jdbc",
           Set.of(
               "DispatcherCounters",
+              "DispatcherHealth",
               "JdbcContext",
               "JdbcStorage",
               "OutboxDispatcher",
@@ -85,7 +88,8 @@ class PublicFaceTest {
         .isLessThanOrEqualTo(MOST_USER_FACING_TYPES);
     assertThat(exported.keySet())
         .filteredOn(PublicFaceTest::isSpi)
-        .containsExactlyInAnyOrder("dev.pump.core.spi", "dev.pump.core.spi.pipeline");
+        .containsExactlyInAnyOrder(
+            "dev.pump.core.spi", "dev.pump.core.spi.pipeline", "dev.pump.core.spi.telemetry");
   }
 
   @Test

@@ -58,6 +58,12 @@ public final class InMemoryTransport implements Transport {
     return new Builder();
   }
 
+  /** {@code pump_memory}. */
+  @Override
+  public String messagingSystem() {
+    return "pump_memory";
+  }
+
   @Override
   public TransportCapabilities capabilities() {
     return new TransportCapabilities(true, false, true, maxMessageBytes);

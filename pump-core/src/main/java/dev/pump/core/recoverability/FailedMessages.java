@@ -2,6 +2,7 @@ package dev.pump.core.recoverability;
 
 import dev.pump.core.Headers;
 import dev.pump.core.PumpException;
+import dev.pump.core.internal.shared.Loggers;
 import dev.pump.core.internal.shared.Names;
 import dev.pump.core.spi.OutgoingMessage;
 import dev.pump.core.spi.ReceivedMessage;
@@ -39,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * one error queue each see only part of it.
  */
 public final class FailedMessages {
-  private static final Logger log = LoggerFactory.getLogger(FailedMessages.class);
+  private static final Logger log = LoggerFactory.getLogger(Loggers.OPERATIONS);
 
   private final Transport transport;
   private final String errorQueue;

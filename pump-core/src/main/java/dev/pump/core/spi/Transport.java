@@ -27,6 +27,15 @@ public interface Transport extends Lifecycle {
   TransportCapabilities capabilities();
 
   /**
+   * The messaging system, as OpenTelemetry's {@code messaging.system} names it ({@code rabbitmq},
+   * {@code kafka}), or Pump's own name for a system the conventions do not list. Default: {@code
+   * pump}.
+   */
+  default String messagingSystem() {
+    return "pump";
+  }
+
+  /**
    * Makes sure {@code queue} exists, creating it if needed. Idempotent. The endpoint calls it for
    * its input queue and error queue when it starts. The default does nothing, for transports whose
    * queues exist implicitly.

@@ -31,6 +31,11 @@ public abstract class ForwardingTransport implements Transport {
   }
 
   @Override
+  public String messagingSystem() {
+    return delegate.messagingSystem();
+  }
+
+  @Override
   public void createQueue(String queue) {
     delegate.createQueue(queue);
   }

@@ -41,6 +41,11 @@ public final class DefaultRabbitMqTransport implements RabbitMqTransport {
   }
 
   @Override
+  public String messagingSystem() {
+    return "rabbitmq";
+  }
+
+  @Override
   public TransportCapabilities capabilities() {
     // no delayed delivery: RabbitMQ has none without plugins (the outbox's due time covers
     // delayed sends when the outbox is present); one consumer receives a queue in publish order;

@@ -10,6 +10,7 @@ import dev.pump.core.spi.OutgoingMessage;
 import dev.pump.core.spi.Serializer;
 import dev.pump.core.spi.pipeline.IncomingMessage;
 import dev.pump.core.spi.pipeline.PendingMessage;
+import dev.pump.core.spi.telemetry.Telemetry;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,6 +28,7 @@ public final class OutgoingFactory {
   private final Clock clock;
   private final boolean delayedDelivery;
   private final MessageNames names;
+  private final Telemetry telemetry;
 
   /** Creates a factory for messages sent by {@code endpointName}, typed by {@code names}. */
   public OutgoingFactory(
@@ -35,13 +37,15 @@ public final class OutgoingFactory {
       Serializer serializer,
       Clock clock,
       boolean delayedDelivery,
-      MessageNames names) {
+      MessageNames names,
+      Telemetry telemetry) {
     this.endpointName = endpointName;
     this.replyTo = replyTo;
     this.serializer = serializer;
     this.clock = clock;
     this.delayedDelivery = delayedDelivery;
     this.names = names;
+    this.telemetry = telemetry;
   }
 
   /**
@@ -101,6 +105,7 @@ public final class OutgoingFactory {
     options.correlationId().ifPresent(c -> headers.put(Headers.CORRELATION_ID, c));
     options.orderingKey().ifPresent(k -> headers.put(Headers.ORDERING_KEY, k));
     byte[] body = serialize(message, id, destination);
+    telemetry.created(endpointName, destination, headers);
     return new PendingMessage(destination, new OutgoingMessage(id, headers, body, options.delay()));
   }
 

@@ -5,6 +5,8 @@ import dev.pump.core.spi.OutgoingMessage;
 import dev.pump.core.spi.Transport;
 import dev.pump.core.spi.TransportException;
 import dev.pump.core.spi.pipeline.PendingMessage;
+import dev.pump.core.spi.telemetry.SendObservation;
+import dev.pump.core.spi.telemetry.Telemetry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,12 +24,15 @@ public final class TransportDispatcher {
   private final Transport transport;
   private final int maxBatchMessages;
   private final long maxBatchBytes;
+  private final Telemetry telemetry;
 
-  /** Creates a dispatcher onto {@code transport}. */
-  public TransportDispatcher(Transport transport, int maxBatchMessages, long maxBatchBytes) {
+  /** Creates a dispatcher onto {@code transport}, telling {@code telemetry} of every batch. */
+  public TransportDispatcher(
+      Transport transport, int maxBatchMessages, long maxBatchBytes, Telemetry telemetry) {
     this.transport = transport;
     this.maxBatchMessages = maxBatchMessages;
     this.maxBatchBytes = maxBatchBytes;
+    this.telemetry = telemetry;
   }
 
   /**
@@ -46,12 +51,16 @@ public final class TransportDispatcher {
           Batches.split(messages, maxBatchMessages, maxBatchBytes);
       for (int i = 0; i < batches.size(); i++) {
         List<OutgoingMessage> batch = batches.get(i);
+        SendObservation observation =
+            telemetry.sending(transport.messagingSystem(), destination, batch);
         try {
           switch (destination) {
             case Destination.Queue queue -> transport.send(queue.name(), batch);
             case Destination.Topics topics -> transport.publish(topics.topics(), batch);
           }
+          observation.ended(null);
         } catch (RuntimeException e) {
+          observation.ended(e);
           throw new TransportException(failure(destination, batch, i, batches.size(), e), e);
         }
       }

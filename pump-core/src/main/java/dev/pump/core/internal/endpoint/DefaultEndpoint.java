@@ -1,6 +1,7 @@
 package dev.pump.core.internal.endpoint;
 
 import dev.pump.core.Endpoint;
+import dev.pump.core.EndpointHealth;
 import dev.pump.core.MessageSender;
 import dev.pump.core.PumpException;
 import dev.pump.core.SendOptions;
@@ -20,6 +21,7 @@ import dev.pump.core.internal.recoverability.RecoveryActions;
 import dev.pump.core.internal.routing.HandlerRegistry;
 import dev.pump.core.internal.routing.Router;
 import dev.pump.core.internal.shared.BufferedSender;
+import dev.pump.core.internal.shared.Loggers;
 import dev.pump.core.recoverability.FailedMessages;
 import dev.pump.core.spi.Destination;
 import dev.pump.core.spi.pipeline.Middleware;
@@ -28,6 +30,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -42,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * that stop asked for. So the pump is always assigned before anyone but start touches it.
  */
 public final class DefaultEndpoint implements Endpoint {
-  private static final Logger log = LoggerFactory.getLogger(DefaultEndpoint.class);
+  private static final Logger log = LoggerFactory.getLogger(Loggers.ENDPOINT);
 
   private final EndpointSettings settings;
   private final HandlerRegistry handlers;
@@ -55,6 +58,7 @@ public final class DefaultEndpoint implements Endpoint {
   private volatile Duration graceRequestedWhileStarting;
   private volatile ComputePool computePool;
   private volatile MessagePump pump;
+  private volatile ReceiveCircuitBreaker breaker;
 
   private DefaultEndpoint(EndpointSettings settings) {
     this.settings = settings;
@@ -62,7 +66,10 @@ public final class DefaultEndpoint implements Endpoint {
     this.router = new Router(settings.routes(), settings.messageNames());
     this.dispatcher =
         new TransportDispatcher(
-            settings.transport(), settings.maxBatchMessages(), settings.maxBatchBytes());
+            settings.transport(),
+            settings.maxBatchMessages(),
+            settings.maxBatchBytes(),
+            settings.telemetry());
     this.factory =
         new OutgoingFactory(
             settings.name(),
@@ -71,12 +78,29 @@ public final class DefaultEndpoint implements Endpoint {
             settings.clock(),
             settings.transport().capabilities().delayedDelivery()
                 || (settings.storage() != null && settings.storage().holdsDelayedMessages()),
-            settings.messageNames());
+            settings.messageNames(),
+            settings.telemetry());
   }
 
-  /** Creates an endpoint from validated settings. */
+  /** Creates an endpoint from validated settings, and shows it to its telemetry. */
   public static Endpoint create(EndpointSettings settings) {
-    return new DefaultEndpoint(settings);
+    DefaultEndpoint endpoint = new DefaultEndpoint(settings);
+    settings.telemetry().endpointBuilt(endpoint);
+    return endpoint;
+  }
+
+  @Override
+  public EndpointHealth health() {
+    MessagePump current = pump;
+    ReceiveCircuitBreaker currentBreaker = breaker;
+    return new EndpointHealth(
+        name(),
+        state(),
+        currentBreaker == null ? EndpointHealth.BreakerState.CLOSED : currentBreaker.receiving(),
+        currentBreaker == null ? EndpointHealth.BreakerState.CLOSED : currentBreaker.settling(),
+        current == null ? 0 : current.messagesInFlight(),
+        settings.concurrency(),
+        currentBreaker == null ? Optional.empty() : currentBreaker.lastError());
   }
 
   @Override
@@ -147,6 +171,7 @@ public final class DefaultEndpoint implements Endpoint {
             settings.circuitBreakerThreshold(),
             settings.clock(),
             settings.onCriticalError());
+    this.breaker = breaker;
     ContextServices services =
         new ContextServices(
             name(),
@@ -183,7 +208,9 @@ public final class DefaultEndpoint implements Endpoint {
                 settings.storage(),
                 settings.recoverability().errorQueue(),
                 settings.clock()),
-            breaker);
+            breaker,
+            settings.telemetry(),
+            settings.transport().messagingSystem());
     return new MessagePump(
         name(),
         settings.inputQueue(),
@@ -195,7 +222,8 @@ public final class DefaultEndpoint implements Endpoint {
         settings.receiveWait(),
         settings.batchFillWait(),
         breaker,
-        processor);
+        processor,
+        settings.telemetry());
   }
 
   @Override

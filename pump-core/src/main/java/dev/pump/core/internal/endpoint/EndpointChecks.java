@@ -1,11 +1,11 @@
 package dev.pump.core.internal.endpoint;
 
-import dev.pump.core.Endpoint;
 import dev.pump.core.Endpoint.CriticalError;
 import dev.pump.core.Headers;
 import dev.pump.core.PumpConfigurationException;
 import dev.pump.core.internal.routing.HandlerRegistration;
 import dev.pump.core.internal.routing.MessageTypes;
+import dev.pump.core.internal.shared.Loggers;
 import dev.pump.core.internal.shared.Problems;
 import java.lang.reflect.Modifier;
 import java.time.Duration;
@@ -99,7 +99,7 @@ public final class EndpointChecks {
 
   /** What an endpoint does with a critical error when the application gives no callback. */
   public static void logCriticalError(CriticalError error) {
-    LoggerFactory.getLogger(Endpoint.class)
+    LoggerFactory.getLogger(Loggers.ENDPOINT)
         .error("Critical error in endpoint {}: {}", error.endpoint(), error.description());
   }
 

@@ -8,6 +8,7 @@ import dev.pump.core.recoverability.Recoverability;
 import dev.pump.core.spi.Serializer;
 import dev.pump.core.spi.Storage;
 import dev.pump.core.spi.Transport;
+import dev.pump.core.spi.telemetry.Telemetry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -44,6 +45,7 @@ import java.util.function.Consumer;
  * @param routes command routes
  * @param pipeline the middleware layout
  * @param messageNames the wire names of message types
+ * @param telemetry what is told of receives, processing and sends
  */
 public record EndpointSettings(
     String name,
@@ -72,4 +74,5 @@ public record EndpointSettings(
     List<HandlerRegistration<?>> handlers,
     Map<Class<?>, String> routes,
     PipelineLayout pipeline,
-    MessageNames messageNames) {}
+    MessageNames messageNames,
+    Telemetry telemetry) {}

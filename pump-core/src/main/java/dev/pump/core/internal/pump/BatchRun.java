@@ -1,5 +1,6 @@
 package dev.pump.core.internal.pump;
 
+import dev.pump.core.internal.shared.Loggers;
 import dev.pump.core.spi.ReceivedMessage;
 import dev.pump.core.spi.pipeline.IncomingMessage;
 import java.time.Duration;
@@ -17,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * yet settled is given back. Confined to the batch's thread.
  */
 final class BatchRun {
-  private static final Logger log = LoggerFactory.getLogger(MessageProcessor.class);
+  private static final Logger log = LoggerFactory.getLogger(Loggers.MESSAGES);
 
   private final MessageProcessor processor;
   private final String endpoint;

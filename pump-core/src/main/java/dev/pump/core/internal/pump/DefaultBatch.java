@@ -2,6 +2,7 @@ package dev.pump.core.internal.pump;
 
 import dev.pump.core.Attributes;
 import dev.pump.core.internal.pipeline.DefaultAttributes;
+import dev.pump.core.internal.shared.Loggers;
 import dev.pump.core.spi.pipeline.Batch;
 import dev.pump.core.spi.pipeline.IncomingMessage;
 import java.util.ArrayList;
@@ -11,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /** The pump's {@link Batch}: confined to the thread that processes it. */
 final class DefaultBatch implements Batch {
-  private static final Logger log = LoggerFactory.getLogger(DefaultBatch.class);
+  private static final Logger log = LoggerFactory.getLogger(Loggers.MESSAGES);
 
   private final List<IncomingMessage> messages;
   private final DefaultAttributes attributes = new DefaultAttributes();

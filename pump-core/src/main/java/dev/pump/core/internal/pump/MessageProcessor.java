@@ -9,6 +9,7 @@ import dev.pump.core.internal.pipeline.Chain;
 import dev.pump.core.internal.pipeline.ContextServices;
 import dev.pump.core.internal.pipeline.MessageContext;
 import dev.pump.core.internal.recoverability.RecoveryActions;
+import dev.pump.core.internal.shared.Loggers;
 import dev.pump.core.recoverability.Attempts;
 import dev.pump.core.recoverability.Failure;
 import dev.pump.core.recoverability.Recoverability;
@@ -16,6 +17,8 @@ import dev.pump.core.recoverability.RecoveryDecision;
 import dev.pump.core.spi.ReceivedMessage;
 import dev.pump.core.spi.pipeline.IncomingMessage;
 import dev.pump.core.spi.pipeline.PendingMessage;
+import dev.pump.core.spi.telemetry.ProcessOutcome;
+import dev.pump.core.spi.telemetry.Telemetry;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
@@ -35,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * delay. Every settle outcome feeds the circuit breaker.
  */
 public final class MessageProcessor {
-  private static final Logger log = LoggerFactory.getLogger(MessageProcessor.class);
+  private static final Logger log = LoggerFactory.getLogger(Loggers.MESSAGES);
 
   /**
    * When recording a failure fails too (the transport is down) before anything was settled, the
@@ -56,6 +59,8 @@ public final class MessageProcessor {
   private final Recoverability recoverability;
   private final RecoveryActions actions;
   private final ReceiveCircuitBreaker breaker;
+  private final Telemetry telemetry;
+  private final String system;
 
   /** Creates it; see the class comment. */
   public MessageProcessor(
@@ -64,13 +69,17 @@ public final class MessageProcessor {
       ContextServices services,
       Recoverability recoverability,
       RecoveryActions actions,
-      ReceiveCircuitBreaker breaker) {
+      ReceiveCircuitBreaker breaker,
+      Telemetry telemetry,
+      String system) {
     this.endpoint = endpoint;
     this.chain = chain;
     this.services = services;
     this.recoverability = recoverability;
     this.actions = actions;
     this.breaker = breaker;
+    this.telemetry = telemetry;
+    this.system = system;
   }
 
   /** What became of one message of a batch. */
@@ -107,20 +116,42 @@ public final class MessageProcessor {
    */
   Outcome processOne(
       SettlingMessage received, IncomingMessage incoming, InFlight inFlight, DefaultBatch batch) {
+    ObservedMessage observed =
+        new ObservedMessage(telemetry.processing(endpoint, system, incoming), endpoint, incoming);
+    Throwable thrown = null;
+    try {
+      return processObserved(received, incoming, inFlight, batch, observed);
+    } catch (Throwable t) {
+      thrown = t;
+      throw t;
+    } finally {
+      observed.close(thrown);
+    }
+  }
+
+  private Outcome processObserved(
+      SettlingMessage received,
+      IncomingMessage incoming,
+      InFlight inFlight,
+      DefaultBatch batch,
+      ObservedMessage observed) {
     CancellationSource cancellation = inFlight.cancellation();
     int delayedRetries = IncomingChecks.delayedRetriesMade(received.headers());
     if (received.deliveryCount() > recoverability.maxDeliveries()) {
       parkUnhandled(received, inFlight, new Attempts(0, delayedRetries));
+      observed.ended(ProcessOutcome.ERROR_QUEUE, null);
       return Outcome.SETTLED;
     }
     String unstorable = IncomingChecks.unstorable(received);
     if (unstorable != null) {
+      UnrecoverableMessageException failure = new UnrecoverableMessageException(unstorable);
       park(
           received,
           inFlight,
-          new UnrecoverableMessageException(unstorable),
+          failure,
           Recoverability.REASON_UNRECOVERABLE,
           new Attempts(0, delayedRetries));
+      observed.ended(ProcessOutcome.ERROR_QUEUE, failure);
       return Outcome.SETTLED;
     }
     int immediateRetries = 0;
@@ -131,9 +162,11 @@ public final class MessageProcessor {
             "Endpoint {} cancelled message {} while stopping; it will be received again",
             endpoint,
             received.messageId());
+        observed.ended(ProcessOutcome.GIVEN_BACK, failure);
         return Outcome.CANCELLED;
       }
       if (failure == null) {
+        observed.ended(ProcessOutcome.HANDLED, null);
         return Outcome.HANDLED;
       }
       if (failure instanceof VirtualMachineError error
@@ -154,6 +187,7 @@ public final class MessageProcessor {
       switch (decision) {
         case RecoveryDecision.RetryImmediately retry -> {
           immediateRetries++;
+          observed.retrying(failure, immediateRetries);
           log.warn(
               "Endpoint {}: message {} failed, immediate retry {}: {}",
               endpoint,
@@ -169,11 +203,14 @@ public final class MessageProcessor {
               delayedRetries + 1,
               retry.delay(),
               failure.toString());
-          retryLater(received, inFlight, failure, retry, attempts);
+          boolean parked = retryLater(received, inFlight, failure, retry, attempts);
+          observed.ended(
+              parked ? ProcessOutcome.ERROR_QUEUE : ProcessOutcome.DELAYED_RETRY, failure);
           return Outcome.SETTLED;
         }
         case RecoveryDecision.MoveToErrorQueue park -> {
           park(received, inFlight, failure, park.reason(), attempts);
+          observed.ended(ProcessOutcome.ERROR_QUEUE, failure);
           return Outcome.SETTLED;
         }
       }
@@ -183,9 +220,10 @@ public final class MessageProcessor {
   /**
    * Schedules a delayed retry. When the retry cannot be stored, and never will be (the storage
    * reports an {@link UnrecoverableMessageException}), the message is parked with that cause at
-   * once: giving it back would only meet the same failure on every delivery.
+   * once: giving it back would only meet the same failure on every delivery. Returns whether it was
+   * parked.
    */
-  private void retryLater(
+  private boolean retryLater(
       SettlingMessage received,
       InFlight inFlight,
       Throwable failure,
@@ -201,7 +239,9 @@ public final class MessageProcessor {
     if (refused != null) {
       refused.addSuppressed(failure);
       park(received, inFlight, refused, Recoverability.REASON_UNRECOVERABLE, attempts);
+      return true;
     }
+    return false;
   }
 
   private void park(

@@ -1,14 +1,17 @@
 package dev.pump.core.internal.pump;
 
+import dev.pump.core.internal.shared.Loggers;
 import dev.pump.core.spi.ReceivedMessage;
 import dev.pump.core.spi.Storage;
 import dev.pump.core.spi.Transport;
+import dev.pump.core.spi.telemetry.Telemetry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +49,7 @@ public final class MessagePump {
     EXCLUSIVE
   }
 
-  private static final Logger log = LoggerFactory.getLogger(MessagePump.class);
+  private static final Logger log = LoggerFactory.getLogger(Loggers.ENDPOINT);
 
   /**
    * How long a redelivered message waits for the rest of the process to finish, and how long it
@@ -65,6 +68,9 @@ public final class MessagePump {
   private final MessageProcessor processor;
   private final RedeliveryCounter redeliveries;
   private final Semaphore permits;
+  private final Telemetry telemetry;
+  private final String system;
+  private final AtomicInteger messagesInFlight = new AtomicInteger();
   private final Map<Thread, InFlight> inFlight = new ConcurrentHashMap<>();
   private final RedeliveryGate gate = RedeliveryGate.PROCESS;
   private volatile boolean stopping;
@@ -77,6 +83,7 @@ public final class MessagePump {
    *     ({@link RedeliveryCounter}); may be null
    * @param messagesPerTransaction the most messages one receive takes, to handle as one batch
    * @param batchFillWait how long a receive that has a message waits for more to fill its batch
+   * @param telemetry told of every receive
    */
   public MessagePump(
       String endpoint,
@@ -88,7 +95,8 @@ public final class MessagePump {
       Duration receiveWait,
       Duration batchFillWait,
       ReceiveCircuitBreaker breaker,
-      MessageProcessor processor) {
+      MessageProcessor processor,
+      Telemetry telemetry) {
     this.endpoint = endpoint;
     this.queue = queue;
     this.transport = transport;
@@ -100,6 +108,8 @@ public final class MessagePump {
     this.processor = processor;
     this.redeliveries = new RedeliveryCounter(endpoint, transport, storage);
     this.permits = new Semaphore(concurrency);
+    this.telemetry = telemetry;
+    this.system = transport.messagingSystem();
   }
 
   /**
@@ -150,7 +160,7 @@ public final class MessagePump {
         if (stopping) {
           break;
         }
-        List<ReceivedMessage> received = transport.receive(queue, held, receiveWait, batchFillWait);
+        List<ReceivedMessage> received = receive(held);
         breaker.succeeded();
         if (received.size() < held) {
           permits.release(held - received.size());
@@ -192,6 +202,30 @@ public final class MessagePump {
       }
     }
     log.debug("Endpoint {} stopped receiving from {}", endpoint, queue);
+  }
+
+  private List<ReceivedMessage> receive(int max) throws InterruptedException {
+    long started = System.nanoTime();
+    List<ReceivedMessage> received;
+    try {
+      received = transport.receive(queue, max, receiveWait, batchFillWait);
+    } catch (InterruptedException e) {
+      throw e; // stop: not a failed receive
+    } catch (RuntimeException | Error e) {
+      telemetry.received(endpoint, system, queue, 0, since(started), e);
+      throw e;
+    }
+    telemetry.received(endpoint, system, queue, received.size(), since(started), null);
+    return received;
+  }
+
+  private static Duration since(long startedNanos) {
+    return Duration.ofNanos(System.nanoTime() - startedNanos);
+  }
+
+  /** How many received messages are being processed now. */
+  public int messagesInFlight() {
+    return messagesInFlight.get();
   }
 
   /**
@@ -268,10 +302,12 @@ public final class MessagePump {
     state.runsOn(thread);
     // registered before it starts, so stop can never miss it
     inFlight.put(thread, state);
+    messagesInFlight.addAndGet(messages.size());
     try {
       thread.start();
     } catch (RuntimeException | Error e) {
       inFlight.remove(thread);
+      messagesInFlight.addAndGet(-messages.size());
       messages.forEach(this::notStarted);
       throw e;
     }
@@ -288,6 +324,7 @@ public final class MessagePump {
           "Endpoint {}: processing {} failed outside recoverability", endpoint, state.label(), t);
     } finally {
       inFlight.remove(Thread.currentThread());
+      messagesInFlight.addAndGet(-messages.size());
       release(hold);
       permits.release(held);
     }

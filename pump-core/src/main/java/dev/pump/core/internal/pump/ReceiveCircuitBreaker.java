@@ -1,9 +1,12 @@
 package dev.pump.core.internal.pump;
 
 import dev.pump.core.Endpoint.CriticalError;
+import dev.pump.core.EndpointHealth;
 import dev.pump.core.internal.shared.Backoff;
+import dev.pump.core.internal.shared.Loggers;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -25,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * so it is atomic.
  */
 public final class ReceiveCircuitBreaker {
-  private static final Logger log = LoggerFactory.getLogger(ReceiveCircuitBreaker.class);
+  private static final Logger log = LoggerFactory.getLogger(Loggers.ENDPOINT);
 
   private final String endpoint;
   private final String queue;
@@ -35,6 +38,7 @@ public final class ReceiveCircuitBreaker {
   private final Consumer<CriticalError> onCriticalError;
   private final AtomicInteger consecutiveFailures = new AtomicInteger(); // every receiver's
   private final AtomicInteger consecutiveSettleFailures = new AtomicInteger();
+  private volatile EndpointHealth.LastError lastError;
 
   /** Creates it; see the class comment. */
   public ReceiveCircuitBreaker(
@@ -63,6 +67,8 @@ public final class ReceiveCircuitBreaker {
   /** Records a failure and waits out the back-off; an interrupt (stop) ends the wait. */
   void failed(Throwable failure) throws InterruptedException {
     int failures = consecutiveFailures.incrementAndGet();
+    lastError =
+        new EndpointHealth.LastError(clock.instant(), "receiving from " + queue + ": " + failure);
     Duration wait = backoff.nominal(failures);
     log.warn(
         "Endpoint {} could not receive from {} ({} failures in a row), retrying in {}: {}",
@@ -91,6 +97,9 @@ public final class ReceiveCircuitBreaker {
   /** Records that settling a message failed; the threshold-th failure in a row reports it. */
   void settleFailed(Throwable failure) {
     int failures = consecutiveSettleFailures.incrementAndGet();
+    lastError =
+        new EndpointHealth.LastError(
+            clock.instant(), "settling a message from " + queue + ": " + failure);
     if (failures == threshold) {
       report(
           "settling messages from "
@@ -101,6 +110,30 @@ public final class ReceiveCircuitBreaker {
           failures,
           failure);
     }
+  }
+
+  /** The receive half's state. */
+  public EndpointHealth.BreakerState receiving() {
+    return state(consecutiveFailures.get());
+  }
+
+  /** The settle half's state. */
+  public EndpointHealth.BreakerState settling() {
+    return state(consecutiveSettleFailures.get());
+  }
+
+  /** The last failure to receive or to settle, if any. */
+  public Optional<EndpointHealth.LastError> lastError() {
+    return Optional.ofNullable(lastError);
+  }
+
+  private EndpointHealth.BreakerState state(int failures) {
+    if (failures == 0) {
+      return EndpointHealth.BreakerState.CLOSED;
+    }
+    return failures < threshold
+        ? EndpointHealth.BreakerState.FAILING
+        : EndpointHealth.BreakerState.OPEN;
   }
 
   /** The wait after {@code failures} failures in a row: doubling from {@code initial}, capped. */

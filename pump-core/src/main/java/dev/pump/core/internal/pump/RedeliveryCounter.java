@@ -1,5 +1,6 @@
 package dev.pump.core.internal.pump;
 
+import dev.pump.core.internal.shared.Loggers;
 import dev.pump.core.spi.ReceivedMessage;
 import dev.pump.core.spi.Storage;
 import dev.pump.core.spi.Transport;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * transport's count stands. Thread-safe.
  */
 final class RedeliveryCounter {
-  private static final Logger log = LoggerFactory.getLogger(RedeliveryCounter.class);
+  private static final Logger log = LoggerFactory.getLogger(Loggers.ENDPOINT);
 
   private final String endpoint;
   private final Storage storage; // null when the transport's count stands

@@ -7,6 +7,7 @@ import dev.pump.core.spi.Destination;
 import dev.pump.core.spi.OutgoingMessage;
 import dev.pump.core.spi.TransportException;
 import dev.pump.core.spi.pipeline.PendingMessage;
+import dev.pump.core.spi.telemetry.Telemetry;
 import dev.pump.core.testing.RecordingTransport;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +32,8 @@ class TransportDispatcherTest {
               Destination.queue("orders"), OutgoingMessage.of("m-" + i, Map.of(), new byte[1])));
     }
 
-    assertThatThrownBy(() -> new TransportDispatcher(transport, 5, 1024).dispatch(pending))
+    assertThatThrownBy(
+            () -> new TransportDispatcher(transport, 5, 1024, Telemetry.NONE).dispatch(pending))
         .isInstanceOf(TransportException.class)
         .hasMessageContaining("a batch of 2 message(s) to queue orders")
         .hasMessageContaining("ids m-5, m-6")

@@ -98,6 +98,17 @@ public final class DestinationBreakers {
     breakers.values().forEach(b -> b.probing = false);
   }
 
+  /** Every destination whose breaker is open, with the time it is probed again. */
+  public synchronized java.util.Map<String, Instant> open() {
+    java.util.Map<String, Instant> open = new java.util.TreeMap<>();
+    breakers.forEach((destination, breaker) -> {
+      if (breaker.openUntil != null) {
+        open.put(destination, breaker.openUntil);
+      }
+    });
+    return open;
+  }
+
   /** Whether {@code destination}'s breaker is open. */
   public synchronized boolean isOpen(String destination) {
     Breaker breaker = breakers.get(destination);

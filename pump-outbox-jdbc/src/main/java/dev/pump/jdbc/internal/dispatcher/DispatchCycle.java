@@ -1,6 +1,7 @@
 package dev.pump.jdbc.internal.dispatcher;
 
 import dev.pump.core.internal.shared.Backoff;
+import dev.pump.core.internal.shared.Loggers;
 import dev.pump.core.spi.Transport;
 import dev.pump.core.spi.TransportUnavailableException;
 import dev.pump.jdbc.internal.outbox.OutboxStore;
@@ -31,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * when the process dies is sent again (at least once); the receiver's inbox absorbs it.
  */
 public final class DispatchCycle {
-  private static final Logger log = LoggerFactory.getLogger(DispatchCycle.class);
+  private static final Logger log = LoggerFactory.getLogger(Loggers.DISPATCHER);
   private static final int MAX_ERROR_CHARS = 2000;
   private static final String SCAN_KEY = "outbox";
 

@@ -1,7 +1,9 @@
 package dev.pump.jdbc.internal.dispatcher;
 
 import dev.pump.core.internal.shared.Backoff;
+import dev.pump.core.internal.shared.Loggers;
 import dev.pump.core.spi.Transport;
+import dev.pump.core.spi.telemetry.Telemetry;
 import dev.pump.jdbc.internal.StorageRuntime;
 import dev.pump.jdbc.internal.queue.Signal;
 import java.time.Clock;
@@ -18,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * back-off.
  */
 public final class DispatchLoop {
-  private static final Logger log = LoggerFactory.getLogger(DispatchLoop.class);
+  private static final Logger log = LoggerFactory.getLogger(Loggers.DISPATCHER);
 
   /** The wait after a cycle that failed as a whole: 100 ms doubling to 10 s. */
   private static final Backoff CYCLE_BACKOFF =
@@ -42,18 +44,20 @@ public final class DispatchLoop {
       int sendParallelism,
       Duration sendTimeout,
       Duration pollInterval,
-      Duration batchWindow) {}
+      Duration batchWindow,
+      Telemetry telemetry) {}
 
   private final Signal outboxCommits;
   private final DispatchCycle cycle;
   private final Settings settings;
+  private final DestinationBreakers breakers;
 
   /** Builds the cycle, its parallel sends and circuit breakers; {@code counters} count them. */
   public DispatchLoop(
       StorageRuntime runtime, Transport transport, DispatchCounters counters, Settings settings) {
     this.outboxCommits = runtime.outboxCommits();
     this.settings = settings;
-    DestinationBreakers breakers =
+    this.breakers =
         new DestinationBreakers(
             settings.circuitBreakerThreshold(), settings.circuitBreakerPause(), settings.clock());
     this.cycle =
@@ -67,7 +71,8 @@ public final class DispatchLoop {
                 counters,
                 settings.sendParallelism(),
                 settings.sendTimeout(),
-                "pump-dispatcher-send-" + runtime.schema()),
+                "pump-dispatcher-send-" + runtime.schema(),
+                settings.telemetry()),
             new DispatchCycle.Limits(
                 settings.claimSize(),
                 settings.maxBatchMessages(),
@@ -79,6 +84,11 @@ public final class DispatchLoop {
             // used by the dispatcher thread only; seeded per dispatcher so processes do not
             // back off in step
             RandomGenerator.of("L64X128MixRandom"));
+  }
+
+  /** The destinations whose circuit breaker is open now, with when each is probed again. */
+  public java.util.Map<String, java.time.Instant> openBreakers() {
+    return breakers.open();
   }
 
   /** Runs cycles while {@code running} says so, or until the thread is interrupted. */

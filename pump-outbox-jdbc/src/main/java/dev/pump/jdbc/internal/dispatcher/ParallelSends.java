@@ -1,8 +1,12 @@
 package dev.pump.jdbc.internal.dispatcher;
 
+import dev.pump.core.internal.shared.Loggers;
+import dev.pump.core.spi.Destination;
 import dev.pump.core.spi.OutgoingMessage;
 import dev.pump.core.spi.Transport;
 import dev.pump.core.spi.TransportException;
+import dev.pump.core.spi.telemetry.SendObservation;
+import dev.pump.core.spi.telemetry.Telemetry;
 import dev.pump.jdbc.internal.dispatcher.Lanes.DestinationRun;
 import dev.pump.jdbc.internal.dispatcher.Lanes.Lane;
 import dev.pump.jdbc.internal.outbox.PendingRow;
@@ -46,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * what failed, and the cycle marks it. Thread-safe.
  */
 public final class ParallelSends {
-  private static final Logger log = LoggerFactory.getLogger(ParallelSends.class);
+  private static final Logger log = LoggerFactory.getLogger(Loggers.DISPATCHER);
 
   private final Transport transport;
   private final DestinationBreakers breakers;
@@ -54,6 +58,7 @@ public final class ParallelSends {
   private final int parallelism;
   private final Duration sendTimeout;
   private final String threadName;
+  private final Telemetry telemetry;
   private final Semaphore slots;
   // destinations with a transport call in flight, abandoned ones included, until it returns
   private final Set<String> sending = ConcurrentHashMap.newKeySet();
@@ -77,13 +82,15 @@ public final class ParallelSends {
       DispatchCounters counters,
       int parallelism,
       Duration sendTimeout,
-      String threadName) {
+      String threadName,
+      Telemetry telemetry) {
     this.transport = transport;
     this.breakers = breakers;
     this.counters = counters;
     this.parallelism = parallelism;
     this.sendTimeout = sendTimeout;
     this.threadName = threadName;
+    this.telemetry = telemetry;
     this.slots = new Semaphore(parallelism);
   }
 
@@ -144,11 +151,23 @@ public final class ParallelSends {
           OutgoingMessage.of(row.messageId(), HeadersJson.read(row.headersJson()), row.body()));
     }
     PendingRow first = batch.getFirst();
-    if (first.publish()) {
-      transport.publish(first.topics(), messages);
-    } else {
-      transport.send(first.destination(), messages);
+    Destination destination =
+        first.publish()
+            ? Destination.topics(first.topics())
+            : Destination.queue(first.destination());
+    SendObservation observation =
+        telemetry.sending(transport.messagingSystem(), destination, messages);
+    try {
+      if (first.publish()) {
+        transport.publish(first.topics(), messages);
+      } else {
+        transport.send(first.destination(), messages);
+      }
+    } catch (RuntimeException | Error e) {
+      observation.ended(e);
+      throw e;
     }
+    observation.ended(null);
   }
 
   private enum Phase {

@@ -1,5 +1,6 @@
 package dev.pump.jdbc.internal.queue;
 
+import dev.pump.core.internal.shared.Loggers;
 import dev.pump.core.spi.TransportException;
 import dev.pump.jdbc.internal.uow.UnitOfWork;
 import org.slf4j.Logger;
@@ -17,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * write or commit that fails rolls the batch back the same way. Thread-safe.
  */
 final class ClaimedBatch {
-  private static final Logger log = LoggerFactory.getLogger(ClaimedBatch.class);
+  private static final Logger log = LoggerFactory.getLogger(Loggers.TRANSPORT);
 
   /** One message's settle: its writes in the unit. */
   interface Write {

@@ -2,6 +2,7 @@ package dev.pump.jdbc.internal.queue;
 
 import dev.pump.core.Attributes;
 import dev.pump.core.UnrecoverableMessageException;
+import dev.pump.core.internal.shared.Loggers;
 import dev.pump.core.internal.shared.Names;
 import dev.pump.core.spi.OutgoingMessage;
 import dev.pump.core.spi.ReceivedMessage;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * through the context, under the runtime's own key.
  */
 public final class ClaimedMessage implements ReceivedMessage {
-  private static final Logger log = LoggerFactory.getLogger(ClaimedMessage.class);
+  private static final Logger log = LoggerFactory.getLogger(Loggers.TRANSPORT);
 
   /** Header carrying stored headers that could not be read, so nothing of the message is lost. */
   public static final String UNREADABLE_HEADERS = "pump.unreadable-headers";

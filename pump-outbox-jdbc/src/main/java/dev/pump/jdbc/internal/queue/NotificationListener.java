@@ -1,6 +1,7 @@
 package dev.pump.jdbc.internal.queue;
 
 import dev.pump.core.internal.shared.Backoff;
+import dev.pump.core.internal.shared.Loggers;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * <p>The connection is its own, never one borrowed from the application's pool for good.
  */
 public final class NotificationListener implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(NotificationListener.class);
+  private static final Logger log = LoggerFactory.getLogger(Loggers.TRANSPORT);
   private static final Duration POLL = Duration.ofMillis(500);
   private static final Backoff RECONNECT =
       Backoff.of(Duration.ofMillis(100), Duration.ofSeconds(5));

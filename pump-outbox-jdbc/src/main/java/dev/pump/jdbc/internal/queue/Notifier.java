@@ -1,6 +1,7 @@
 package dev.pump.jdbc.internal.queue;
 
 import dev.pump.core.internal.shared.Backoff;
+import dev.pump.core.internal.shared.Loggers;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -31,7 +32,7 @@ public final class Notifier implements AutoCloseable {
   /** How long requests are gathered before they are sent together: 5 ms. */
   public static final Duration DEFAULT_COALESCE = Duration.ofMillis(5);
 
-  private static final Logger log = LoggerFactory.getLogger(Notifier.class);
+  private static final Logger log = LoggerFactory.getLogger(Loggers.TRANSPORT);
   private static final Backoff RECONNECT =
       Backoff.of(Duration.ofMillis(100), Duration.ofSeconds(5));
   private static final String SEND =

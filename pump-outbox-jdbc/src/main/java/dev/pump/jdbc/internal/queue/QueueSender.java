@@ -1,5 +1,6 @@
 package dev.pump.jdbc.internal.queue;
 
+import dev.pump.core.internal.shared.Loggers;
 import dev.pump.core.internal.shared.MessageSizes;
 import dev.pump.core.internal.shared.Names;
 import dev.pump.core.spi.OutgoingMessage;
@@ -21,7 +22,7 @@ public final class QueueSender {
   /** A send whose commit took longer than this after its insert is stamped again: 125 ms. */
   static final Duration LATE_COMMIT = ScanStarts.OVERLAP.dividedBy(2);
 
-  private static final Logger log = LoggerFactory.getLogger(QueueSender.class);
+  private static final Logger log = LoggerFactory.getLogger(Loggers.TRANSPORT);
 
   private final StorageRuntime runtime;
   private final QueueStore queues;

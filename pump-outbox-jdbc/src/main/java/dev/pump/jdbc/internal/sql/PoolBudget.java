@@ -2,6 +2,7 @@ package dev.pump.jdbc.internal.sql;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.pump.core.PumpConfigurationException;
+import dev.pump.core.internal.shared.Loggers;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * read (not HikariCP, even unwrapped) is not checked. Thread-safe.
  */
 public final class PoolBudget {
-  private static final Logger log = LoggerFactory.getLogger(PoolBudget.class);
+  private static final Logger log = LoggerFactory.getLogger(Loggers.STORAGE);
 
   private final DataSource dataSource;
   private final Map<String, Integer> endpoints = new ConcurrentHashMap<>();

@@ -1,5 +1,6 @@
 package dev.pump.jdbc.internal.uow;
 
+import dev.pump.core.internal.shared.Loggers;
 import dev.pump.core.spi.pipeline.IncomingMessage;
 import dev.pump.core.spi.pipeline.Middleware;
 import dev.pump.core.spi.pipeline.Next;
@@ -32,7 +33,7 @@ public final class InboxLink implements Middleware {
   /** The link's name in the pipeline. */
   public static final String NAME = "inbox";
 
-  private static final Logger log = LoggerFactory.getLogger(InboxLink.class);
+  private static final Logger log = LoggerFactory.getLogger(Loggers.STORAGE);
 
   private static final UnitOfWork.Deferral<Recorded> RECORDED =
       UnitOfWork.Deferral.of("inbox ids recorded", Recorded.class);

@@ -2,6 +2,7 @@ package dev.pump.jdbc.internal.uow;
 
 import dev.pump.core.Attributes;
 import dev.pump.core.PumpException;
+import dev.pump.core.internal.shared.Loggers;
 import dev.pump.jdbc.internal.sql.Transactions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * <p>Confined to one thread at a time, except {@link #close()}, which is idempotent.
  */
 public final class UnitOfWork implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(UnitOfWork.class);
+  private static final Logger log = LoggerFactory.getLogger(Loggers.STORAGE);
 
   /** The unit of work of the attempt running now, where handlers reach it (see JdbcContext). */
   public static final Attributes.Key<UnitOfWork> CURRENT =

@@ -160,8 +160,10 @@ public final class EndpointBuilder {
 
   /**
    * The most messages an endpoint with a {@link #storage storage} handles in one database
-   * transaction, 1 to 1000 (1: each message in a transaction of its own). Default: {@link
-   * #DEFAULT_MESSAGES_PER_TRANSACTION}.
+   * transaction, 1 to 60 (1: each message in a transaction of its own). Default: {@link
+   * #DEFAULT_MESSAGES_PER_TRANSACTION}. The bound is PostgreSQL's: a transaction keeps 64
+   * subtransactions (one savepoint per message that writes) in shared memory, and past that every
+   * snapshot taken in the database pays for looking them up.
    *
    * <p>A receive takes one permit of the {@link #concurrency}, and as many more as are free at that
    * moment, up to this; it then takes that many visible messages at most, and handles them in order

@@ -54,17 +54,16 @@ class EndpointBuilderTest {
                 .batchFillWait(Duration.ofSeconds(11))
                 .build())
         .isInstanceOf(PumpConfigurationException.class)
-        .hasMessageContaining("endpoint.messagesPerTransaction must be between 1 and 1000, was 0")
+        .hasMessageContaining("endpoint.messagesPerTransaction must be between 1 and 60, was 0")
         .hasMessageContaining("endpoint.batchFillWait must be between PT0S and PT10S, was PT11S");
     assertThatThrownBy(() ->
             Endpoint.builder()
                 .name("orders")
                 .transport(transport)
-                .messagesPerTransaction(1001)
+                .messagesPerTransaction(61)
                 .batchFillWait(Duration.ofMillis(-1))
                 .build())
-        .hasMessageContaining(
-            "endpoint.messagesPerTransaction must be between 1 and 1000, was 1001")
+        .hasMessageContaining("endpoint.messagesPerTransaction must be between 1 and 60, was 61")
         .hasMessageContaining(
             "endpoint.batchFillWait must be between PT0S and PT10S, was PT-0.001S");
   }

@@ -39,7 +39,7 @@ public final class EndpointChecks {
     problems.required("endpoint.onCriticalError", settings.onCriticalError());
     problems
         .range("endpoint.concurrency", settings.concurrency(), 1, MAX_CONCURRENCY)
-        .range("endpoint.messagesPerTransaction", settings.messagesPerTransaction(), 1, 1000)
+        .range("endpoint.messagesPerTransaction", settings.messagesPerTransaction(), 1, 60)
         .range(
             "endpoint.batchFillWait",
             settings.batchFillWait(),

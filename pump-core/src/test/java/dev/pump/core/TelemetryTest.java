@@ -61,8 +61,9 @@ class TelemetryTest extends EndpointTestSupport {
     }
 
     @Override
-    public void created(String endpoint, Destination destination, Map<String, String> headers) {
-      events.add("created " + endpoint + " " + destination);
+    public void created(
+        String endpoint, String system, Destination destination, Map<String, String> headers) {
+      events.add("created " + endpoint + " " + system + " " + destination);
       headers.put("x-traced", "by-telemetry");
     }
 
@@ -106,7 +107,7 @@ class TelemetryTest extends EndpointTestSupport {
                 .containsExactly(
                     "received traced pump_memory traced 1",
                     "processing traced traced",
-                    "created traced queue downstream",
+                    "created traced pump_memory queue downstream",
                     "sending queue downstream 1",
                     "sent queue downstream",
                     "ended HANDLED"));
@@ -150,7 +151,10 @@ class TelemetryTest extends EndpointTestSupport {
 
           @Override
           public void created(
-              String endpoint, Destination destination, Map<String, String> headers) {
+              String endpoint,
+              String system,
+              Destination destination,
+              Map<String, String> headers) {
             throw new IllegalStateException("exporter down");
           }
         };
@@ -177,6 +181,6 @@ class TelemetryTest extends EndpointTestSupport {
             assertThat(after.events)
                 .filteredOn(e -> e.startsWith("ended"))
                 .containsExactly("ended HANDLED", "ended HANDLED"));
-    assertThat(after.events).contains("created robust queue robust");
+    assertThat(after.events).contains("created robust pump_memory queue robust");
   }
 }

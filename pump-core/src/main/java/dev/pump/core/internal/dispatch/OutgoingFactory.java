@@ -29,8 +29,12 @@ public final class OutgoingFactory {
   private final boolean delayedDelivery;
   private final MessageNames names;
   private final Telemetry telemetry;
+  private final String system;
 
-  /** Creates a factory for messages sent by {@code endpointName}, typed by {@code names}. */
+  /**
+   * Creates a factory for messages sent by {@code endpointName}, typed by {@code names}, telling
+   * {@code telemetry} of each with the endpoint's transport's messaging {@code system}.
+   */
   public OutgoingFactory(
       String endpointName,
       String replyTo,
@@ -38,7 +42,8 @@ public final class OutgoingFactory {
       Clock clock,
       boolean delayedDelivery,
       MessageNames names,
-      Telemetry telemetry) {
+      Telemetry telemetry,
+      String system) {
     this.endpointName = endpointName;
     this.replyTo = replyTo;
     this.serializer = serializer;
@@ -46,6 +51,7 @@ public final class OutgoingFactory {
     this.delayedDelivery = delayedDelivery;
     this.names = names;
     this.telemetry = telemetry;
+    this.system = system;
   }
 
   /**
@@ -105,7 +111,7 @@ public final class OutgoingFactory {
     options.correlationId().ifPresent(c -> headers.put(Headers.CORRELATION_ID, c));
     options.orderingKey().ifPresent(k -> headers.put(Headers.ORDERING_KEY, k));
     byte[] body = serialize(message, id, destination);
-    telemetry.created(endpointName, destination, headers);
+    telemetry.created(endpointName, system, destination, headers);
     return new PendingMessage(destination, new OutgoingMessage(id, headers, body, options.delay()));
   }
 

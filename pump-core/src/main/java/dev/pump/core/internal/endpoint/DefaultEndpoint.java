@@ -79,7 +79,8 @@ public final class DefaultEndpoint implements Endpoint {
             settings.transport().capabilities().delayedDelivery()
                 || (settings.storage() != null && settings.storage().holdsDelayedMessages()),
             settings.messageNames(),
-            settings.telemetry());
+            settings.telemetry(),
+            settings.transport().messagingSystem());
   }
 
   /** Creates an endpoint from validated settings, and shows it to its telemetry. */

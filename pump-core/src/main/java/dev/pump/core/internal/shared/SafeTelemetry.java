@@ -102,10 +102,11 @@ public final class SafeTelemetry implements Telemetry {
   }
 
   @Override
-  public void created(String endpoint, Destination destination, Map<String, String> headers) {
+  public void created(
+      String endpoint, String system, Destination destination, Map<String, String> headers) {
     for (Telemetry t : telemetries) {
       try {
-        t.created(endpoint, destination, headers);
+        t.created(endpoint, system, destination, headers);
       } catch (RuntimeException e) {
         failed(t, "created", e);
       }

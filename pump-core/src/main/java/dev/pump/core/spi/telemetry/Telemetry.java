@@ -66,10 +66,12 @@ public interface Telemetry {
    * travels with the message (in the outbox row, then on the wire).
    *
    * @param endpoint the endpoint whose routing and headers the message got
+   * @param system that endpoint's transport's messaging system
    * @param destination where it goes
    * @param headers the message's headers, modifiable
    */
-  default void created(String endpoint, Destination destination, Map<String, String> headers) {}
+  default void created(
+      String endpoint, String system, Destination destination, Map<String, String> headers) {}
 
   /**
    * A batch for one destination is about to be handed to a transport, by the outbox dispatcher or

@@ -19,7 +19,13 @@ import org.junit.jupiter.api.Test;
 class PublishedArtifactsTest {
   private static final Path ROOT = Path.of("..");
   private static final List<String> PUBLISHED =
-      List.of("pump-core", "pump-migrations", "pump-outbox-jdbc", "pump-rabbitmq", "pump-testkit");
+      List.of(
+          "pump-core",
+          "pump-migrations",
+          "pump-outbox-jdbc",
+          "pump-rabbitmq",
+          "pump-micrometer",
+          "pump-testkit");
 
   @Test
   void theBomManagesEveryPublishedArtifactAtTheBuildsVersionAndNothingElse() throws IOException {
@@ -37,7 +43,13 @@ class PublishedArtifactsTest {
   @Test
   void everyPublishedModuleBuildsSourcesAndJavadocJars() throws IOException {
     for (String module :
-        List.of("pump-core", "migrations", "pump-outbox-jdbc", "pump-rabbitmq", "pump-testkit")) {
+        List.of(
+            "pump-core",
+            "migrations",
+            "pump-outbox-jdbc",
+            "pump-rabbitmq",
+            "pump-micrometer",
+            "pump-testkit")) {
       String pom = Files.readString(ROOT.resolve(module).resolve("pom.xml"));
 
       assertThat(PUBLISHED).contains(first(pom, "</parent>\\s*<artifactId>([^<]+)</artifactId>"));

@@ -17,5 +17,6 @@ module dev.pump.core {
   exports dev.pump.core.memory;
   exports dev.pump.core.internal.shared to
       dev.pump.jdbc,
-      dev.pump.rabbitmq;
+      dev.pump.rabbitmq,
+      dev.pump.micrometer;
 }

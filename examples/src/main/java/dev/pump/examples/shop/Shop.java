@@ -4,6 +4,7 @@ import dev.pump.core.Endpoint;
 import dev.pump.core.Service;
 import dev.pump.core.recoverability.Recoverability;
 import dev.pump.core.spi.Transport;
+import dev.pump.core.spi.telemetry.Telemetry;
 import dev.pump.jdbc.JdbcContext;
 import dev.pump.jdbc.JdbcStorage;
 import dev.pump.jdbc.OutboxDispatcher;
@@ -40,6 +41,11 @@ final class Shop implements AutoCloseable {
   private final Service service;
 
   Shop(JdbcStorage storage, Transport transport, Observations seen) {
+    this(storage, transport, seen, Telemetry.NONE);
+  }
+
+  /** The shop with {@code telemetry} on its endpoints and dispatcher, e.g. Pump's metrics. */
+  Shop(JdbcStorage storage, Transport transport, Observations seen, Telemetry telemetry) {
     Recoverability recoverability =
         Recoverability.builder()
             .immediateRetries(2)
@@ -53,6 +59,7 @@ final class Shop implements AutoCloseable {
             .storage(storage)
             .concurrency(CONCURRENCY)
             .recoverability(recoverability)
+            .telemetry(telemetry)
             .handler(
                 PlaceOrder.class,
                 (order, context) -> {
@@ -88,6 +95,7 @@ final class Shop implements AutoCloseable {
             .storage(storage)
             .concurrency(CONCURRENCY)
             .recoverability(recoverability)
+            .telemetry(telemetry)
             .handler(
                 OrderPlaced.class,
                 (placed, context) -> {
@@ -109,6 +117,7 @@ final class Shop implements AutoCloseable {
             .storage(storage)
             .concurrency(CONCURRENCY)
             .recoverability(recoverability)
+            .telemetry(telemetry)
             .handler(
                 OrderPlaced.class,
                 (placed, context) -> {
@@ -129,7 +138,12 @@ final class Shop implements AutoCloseable {
                       placed.city());
                 })
             .build();
-    this.dispatcher = OutboxDispatcher.builder().storage(storage).transport(transport).build();
+    this.dispatcher =
+        OutboxDispatcher.builder()
+            .storage(storage)
+            .transport(transport)
+            .telemetry(telemetry)
+            .build();
     // the storage and transport outlive this instance (a second one runs on them), so they are
     // not the service's resources
     this.service =

@@ -24,6 +24,7 @@ class PublishedArtifactsTest {
           "pump-migrations",
           "pump-outbox-jdbc",
           "pump-rabbitmq",
+          "pump-micrometer",
           "pump-opentelemetry",
           "pump-testkit");
 
@@ -48,6 +49,7 @@ class PublishedArtifactsTest {
             "migrations",
             "pump-outbox-jdbc",
             "pump-rabbitmq",
+            "pump-micrometer",
             "pump-opentelemetry",
             "pump-testkit")) {
       String pom = Files.readString(ROOT.resolve(module).resolve("pom.xml"));

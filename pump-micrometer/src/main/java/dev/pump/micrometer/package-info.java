@@ -1,0 +1,2 @@
+/** Micrometer metrics for Pump's endpoints, dispatcher, outbox and queues. */
+package dev.pump.micrometer;

@@ -55,6 +55,11 @@ public final class EndToEnd {
   /** The competing-consumers case's baseline: one instance, in the same rounds. */
   static final String ONE_ENDPOINT = "pump, 1 endpoint";
 
+  /** The observed case's baseline: the same rounds of Pump without metrics and traces. */
+  static final String UNOBSERVED = "pump, not observed";
+
+  private static final String OBSERVED = "observed";
+
   private final Database database;
   private final Plan.EndToEndPlan plan;
   private final Pgbench pgbench;
@@ -161,6 +166,15 @@ public final class EndToEnd {
           pumpRounds.add(c.toJson());
           return c.sustainable();
         });
+    List<Map<String, Object>> observedRounds = new ArrayList<>();
+    systems.put(
+        OBSERVED,
+        d -> {
+          EndToEndRuns.Capacity c = runs.capacity(kind, 1, batch, d, false, true);
+          observedRounds.add(c.toJson());
+          return c.sustainable();
+        });
+    runs.capacity(kind, 1, batch, plan.warmUp(), false, true);
     if (competing) {
       systems.put(
           "competing",
@@ -269,7 +283,38 @@ public final class EndToEnd {
           together.median(),
           one.median());
     }
+    cases.add(observedCase(kind, conditions, rates, observedRounds));
     return cases;
+  }
+
+  /** Pump with its metrics and traces on, against Pump without, in the same rotating rounds. */
+  private static Case observedCase(
+      TransportKind kind,
+      Map<String, Object> conditions,
+      Map<String, List<Double>> rates,
+      List<Map<String, Object>> observedRounds) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("capacity_rounds", observedRounds);
+    details.put(
+        "setup",
+        "the same service with PumpMetrics (Prometheus registry scraped every 5 s, outbox and"
+            + " queues sampled every 15 s) and PumpTracing (every message traced, batch span"
+            + " processor, an exporter that counts and drops) on its endpoint and dispatcher");
+    Measured observed = new Measured("pump", "msgs/s", rates.get(OBSERVED), details);
+    Measured plain =
+        new Measured(
+            UNOBSERVED,
+            "msgs/s",
+            rates.get("pump"),
+            Map.of("setup", "the case's Pump rounds, which took turns with these"));
+    Map<String, Object> observedConditions = new LinkedHashMap<>(conditions);
+    observedConditions.put("observability", "metrics and traces");
+    System.out.printf(
+        Locale.ROOT,
+        "  observed %.0f msgs/s against %.0f without%n",
+        observed.median(),
+        plain.median());
+    return new Case(kind.label + ", observed", observedConditions, observed, List.of(plain));
   }
 
   /** A ceiling of {@code scripts}, run by {@code clients}. */
@@ -423,6 +468,15 @@ public final class EndToEnd {
   private static List<Target> targets(List<Case> cases) {
     List<Target> targets = new ArrayList<>();
     for (Case c : cases) {
+      if (c.baselines().getFirst().system().equals(UNOBSERVED)) {
+        targets.add(
+            Target.atLeast(
+                "end to end with metrics and traces ≥ 0.95× without, "
+                    + c.conditions().get("transport"),
+                c.ratio(c.baselines().getFirst()),
+                0.95));
+        continue;
+      }
       if (c.baselines().getFirst().system().equals(ONE_ENDPOINT)) {
         targets.add(
             Target.atLeast(

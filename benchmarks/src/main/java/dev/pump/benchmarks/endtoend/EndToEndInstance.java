@@ -2,17 +2,20 @@ package dev.pump.benchmarks.endtoend;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.pump.benchmarks.harness.Database;
+import dev.pump.benchmarks.harness.Observed;
 import dev.pump.benchmarks.harness.TimedTransport;
 import dev.pump.benchmarks.harness.Timeline;
 import dev.pump.benchmarks.harness.TransportKind;
 import dev.pump.core.Endpoint;
 import dev.pump.core.spi.Transport;
+import dev.pump.core.spi.telemetry.Telemetry;
 import dev.pump.jdbc.JdbcStorage;
 import dev.pump.jdbc.OutboxDispatcher;
 import dev.pump.jdbc.PostgresTransport;
 import dev.pump.jdbc.RetentionCleaner;
 import dev.pump.rabbitmq.RabbitMqTransport;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * One instance of the service, as one process of it would run: its own pool and storage, its own
@@ -26,6 +29,7 @@ final class EndToEndInstance implements AutoCloseable {
   private final Endpoint endpoint;
   private final OutboxDispatcher dispatcher;
   private final RetentionCleaner cleaner;
+  private final Observed observed;
 
   EndToEndInstance(
       Database database,
@@ -55,11 +59,18 @@ final class EndToEndInstance implements AutoCloseable {
             : PostgresTransport.builder().storage(storage).build();
     this.transport = new TimedTransport(raw, timeline, EndToEndService.OUTPUT);
     transport.createQueue(EndToEndService.OUTPUT);
+    this.observed = settings.observed() ? new Observed(storage) : null;
+    List<Telemetry> telemetries = observed == null ? List.of() : observed.telemetries();
     this.endpoint =
         EndToEndService.endpoint(
-            transport, storage, settings.concurrency(), settings.messagesPerTransaction());
+            transport,
+            storage,
+            settings.concurrency(),
+            settings.messagesPerTransaction(),
+            telemetries);
     OutboxDispatcher.Builder dispatcherBuilder =
         OutboxDispatcher.builder().storage(storage).transport(transport);
+    telemetries.forEach(dispatcherBuilder::telemetry);
     if (settings.cleanupInterval() != null) {
       // retries must end within the (short) inbox retention; nothing fails here anyway
       dispatcherBuilder
@@ -68,6 +79,9 @@ final class EndToEndInstance implements AutoCloseable {
           .maxRetryBackoff(Duration.ofSeconds(5));
     }
     this.dispatcher = dispatcherBuilder.build();
+    if (observed != null) {
+      observed.monitor(dispatcher);
+    }
     RetentionCleaner.Builder cleanerBuilder = RetentionCleaner.builder().storage(storage);
     if (settings.cleanupInterval() != null) {
       cleanerBuilder.interval(settings.cleanupInterval());
@@ -76,6 +90,9 @@ final class EndToEndInstance implements AutoCloseable {
   }
 
   void start() {
+    if (observed != null) {
+      observed.start();
+    }
     endpoint.start();
     dispatcher.start();
     cleaner.start();
@@ -90,6 +107,9 @@ final class EndToEndInstance implements AutoCloseable {
     endpoint.stop(Duration.ofSeconds(10));
     dispatcher.stop(Duration.ofSeconds(10));
     cleaner.stop(Duration.ofSeconds(5));
+    if (observed != null) {
+      observed.close();
+    }
     transport.close();
     storage.close();
     pool.close();

@@ -52,6 +52,22 @@ public final class EndToEndReport {
     md.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |\n");
     StringBuilder competing = new StringBuilder();
     for (Case c : cases) {
+      if (c.baselines().getFirst().system().equals(EndToEnd.UNOBSERVED)) {
+        Measured plain = c.baselines().getFirst();
+        competing
+            .append("\nObservability, ")
+            .append(c.name())
+            .append(": ")
+            .append(rate(c.pump()))
+            .append(" msgs/s with metrics and traces against ")
+            .append(rate(plain))
+            .append(" without, in the same rounds, ")
+            .append(ratio(c, plain))
+            .append("× (")
+            .append(c.pump().details().get("setup"))
+            .append(").\n");
+        continue;
+      }
       if (c.baselines().getFirst().system().equals(EndToEnd.ONE_ENDPOINT)) {
         Measured one = c.baselines().getFirst();
         competing

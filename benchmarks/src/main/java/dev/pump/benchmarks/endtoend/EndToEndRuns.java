@@ -111,10 +111,25 @@ public final class EndToEndRuns {
       Duration duration,
       boolean withCost)
       throws Exception {
+    return capacity(kind, instances, messagesPerTransaction, duration, withCost, false);
+  }
+
+  /** As above; {@code observed}: with Pump's metrics and traces on. */
+  Capacity capacity(
+      TransportKind kind,
+      int instances,
+      int messagesPerTransaction,
+      Duration duration,
+      boolean withCost,
+      boolean observed)
+      throws Exception {
     reset(kind);
     try (EndToEndService service =
             EndToEndService.start(
-                database, rabbitUri, settings(kind, instances, messagesPerTransaction), nextRun());
+                database,
+                rabbitUri,
+                settings(kind, instances, messagesPerTransaction, observed),
+                nextRun());
         Producers producers =
             Producers.closedLoop(service, plan.producers(), inFlight(instances))) {
       Timeline timeline = service.timeline();
@@ -201,7 +216,10 @@ public final class EndToEndRuns {
     reset(kind);
     try (EndToEndService service =
         EndToEndService.start(
-            database, rabbitUri, settings(kind, 1, plan.messagesPerTransaction()), nextRun())) {
+            database,
+            rabbitUri,
+            settings(kind, 1, plan.messagesPerTransaction(), false),
+            nextRun())) {
       Timeline timeline = service.timeline();
       Database.sleep(500);
       Load.Pace pace = Load.Pace.startingNow(rate, plan.pacedRun());
@@ -224,9 +242,16 @@ public final class EndToEndRuns {
   }
 
   private EndToEndService.Settings settings(
-      TransportKind kind, int instances, int messagesPerTransaction) {
+      TransportKind kind, int instances, int messagesPerTransaction, boolean observed) {
     return new EndToEndService.Settings(
-        kind, plan.concurrency(), messagesPerTransaction, instances, plan.producers(), null, null);
+        kind,
+        plan.concurrency(),
+        messagesPerTransaction,
+        instances,
+        plan.producers(),
+        null,
+        null,
+        observed);
   }
 
   private static String nextRun() {

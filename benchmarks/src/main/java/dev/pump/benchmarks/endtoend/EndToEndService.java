@@ -10,6 +10,7 @@ import dev.pump.benchmarks.harness.TransportKind;
 import dev.pump.benchmarks.harness.Workload;
 import dev.pump.core.Context;
 import dev.pump.core.Endpoint;
+import dev.pump.core.EndpointBuilder;
 import dev.pump.core.Handler;
 import dev.pump.core.SendOptions;
 import dev.pump.core.internal.shared.BufferedSender;
@@ -18,6 +19,7 @@ import dev.pump.core.memory.InMemoryTransport;
 import dev.pump.core.recoverability.Recoverability;
 import dev.pump.core.spi.OutgoingMessage;
 import dev.pump.core.spi.Transport;
+import dev.pump.core.spi.telemetry.Telemetry;
 import dev.pump.jdbc.JdbcContext;
 import dev.pump.jdbc.JdbcStorage;
 import dev.pump.jdbc.OutboxDispatcher;
@@ -64,6 +66,8 @@ public final class EndToEndService implements AutoCloseable {
    * @param retention inbox and outbox retention, or null for Pump's default (7 days)
    * @param cleanupInterval how often the retention cleaner purges rows past retention, or null for
    *     the default
+   * @param observed whether each instance runs with Pump's metrics and traces ({@link
+   *     dev.pump.benchmarks.harness.Observed})
    */
   public record Settings(
       TransportKind kind,
@@ -72,7 +76,8 @@ public final class EndToEndService implements AutoCloseable {
       int instances,
       int producers,
       Duration retention,
-      Duration cleanupInterval) {}
+      Duration cleanupInterval,
+      boolean observed) {}
 
   private final Database database;
   private final Timeline timeline;
@@ -128,14 +133,20 @@ public final class EndToEndService implements AutoCloseable {
    * outlast the retry horizon). Up to {@code messagesPerTransaction} messages share a transaction.
    */
   public static Endpoint endpoint(
-      Transport transport, JdbcStorage storage, int concurrency, int messagesPerTransaction) {
+      Transport transport,
+      JdbcStorage storage,
+      int concurrency,
+      int messagesPerTransaction,
+      List<Telemetry> telemetries) {
     Handler<OrderPlaced> handler =
         (OrderPlaced order, Context context) -> {
           JdbcContext.handle(context)
               .execute(Workload.BUSINESS_INSERT, order.orderId(), Workload.PAYLOAD);
           context.send(OUTPUT, new OrderPlaced(order.orderId(), 1, Workload.PAYLOAD));
         };
-    return Endpoint.builder()
+    EndpointBuilder builder = Endpoint.builder();
+    telemetries.forEach(builder::telemetry);
+    return builder
         .name(ENDPOINT)
         .inputQueue(INPUT)
         .transport(transport)

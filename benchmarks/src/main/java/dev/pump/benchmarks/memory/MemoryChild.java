@@ -82,7 +82,8 @@ public final class MemoryChild {
                 new TimedTransport(transport, timeline, EndToEndService.OUTPUT),
                 storage,
                 concurrency,
-                messagesPerTransaction);
+                messagesPerTransaction,
+                java.util.List.of());
         endpoint.start();
         result = drain(backlog, window, snapshotAt, timeline::handled, afterGc);
         endpoint.stop(Duration.ofSeconds(10));

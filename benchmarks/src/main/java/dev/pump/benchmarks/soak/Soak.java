@@ -69,7 +69,8 @@ public final class Soak {
             1,
             plan.endToEnd().producers(),
             RETENTION,
-            CLEANUP_INTERVAL);
+            CLEANUP_INTERVAL,
+            false);
     List<SoakSample> samples;
     LongTransaction longTransaction;
     long start;

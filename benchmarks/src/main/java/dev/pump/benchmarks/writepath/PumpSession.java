@@ -2,9 +2,11 @@ package dev.pump.benchmarks.writepath;
 
 import dev.pump.benchmarks.harness.Database;
 import dev.pump.benchmarks.harness.Load;
+import dev.pump.benchmarks.harness.Observed;
 import dev.pump.benchmarks.harness.OrderPlaced;
 import dev.pump.benchmarks.harness.Workload;
 import dev.pump.core.Endpoint;
+import dev.pump.core.EndpointBuilder;
 import dev.pump.core.memory.InMemoryTransport;
 import dev.pump.jdbc.JdbcStorage;
 import java.util.List;
@@ -16,14 +18,28 @@ public final class PumpSession extends PooledContender {
   private static final String ENDPOINT = WritePath.ENDPOINT;
   private static final String DESTINATION = WritePath.DESTINATION;
 
+  /** The system name of the session with metrics and traces on. */
+  static final String OBSERVED = "pump, observed";
+
   private final JdbcStorage storage;
   private final Load.Work work;
+  private final Observed observed;
 
   PumpSession(Database database, int k, int clients) {
-    super("pump", database, clients, null);
+    this(database, k, clients, false);
+  }
+
+  /** {@code observed}: with Pump's metrics and traces on the endpoint whose sessions write. */
+  PumpSession(Database database, int k, int clients, boolean observed) {
+    super(observed ? OBSERVED : "pump", database, clients, null);
     this.storage = Database.storage(pool);
-    Endpoint endpoint =
-        Endpoint.builder().name(ENDPOINT).transport(InMemoryTransport.create()).build();
+    EndpointBuilder builder = Endpoint.builder();
+    this.observed = observed ? new Observed(storage) : null;
+    if (this.observed != null) {
+      this.observed.telemetries().forEach(builder::telemetry);
+      this.observed.start();
+    }
+    Endpoint endpoint = builder.name(ENDPOINT).transport(InMemoryTransport.create()).build();
     AtomicLong ids = new AtomicLong();
     this.work =
         worker -> {
@@ -57,6 +73,9 @@ public final class PumpSession extends PooledContender {
 
   @Override
   public void close() {
+    if (observed != null) {
+      observed.close();
+    }
     storage.close(); // its notifier first, then the pool under it
     super.close();
   }

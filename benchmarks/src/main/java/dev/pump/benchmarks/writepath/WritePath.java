@@ -31,6 +31,9 @@ public final class WritePath {
   static final String DESTINATION = "bench-orders";
   static final String ENDPOINT = "bench-web";
 
+  /** The observed case's baseline: the same rounds of Pump's session without telemetry. */
+  static final String UNOBSERVED = "pump, not observed";
+
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final Database database;
@@ -68,6 +71,9 @@ public final class WritePath {
             }
           }
           contenders.add(new GruelboxSchedule(database, k, clients));
+          if (clients == plan.latencyConcurrency()) {
+            contenders.add(new PumpSession(database, k, clients, true));
+          }
           List<Measured> measured = measure(contenders, k, clients, first);
           for (Measured m : measured) {
             if (m.system().equals("pgbench")) {
@@ -77,6 +83,13 @@ public final class WritePath {
           first = false;
           measured.forEach(WritePath::print);
           List<Measured> baselines = new ArrayList<>(measured.subList(1, measured.size()));
+          // the observed session is measured against Pump: the case's Pump, as a baseline
+          Measured observed =
+              baselines.stream()
+                  .filter(m -> m.system().equals(PumpSession.OBSERVED))
+                  .findFirst()
+                  .orElse(null);
+          baselines.removeIf(m -> m.system().equals(PumpSession.OBSERVED));
           if (!pgbenchThere) {
             baselines.addFirst(Measured.missing("pgbench", "tx/s", "pgbench not found"));
           }
@@ -85,6 +98,18 @@ public final class WritePath {
           conditions.put("concurrency", clients);
           cases.add(
               new Case("k=" + k + " c=" + clients, conditions, measured.getFirst(), baselines));
+          if (observed != null) {
+            Map<String, Object> observedConditions = new LinkedHashMap<>(conditions);
+            observedConditions.put("observability", "metrics and traces");
+            Measured plain =
+                new Measured(UNOBSERVED, "tx/s", measured.getFirst().rounds(), Map.of());
+            cases.add(
+                new Case(
+                    "k=" + k + " c=" + clients + ", observed",
+                    observedConditions,
+                    observed,
+                    List.of(plain)));
+          }
         } finally {
           for (Contender contender : contenders) {
             contender.close();
@@ -209,6 +234,14 @@ public final class WritePath {
     List<Target> targets = new ArrayList<>();
     for (Case c : cases) {
       if (!c.conditions().get("concurrency").equals(8)) {
+        continue;
+      }
+      if (c.baselines().getFirst().system().equals(UNOBSERVED)) {
+        targets.add(
+            Target.atLeast(
+                "write path with metrics and traces ≥ 0.95× without, " + c.name(),
+                c.ratio(c.baselines().getFirst()),
+                0.95));
         continue;
       }
       for (Measured baseline : c.baselines()) {

@@ -97,7 +97,10 @@ public final class Benchmarks {
             scenario = endToEnd.run();
             sustainable = endToEnd.postgresSustainableRate();
           }
-          case Soak.NAME -> scenario = new Soak(database, plan, sustainable).run();
+          case Soak.NAME ->
+              scenario =
+                  new Soak(database, plan, sustainable, options.out().resolve("soak-dashboard.png"))
+                      .run();
           case Memory.NAME -> scenario = new Memory(database, plan).run();
           case DispatcherProbes.NAME ->
               scenario = new DispatcherProbes(database, options.quick()).run();

@@ -23,6 +23,10 @@ import java.util.List;
  * cleaner. Several of them on one input queue are competing consumers.
  */
 final class EndToEndInstance implements AutoCloseable {
+  private static final Duration SOAK_SAMPLING = Duration.ofSeconds(5);
+  private static final Duration DEFAULT_SAMPLING =
+      dev.pump.micrometer.PumpMetrics.DEFAULT_SAMPLING_INTERVAL;
+
   private final HikariDataSource pool;
   private final JdbcStorage storage;
   private final Transport transport;
@@ -59,7 +63,12 @@ final class EndToEndInstance implements AutoCloseable {
             : PostgresTransport.builder().storage(storage).build();
     this.transport = new TimedTransport(raw, timeline, EndToEndService.OUTPUT);
     transport.createQueue(EndToEndService.OUTPUT);
-    this.observed = settings.observed() ? new Observed(storage) : null;
+    // the soak samples the outbox and queues often enough to draw them
+    this.observed =
+        settings.observed()
+            ? new Observed(
+                storage, settings.cleanupInterval() != null ? SOAK_SAMPLING : DEFAULT_SAMPLING)
+            : null;
     List<Telemetry> telemetries = observed == null ? List.of() : observed.telemetries();
     this.endpoint =
         EndToEndService.endpoint(
@@ -96,6 +105,11 @@ final class EndToEndInstance implements AutoCloseable {
     endpoint.start();
     dispatcher.start();
     cleaner.start();
+  }
+
+  /** Pump's metrics and traces of this instance, or null when not observed. */
+  Observed observed() {
+    return observed;
   }
 
   OutboxDispatcher dispatcher() {

@@ -179,6 +179,11 @@ public final class EndToEndService implements AutoCloseable {
     return timeline;
   }
 
+  /** The first instance's metrics and traces, or null when the service is not observed. */
+  public dev.pump.benchmarks.harness.Observed observed() {
+    return instances.getFirst().observed();
+  }
+
   /** Rows the instances' dispatchers relayed, together. */
   long rowsDispatched() {
     return instances.stream().mapToLong(i -> i.dispatcher().counters().rowsDispatched()).sum();

@@ -5,6 +5,7 @@ import dev.pump.jdbc.JdbcStorage;
 import dev.pump.jdbc.OutboxDispatcher;
 import dev.pump.micrometer.PumpMetrics;
 import dev.pump.opentelemetry.PumpTracing;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -37,13 +38,23 @@ public final class Observed implements AutoCloseable {
 
   /** Observes a service on {@code storage}; {@link #monitor} its dispatcher once built. */
   public Observed(JdbcStorage storage) {
+    this(storage, PumpMetrics.DEFAULT_SAMPLING_INTERVAL);
+  }
+
+  /** As above, sampling the outbox and queues every {@code samplingInterval}. */
+  public Observed(JdbcStorage storage, Duration samplingInterval) {
     this.tracerProvider =
         SdkTracerProvider.builder()
             .addSpanProcessor(BatchSpanProcessor.builder(new CountingExporter()).build())
             .build();
     this.tracing =
         PumpTracing.create(OpenTelemetrySdk.builder().setTracerProvider(tracerProvider).build());
-    this.metrics = PumpMetrics.builder().registry(registry).storage(storage).build();
+    this.metrics =
+        PumpMetrics.builder()
+            .registry(registry)
+            .storage(storage)
+            .samplingInterval(samplingInterval)
+            .build();
     this.scraper =
         Thread.ofPlatform()
             .daemon()
@@ -74,6 +85,11 @@ public final class Observed implements AutoCloseable {
   public void start() {
     metrics.start();
     scraper.start();
+  }
+
+  /** The registry Pump's meters are on. */
+  public MeterRegistry registry() {
+    return registry;
   }
 
   /** Spans handed to the exporter so far. */

@@ -66,6 +66,7 @@ public final class Plot {
     } finally {
       g.dispose();
     }
+    java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
     ImageIO.write(image, "png", file.toFile());
   }
 
@@ -113,6 +114,9 @@ public final class Plot {
         ys[j] = plotTop + plotHeight - (int) Math.round(maxY == 0 ? 0 : p[1] / maxY * plotHeight);
       }
       g.drawPolyline(xs, ys, xs.length);
+      if (xs.length == 1) {
+        g.fillOval(xs[0] - 2, ys[0] - 2, 5, 5);
+      }
       int width = g.getFontMetrics().stringWidth(s.name());
       legendX -= width + 24;
       g.fillRect(legendX, y0 + 10, 12, 3);

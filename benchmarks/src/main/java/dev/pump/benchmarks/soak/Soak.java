@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.pump.benchmarks.Plan;
 import dev.pump.benchmarks.endtoend.EndToEndRuns;
 import dev.pump.benchmarks.endtoend.EndToEndService;
+import dev.pump.benchmarks.harness.DashboardRecorder;
 import dev.pump.benchmarks.harness.Database;
 import dev.pump.benchmarks.harness.DbCost;
 import dev.pump.benchmarks.harness.Load;
@@ -12,10 +13,12 @@ import dev.pump.benchmarks.harness.Timeline;
 import dev.pump.benchmarks.harness.TransportKind;
 import dev.pump.benchmarks.harness.Workload;
 import dev.pump.benchmarks.report.Scenario;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -35,18 +38,22 @@ public final class Soak {
   public static final String NAME = "soak";
   static final Duration RETENTION = Duration.ofMinutes(1);
   static final Duration CLEANUP_INTERVAL = Duration.ofSeconds(10);
+  private static final Duration DASHBOARD_SAMPLE = Duration.ofSeconds(5);
 
   private final Database database;
   private final Plan plan;
   private final double sustainableRate;
+  private final Path dashboard;
 
   /**
    * @param sustainableRate from the end-to-end scenario of the same run, or NaN to measure it here
+   * @param dashboard where to draw Pump's own meters over the soak, as a PNG
    */
-  public Soak(Database database, Plan plan, double sustainableRate) {
+  public Soak(Database database, Plan plan, double sustainableRate, Path dashboard) {
     this.database = database;
     this.plan = plan;
     this.sustainableRate = sustainableRate;
+    this.dashboard = dashboard;
   }
 
   public Scenario run() throws Exception {
@@ -70,7 +77,7 @@ public final class Soak {
             plan.endToEnd().producers(),
             RETENTION,
             CLEANUP_INTERVAL,
-            false);
+            true);
     List<SoakSample> samples;
     LongTransaction longTransaction;
     long start;
@@ -84,8 +91,35 @@ public final class Soak {
           LongTransaction.schedule(
               longPool, start, soak.longTransactionStart(), soak.longTransaction());
       Sampler sampler = new Sampler(service, start, soak.sample(), longTransaction);
+      DashboardRecorder recorder =
+          new DashboardRecorder(service.observed().registry(), EndToEndService.INPUT, start);
+      Thread drawing =
+          Thread.ofPlatform()
+              .daemon()
+              .name("bench-soak-dashboard")
+              .start(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                  try {
+                    Thread.sleep(DASHBOARD_SAMPLE);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                  recorder.sample();
+                }
+              });
       Load.paced(plan.endToEnd().producers(), pace, (worker, ticket) -> service.produce(ticket));
       samples = sampler.stop();
+      drawing.interrupt();
+      drawing.join();
+      recorder.write(
+          dashboard,
+          String.format(
+              Locale.ROOT,
+              "Soak at %.0f msgs/s: Pump's meters every %d s; a long transaction from %d s for %d s",
+              rate,
+              DASHBOARD_SAMPLE.toSeconds(),
+              soak.longTransactionStart().toSeconds(),
+              soak.longTransaction().toSeconds()));
       longTransaction.await();
     }
     Map<String, Object> setup = new LinkedHashMap<>();
@@ -94,6 +128,10 @@ public final class Soak {
     setup.put("sustainable_from", source);
     setup.put("duration_s", soak.duration().toSeconds());
     setup.put("sample_s", soak.sample().toSeconds());
+    setup.put(
+        "observed",
+        "PumpMetrics and PumpTracing on, as in production; Pump's own meters drawn into "
+            + dashboard.getFileName());
     setup.put(
         "long_transaction",
         "REPEATABLE READ, a SELECT, then held; began at "

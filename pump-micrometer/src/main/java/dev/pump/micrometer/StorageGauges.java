@@ -4,10 +4,12 @@ import dev.pump.jdbc.JdbcStorage;
 import dev.pump.jdbc.PumpOperations;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.TimeGauge;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The gauges of a {@link JdbcStorage}'s outbox and PostgreSQL queues, set from one {@link
@@ -23,6 +25,7 @@ final class StorageGauges implements Sampler.Part {
   static final String QUEUE_OLDEST_AGE = "pump.queue.oldest.age";
   static final String ERROR_QUEUE_MESSAGES = "pump.error.queue.messages";
   static final String DUPLICATES_SKIPPED = "pump.inbox.duplicates.skipped";
+  static final String LONGEST_TRANSACTION = "pump.database.longest.transaction.age";
 
   private final PumpOperations operations;
   private final SampledGauges outboxPending;
@@ -33,6 +36,7 @@ final class StorageGauges implements Sampler.Part {
   private final SampledGauges queueOldest;
   private final SampledGauges errorQueueMessages;
   private final Set<String> errorQueues = ConcurrentHashMap.newKeySet();
+  private volatile double longestTransactionSeconds;
 
   StorageGauges(MeterRegistry registry, JdbcStorage storage) {
     this.operations = storage.operations();
@@ -68,6 +72,11 @@ final class StorageGauges implements Sampler.Part {
             ERROR_QUEUE_MESSAGES,
             queue,
             "Messages in an endpoint's PostgreSQL error queue, failed for good");
+    TimeGauge.builder(LONGEST_TRANSACTION, this, TimeUnit.SECONDS, g -> g.longestTransactionSeconds)
+        .description(
+            "How long the oldest transaction open in the database has run: it holds back vacuum"
+                + " of Pump's tables")
+        .register(registry);
     FunctionCounter.builder(DUPLICATES_SKIPPED, operations, PumpOperations::duplicatesSkipped)
         .description("Duplicate messages the inbox skipped in this process")
         .register(registry);
@@ -110,6 +119,7 @@ final class StorageGauges implements Sampler.Part {
     queueVisible.update(visible);
     queueOldest.update(queueAge);
     errorQueueMessages.update(failed);
+    longestTransactionSeconds = seconds(statistics.longestTransaction().toMillis());
   }
 
   private static double seconds(long millis) {

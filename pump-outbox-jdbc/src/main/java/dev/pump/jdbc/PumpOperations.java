@@ -49,9 +49,15 @@ public final class PumpOperations {
    * @param sampledAt when it was read
    * @param outbox per destination with rows not yet dispatched
    * @param queues per PostgreSQL queue holding messages (error queues included)
+   * @param longestTransaction how long the oldest transaction open in the database has run, of
+   *     every client session the database user may see ({@code pg_read_all_stats} sees all); zero
+   *     when none is open. A long one holds back vacuum of the queue, inbox and outbox tables
    */
   public record Statistics(
-      Instant sampledAt, List<OutboxStatistics> outbox, List<QueueDepth> queues) {
+      Instant sampledAt,
+      List<OutboxStatistics> outbox,
+      List<QueueDepth> queues,
+      Duration longestTransaction) {
     /** Copies the lists. */
     public Statistics {
       outbox = List.copyOf(outbox);

@@ -1,6 +1,7 @@
 package dev.pump.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.pump.core.Headers;
 import dev.pump.core.spi.OutgoingMessage;
@@ -115,6 +116,23 @@ class PumpOperationsTest {
             PumpOperations.QueueDepth::messages,
             PumpOperations.QueueDepth::visible)
         .containsExactly(org.assertj.core.groups.Tuple.tuple("orders", 3L, 2L));
+  }
+
+  @Test
+  void statisticsShowHowLongTheOldestOpenTransactionHasRun() {
+    try (org.jdbi.v3.core.Handle held = storage.jdbi().open()) {
+      held.begin();
+      held.createQuery("SELECT 1").mapTo(Integer.class).one();
+
+      await()
+          .until(() ->
+              operations.statistics().longestTransaction().compareTo(Duration.ofMillis(500)) > 0);
+
+      held.rollback();
+    }
+    await()
+        .until(() ->
+            operations.statistics().longestTransaction().compareTo(Duration.ofMillis(500)) < 0);
   }
 
   @Test

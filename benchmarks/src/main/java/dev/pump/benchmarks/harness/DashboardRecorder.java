@@ -74,16 +74,15 @@ public final class DashboardRecorder {
             "ms",
             List.of(new Plot.Series("mean", meanProcessMs)))
         .panel(
-            "Input queue (pump.queue.depth, pump.queue.oldest.age)",
-            "messages / s",
+            "Backlogs (pump.queue.depth of the input queue, pump.outbox.pending)",
+            "messages",
             List.of(
-                new Plot.Series("depth", queueDepth), new Plot.Series("oldest age s", queueAge)))
+                new Plot.Series("input queue", queueDepth),
+                new Plot.Series("outbox", outboxPending)))
         .panel(
-            "Outbox (pump.outbox.pending, pump.outbox.oldest.age)",
-            "rows / s",
-            List.of(
-                new Plot.Series("pending", outboxPending),
-                new Plot.Series("oldest age s", outboxAge)))
+            "Oldest waiting (pump.queue.oldest.age, pump.outbox.oldest.age)",
+            "s",
+            List.of(new Plot.Series("input queue", queueAge), new Plot.Series("outbox", outboxAge)))
         .write(file);
   }
 

@@ -9,9 +9,10 @@ import java.util.List;
 import org.jdbi.v3.core.Handle;
 
 /**
- * The numbers a metrics sampler reads on an interval, in one statement over the outbox and the
- * queue table: per destination the rows waiting and parked and the oldest waiting row's age, per
- * PostgreSQL queue its depth and oldest message's age. Thread-safe.
+ * The numbers a metrics sampler reads on an interval, in one statement over the outbox, the queue
+ * table and {@code pg_stat_activity}: per destination the rows waiting and parked and the oldest
+ * waiting row's age, per PostgreSQL queue its depth and oldest message's age, and the age of the
+ * oldest transaction open in the database (it holds back vacuum of Pump's tables). Thread-safe.
  */
 public final class StatisticsQuery {
   private final String sql;
@@ -31,13 +32,19 @@ public final class StatisticsQuery {
             + " AND (leased_until IS NULL OR leased_until <= now())),"
             + " extract(epoch FROM now() - min(enqueued_at)) * 1000 FROM "
             + schema.table("queue_message")
-            + " GROUP BY queue ORDER BY 1, 2";
+            + " GROUP BY queue"
+            + " UNION ALL SELECT 'transaction', '', 0, 0,"
+            + " coalesce(extract(epoch FROM now() - min(xact_start)) * 1000, 0)"
+            + " FROM pg_stat_activity WHERE datname = current_database()"
+            + " AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+            + " ORDER BY 1, 2";
   }
 
   /** Reads them now. */
   public PumpOperations.Statistics read(Handle handle) {
     List<PumpOperations.OutboxStatistics> outbox = new ArrayList<>();
     List<PumpOperations.QueueDepth> queues = new ArrayList<>();
+    Duration[] longest = {Duration.ZERO};
     handle
         .createQuery(sql)
         .map((rs, ctx) -> {
@@ -45,14 +52,14 @@ public final class StatisticsQuery {
           long a = rs.getLong("a");
           long b = rs.getLong("b");
           Duration oldest = Duration.ofMillis(Math.round(rs.getDouble("oldest_ms")));
-          if (rs.getString("kind").equals("outbox")) {
-            outbox.add(new PumpOperations.OutboxStatistics(name, a, b, oldest));
-          } else {
-            queues.add(new PumpOperations.QueueDepth(name, a, b, oldest));
+          switch (rs.getString("kind")) {
+            case "outbox" -> outbox.add(new PumpOperations.OutboxStatistics(name, a, b, oldest));
+            case "queue" -> queues.add(new PumpOperations.QueueDepth(name, a, b, oldest));
+            default -> longest[0] = oldest;
           }
           return name;
         })
         .list();
-    return new PumpOperations.Statistics(Instant.now(), outbox, queues);
+    return new PumpOperations.Statistics(Instant.now(), outbox, queues, longest[0]);
   }
 }

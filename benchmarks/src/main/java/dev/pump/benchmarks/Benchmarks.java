@@ -99,7 +99,13 @@ public final class Benchmarks {
           }
           case Soak.NAME ->
               scenario =
-                  new Soak(database, plan, sustainable, options.out().resolve("soak-dashboard.png"))
+                  new Soak(
+                          database,
+                          plan,
+                          sustainable,
+                          options.soakObserved()
+                              ? options.out().resolve("soak-dashboard.png")
+                              : null)
                       .run();
           case Memory.NAME -> scenario = new Memory(database, plan).run();
           case DispatcherProbes.NAME ->

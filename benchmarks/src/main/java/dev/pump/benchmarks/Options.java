@@ -29,7 +29,8 @@ import java.util.Map;
  * {@code PUMP_TEST_JDBC_URL} (with {@code PUMP_TEST_JDBC_USER} and {@code
  * PUMP_TEST_JDBC_PASSWORD}), as for the tests, else embedded PostgreSQL. RabbitMQ is {@code
  * --rabbitmq}, else {@code PUMP_TEST_RABBITMQ_URI}, else {@code amqp://guest:guest@127.0.0.1:5672}
- * if it answers; {@code --rabbitmq none} leaves it out.
+ * if it answers; {@code --rabbitmq none} leaves it out. The soak runs with Pump's metrics and
+ * traces on, as production would, unless {@code --soak-without-telemetry}.
  */
 public record Options(
     Path out,
@@ -39,7 +40,8 @@ public record Options(
     String jdbcUser,
     String jdbcPassword,
     String rabbitUri,
-    String pgbench) {
+    String pgbench,
+    boolean soakObserved) {
 
   static final List<String> ALL_SCENARIOS =
       List.of(WritePath.NAME, Drain.NAME, EndToEnd.NAME, Soak.NAME, Memory.NAME);
@@ -59,6 +61,7 @@ public record Options(
     String password = env.getOrDefault(ExternalPostgres.PASSWORD_VARIABLE, "");
     String rabbit = env.get("PUMP_TEST_RABBITMQ_URI");
     String pgbench = env.getOrDefault("PUMP_PGBENCH", "pgbench");
+    boolean soakObserved = true;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       switch (arg) {
@@ -75,6 +78,7 @@ public record Options(
         case "--jdbc-password" -> password = value(args, ++i, arg);
         case "--rabbitmq" -> rabbit = value(args, ++i, arg);
         case "--pgbench" -> pgbench = value(args, ++i, arg);
+        case "--soak-without-telemetry" -> soakObserved = false;
         case "--help", "-h" -> throw new IllegalArgumentException(usage());
         default -> throw new IllegalArgumentException("unknown option " + arg + "\n" + usage());
       }
@@ -103,7 +107,8 @@ public record Options(
     if (url != null && url.isBlank()) {
       url = null;
     }
-    return new Options(out, quick, List.copyOf(scenarios), url, user, password, rabbit, pgbench);
+    return new Options(
+        out, quick, List.copyOf(scenarios), url, user, password, rabbit, pgbench, soakObserved);
   }
 
   private static String value(String[] args, int i, String option) {
@@ -119,6 +124,6 @@ public record Options(
         + "|"
         + String.join("|", OPT_IN_SCENARIOS)
         + " ...] [--jdbc-url URL --jdbc-user U --jdbc-password P] [--rabbitmq URI|none]"
-        + " [--pgbench PATH]";
+        + " [--pgbench PATH] [--soak-without-telemetry]";
   }
 }

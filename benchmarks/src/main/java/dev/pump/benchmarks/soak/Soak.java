@@ -47,7 +47,8 @@ public final class Soak {
 
   /**
    * @param sustainableRate from the end-to-end scenario of the same run, or NaN to measure it here
-   * @param dashboard where to draw Pump's own meters over the soak, as a PNG
+   * @param dashboard where to draw Pump's own meters over the soak, as a PNG; null runs the soak
+   *     without Pump's metrics and traces
    */
   public Soak(Database database, Plan plan, double sustainableRate, Path dashboard) {
     this.database = database;
@@ -77,10 +78,11 @@ public final class Soak {
             plan.endToEnd().producers(),
             RETENTION,
             CLEANUP_INTERVAL,
-            true);
+            dashboard != null);
     List<SoakSample> samples;
     LongTransaction longTransaction;
     long start;
+    DashboardRecorder recorder = null;
     try (EndToEndService service = EndToEndService.start(database, null, settings, "soak");
         HikariDataSource longPool = database.pool(LongTransaction.APPLICATION, 1, null)) {
       Database.sleep(500);
@@ -91,26 +93,20 @@ public final class Soak {
           LongTransaction.schedule(
               longPool, start, soak.longTransactionStart(), soak.longTransaction());
       Sampler sampler = new Sampler(service, start, soak.sample(), longTransaction);
-      DashboardRecorder recorder =
-          new DashboardRecorder(service.observed().registry(), EndToEndService.INPUT, start);
-      Thread drawing =
-          Thread.ofPlatform()
-              .daemon()
-              .name("bench-soak-dashboard")
-              .start(() -> {
-                while (!Thread.currentThread().isInterrupted()) {
-                  try {
-                    Thread.sleep(DASHBOARD_SAMPLE);
-                  } catch (InterruptedException e) {
-                    return;
-                  }
-                  recorder.sample();
-                }
-              });
+      if (dashboard != null) {
+        recorder =
+            new DashboardRecorder(service.observed().registry(), EndToEndService.INPUT, start);
+      }
+      Thread drawing = recorder == null ? null : startDrawing(recorder);
       Load.paced(plan.endToEnd().producers(), pace, (worker, ticket) -> service.produce(ticket));
       samples = sampler.stop();
-      drawing.interrupt();
-      drawing.join();
+      if (drawing != null) {
+        drawing.interrupt();
+        drawing.join();
+      }
+      longTransaction.await();
+    }
+    if (recorder != null) {
       recorder.write(
           dashboard,
           String.format(
@@ -120,7 +116,6 @@ public final class Soak {
               DASHBOARD_SAMPLE.toSeconds(),
               soak.longTransactionStart().toSeconds(),
               soak.longTransaction().toSeconds()));
-      longTransaction.await();
     }
     Map<String, Object> setup = new LinkedHashMap<>();
     setup.put("offered_msgs_per_s", DbCost.round(rate));
@@ -130,8 +125,10 @@ public final class Soak {
     setup.put("sample_s", soak.sample().toSeconds());
     setup.put(
         "observed",
-        "PumpMetrics and PumpTracing on, as in production; Pump's own meters drawn into "
-            + dashboard.getFileName());
+        dashboard == null
+            ? "no: without Pump's metrics and traces"
+            : "PumpMetrics and PumpTracing on, as in production; Pump's own meters drawn into "
+                + dashboard.getFileName());
     setup.put(
         "long_transaction",
         "REPEATABLE READ, a SELECT, then held; began at "
@@ -149,6 +146,22 @@ public final class Soak {
             (longTransaction.beganNanos() - start) / 1e9,
             (longTransaction.endedNanos() - start) / 1e9)
         .scenario(setup);
+  }
+
+  private static Thread startDrawing(DashboardRecorder recorder) {
+    return Thread.ofPlatform()
+        .daemon()
+        .name("bench-soak-dashboard")
+        .start(() -> {
+          while (!Thread.currentThread().isInterrupted()) {
+            try {
+              Thread.sleep(DASHBOARD_SAMPLE);
+            } catch (InterruptedException e) {
+              return;
+            }
+            recorder.sample();
+          }
+        });
   }
 
   /** Takes a {@link SoakSample} every interval on a thread of its own. */

@@ -76,6 +76,9 @@ class BenchmarksSmokeTest {
 
     assertEndToEnd(JSON.readTree(out.resolve(date + "-end-to-end.json").toFile()));
     assertSoak(JSON.readTree(out.resolve(date + "-soak.json").toFile()));
+    assertThat(out.resolve("soak-dashboard.png"))
+        .as("the observed soak's picture")
+        .isNotEmptyFile();
     assertMemory(JSON.readTree(out.resolve(date + "-memory.json").toFile()));
 
     String markdown = Files.readString(latest);
@@ -109,8 +112,12 @@ class BenchmarksSmokeTest {
     assertThat(competing.get("case").asString()).isEqualTo("postgres, 2 endpoints");
     assertThat(competing.get("pump").get("median").asDouble()).isPositive();
     assertThat(competing.get("ratios").get("pump, 1 endpoint").asDouble()).isPositive();
-    // per transport: two ceilings and two latencies; and the competing endpoints
-    assertThat(endToEnd.get("targets").size()).isEqualTo(5);
+    JsonNode observed = endToEnd.get("cases").get(2);
+    assertThat(observed.get("case").asString()).isEqualTo("postgres, observed");
+    assertThat(observed.get("pump").get("median").asDouble()).isPositive();
+    assertThat(observed.get("ratios").get("pump, not observed").asDouble()).isPositive();
+    // per transport: two ceilings, two latencies and observability; and the competing endpoints
+    assertThat(endToEnd.get("targets").size()).isEqualTo(6);
   }
 
   private static void assertSoak(JsonNode soak) {

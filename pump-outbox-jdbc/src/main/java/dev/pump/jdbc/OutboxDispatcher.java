@@ -1,5 +1,8 @@
 package dev.pump.jdbc;
 
+// This file is long because its builder documents and checks every dispatcher setting in one
+// place; the dispatch cycle itself lives in internal.dispatcher.
+
 import dev.pump.core.Lifecycle;
 import dev.pump.core.PumpConfigurationException;
 import dev.pump.core.internal.shared.Loggers;

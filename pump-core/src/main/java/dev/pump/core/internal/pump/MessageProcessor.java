@@ -1,5 +1,8 @@
 package dev.pump.core.internal.pump;
 
+// This file is long because it is one message's whole fate: its attempts, the recoverability
+// decision and every settle path, read together to see that a message is settled exactly once.
+
 import dev.pump.core.Headers;
 import dev.pump.core.PumpConfigurationException;
 import dev.pump.core.PumpException;

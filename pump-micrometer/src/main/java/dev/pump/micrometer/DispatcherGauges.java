@@ -9,8 +9,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Whether each destination's circuit breaker is open in the monitored dispatchers, from their
- * {@link OutboxDispatcher#health()} once per sample (a short query each). A destination is open
- * when any of them paused it; its gauge exists from its first send or pause on. Thread-safe.
+ * {@link OutboxDispatcher#pausedDestinations()} once per sample (memory only). A destination is
+ * open when any of them paused it; its gauge exists from its first send or pause on. Thread-safe.
  */
 final class DispatcherGauges implements Sampler.Part {
   static final String BREAKER_OPEN = "pump.dispatcher.breaker.open";
@@ -43,7 +43,7 @@ final class DispatcherGauges implements Sampler.Part {
   public void sample() {
     Map<String, Double> paused = new HashMap<>();
     for (OutboxDispatcher dispatcher : dispatchers) {
-      dispatcher.health().pausedDestinations().keySet().forEach(d -> paused.put(d, 1.0));
+      dispatcher.pausedDestinations().keySet().forEach(d -> paused.put(d, 1.0));
     }
     open.update(paused);
   }

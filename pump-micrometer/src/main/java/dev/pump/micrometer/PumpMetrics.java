@@ -116,8 +116,9 @@ public final class PumpMetrics implements Telemetry, Lifecycle {
 
   /**
    * Shows the circuit breaker of each destination of {@code dispatcher}: read from its {@link
-   * OutboxDispatcher#health()} once per sampling interval, after {@link #start()}. A destination's
-   * gauge appears when a batch is first sent to it through this telemetry, or when it is paused.
+   * OutboxDispatcher#pausedDestinations()} (memory) once per sampling interval, after {@link
+   * #start()}. A destination's gauge appears when a batch is first sent to it through this
+   * telemetry, or when it is paused.
    *
    * @return this
    */

@@ -18,8 +18,10 @@ import dev.pump.jdbc.internal.dispatcher.SendParallelism;
 import dev.pump.jdbc.internal.queue.NotificationListener;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -185,7 +187,15 @@ public final class OutboxDispatcher implements Lifecycle {
             .map(PumpOperations.Backlog::oldestAge)
             .max(Duration::compareTo)
             .orElse(Duration.ZERO);
-    return new DispatcherHealth(state.get() == State.RUNNING, loop.openBreakers(), oldest);
+    return new DispatcherHealth(state.get() == State.RUNNING, pausedDestinations(), oldest);
+  }
+
+  /**
+   * The destinations this dispatcher leaves alone because their circuit breaker is open, each with
+   * when it is probed again. Read from memory, for samplers that must not query.
+   */
+  public Map<String, Instant> pausedDestinations() {
+    return loop.openBreakers();
   }
 
   /** What this dispatcher has done since it started. */

@@ -8,4 +8,5 @@ module dev.pump.jdbc {
   requires tools.jackson.databind;
 
   exports dev.pump.jdbc;
+  exports dev.pump.jdbc.spi;
 }

@@ -22,6 +22,7 @@ import dev.pump.jdbc.internal.uow.InboxLink;
 import dev.pump.jdbc.internal.uow.OutboxLink;
 import dev.pump.jdbc.internal.uow.UnitOfWork;
 import dev.pump.jdbc.internal.uow.UnitOfWorkLink;
+import dev.pump.jdbc.spi.TransactionHost;
 import dev.pump.migrations.PumpMigrations;
 import dev.pump.migrations.SchemaName;
 import java.time.Duration;
@@ -73,7 +74,8 @@ public final class JdbcStorage implements Storage {
             SchemaName.of(builder.schema),
             builder.isolation,
             builder.inboxRetention,
-            builder.outboxRetention);
+            builder.outboxRetention,
+            builder.transactionHost);
     this.poolBudget = new PoolBudget(dataSource);
     this.operations = new PumpOperations(this);
   }
@@ -149,6 +151,16 @@ public final class JdbcStorage implements Storage {
   }
 
   /**
+   * A session of sends for a transaction that someone else owns and commits, such as a framework's
+   * transaction manager: its messages are written on that transaction's connection by {@link
+   * OutboxSession#writeTo}. Messages get {@code endpoint}'s routing, serializer and headers; the
+   * endpoint need not be started.
+   */
+  public OutboxSession session(Endpoint endpoint) {
+    return new OutboxSession(runtime, endpoint);
+  }
+
+  /**
    * Work done in one transaction with an outbox: the application's writes on {@code handle} and its
    * sends on {@code sender} commit together.
    *
@@ -208,7 +220,7 @@ public final class JdbcStorage implements Storage {
   @Override
   public void sendLater(String endpoint, String queue, OutgoingMessage message) {
     List<OutboxRow> rows = List.of(OutboxRows.of(Destination.queue(queue), message));
-    try (UnitOfWork unit = runtime.beginUnitOfWork()) {
+    try (UnitOfWork unit = runtime.beginOwnUnitOfWork()) {
       try {
         runtime.outbox().insert(unit.handle(), endpoint, null, rows);
         unit.commit();
@@ -276,6 +288,7 @@ public final class JdbcStorage implements Storage {
     private boolean migrate = true;
     private Duration inboxRetention = DEFAULT_RETENTION;
     private Duration outboxRetention = DEFAULT_RETENTION;
+    private TransactionHost transactionHost;
 
     private Builder() {}
 
@@ -334,6 +347,20 @@ public final class JdbcStorage implements Storage {
     /** How long dispatched outbox rows are kept for the audit trail. Default 7 days; at least 0. */
     public Builder outboxRetention(Duration outboxRetention) {
       this.outboxRetention = outboxRetention;
+      return this;
+    }
+
+    /**
+     * Who begins and ends the message transactions and the {@linkplain JdbcStorage#inTransaction
+     * transactional sessions}: a transaction manager the application runs already (Spring's,
+     * through Pump's Spring Boot starter), so that its own data access shares them. Its
+     * transactions must run on connections of this storage's data source. With a host, a message
+     * claimed from a {@link PostgresTransport} queue is handled in the host's transaction and its
+     * claim settles in a second one after it; a crash between the two brings the message back, and
+     * the inbox skips it. Default none: the storage begins its own transactions on the pool.
+     */
+    public Builder transactionHost(TransactionHost transactionHost) {
+      this.transactionHost = transactionHost;
       return this;
     }
 

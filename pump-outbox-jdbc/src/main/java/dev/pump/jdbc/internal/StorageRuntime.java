@@ -10,9 +10,11 @@ import dev.pump.jdbc.internal.queue.QueueStore;
 import dev.pump.jdbc.internal.queue.Signal;
 import dev.pump.jdbc.internal.queue.SubscriptionStore;
 import dev.pump.jdbc.internal.queue.Wakeups;
+import dev.pump.jdbc.internal.sql.BorrowedConnections;
 import dev.pump.jdbc.internal.sql.Channels;
 import dev.pump.jdbc.internal.sql.DedicatedConnections;
 import dev.pump.jdbc.internal.uow.UnitOfWork;
+import dev.pump.jdbc.spi.TransactionHost;
 import dev.pump.migrations.SchemaName;
 import java.time.Duration;
 import java.util.concurrent.atomic.LongAdder;
@@ -44,6 +46,8 @@ public final class StorageRuntime implements AutoCloseable {
   private final String queueChannel;
   private final String outboxChannel;
   private final LongAdder duplicates = new LongAdder();
+  private final TransactionHost host; // null: the storage begins its own transactions
+  private final BorrowedConnections borrowed = new BorrowedConnections();
   // A key of this runtime's own: a claim made by another storage's transport is not found under
   // it, so this storage's links never join a transaction on another database.
   private final Attributes.Key<UnitOfWork> claims =
@@ -53,14 +57,17 @@ public final class StorageRuntime implements AutoCloseable {
    * Creates the runtime over {@code dataSource}, whose schema is migrated already.
    *
    * @param isolation of every message transaction and transactional session
+   * @param host begins message transactions and transactional sessions; null for the storage's own
    */
   public StorageRuntime(
       DataSource dataSource,
       SchemaName schema,
       TransactionIsolationLevel isolation,
       Duration inboxRetention,
-      Duration outboxRetention) {
+      Duration outboxRetention,
+      TransactionHost host) {
     this.dataSource = dataSource;
+    this.host = host;
     this.jdbi = Jdbi.create(dataSource);
     this.schema = schema;
     this.isolation = isolation;
@@ -78,9 +85,33 @@ public final class StorageRuntime implements AutoCloseable {
     this.outboxChannel = Channels.outbox(schema);
   }
 
-  /** Opens a connection and begins a transaction in it, to be committed by its one owner. */
+  /**
+   * Begins a message transaction or a transactional session: through the transaction host if the
+   * storage has one (on the calling thread, which must do all of its work), else on a connection of
+   * its own; either way ended by the unit's one owner.
+   */
   public UnitOfWork beginUnitOfWork() {
+    return host != null
+        ? UnitOfWork.hosted(host, isolation, borrowed)
+        : UnitOfWork.ownTransaction(jdbi, isolation);
+  }
+
+  /**
+   * Opens a connection and begins a transaction in it, never through the host: for the storage's
+   * own bookkeeping, which is no part of an application's transaction.
+   */
+  public UnitOfWork beginOwnUnitOfWork() {
     return UnitOfWork.ownTransaction(jdbi, isolation);
+  }
+
+  /** Whether a transaction host begins the message transactions. */
+  public boolean hosted() {
+    return host != null;
+  }
+
+  /** Handles over connections whose transactions others own. */
+  public BorrowedConnections borrowed() {
+    return borrowed;
   }
 
   /** Where a claimed message's unit of work sits in its context, for this storage's links only. */

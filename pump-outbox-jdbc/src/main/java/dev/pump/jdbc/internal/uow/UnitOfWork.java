@@ -3,11 +3,18 @@ package dev.pump.jdbc.internal.uow;
 import dev.pump.core.Attributes;
 import dev.pump.core.PumpException;
 import dev.pump.core.internal.shared.Loggers;
+import dev.pump.jdbc.internal.sql.BorrowedConnections;
 import dev.pump.jdbc.internal.sql.Transactions;
+import dev.pump.jdbc.spi.HostedTransaction;
+import dev.pump.jdbc.spi.TransactionHost;
+import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
@@ -26,7 +33,12 @@ import org.slf4j.LoggerFactory;
  * attempt also undoes every later one, so a transaction holding several messages keeps one attempt
  * open at a time.
  *
- * <p>Confined to one thread at a time, except {@link #close()}, which is idempotent.
+ * <p>The transaction is either the unit's own, begun and ended on its handle, or one a {@link
+ * TransactionHost} began, which the unit ends through the host (a Spring transaction, shared with
+ * the application's own data access).
+ *
+ * <p>Confined to one thread at a time, except {@link #close()}, which is idempotent; a hosted unit
+ * is confined to the thread that began it.
  */
 public final class UnitOfWork implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Loggers.STORAGE);
@@ -36,6 +48,8 @@ public final class UnitOfWork implements AutoCloseable {
       Attributes.Key.of("pump.jdbc.unit-of-work", UnitOfWork.class);
 
   private final Handle handle;
+  private final Ending ending;
+  private final Map<Integer, Savepoint> savepoints = new HashMap<>();
   private final List<Runnable> afterCommit = new ArrayList<>();
   private final Map<Object, Runnable> beforeCommit = new LinkedHashMap<>();
   private final List<Deferred> deferred = new ArrayList<>();
@@ -47,8 +61,9 @@ public final class UnitOfWork implements AutoCloseable {
   private int attempts;
   private Attempt last;
 
-  private UnitOfWork(Handle handle) {
+  private UnitOfWork(Handle handle, Ending ending) {
     this.handle = handle;
+    this.ending = ending;
   }
 
   /** Opens a connection of {@code jdbi} and begins a transaction in it. */
@@ -69,7 +84,28 @@ public final class UnitOfWork implements AutoCloseable {
    */
   public static UnitOfWork onConnection(Handle handle, TransactionIsolationLevel isolation) {
     Transactions.begin(handle, isolation);
-    return new UnitOfWork(handle);
+    return new UnitOfWork(handle, new OwnTransaction(handle));
+  }
+
+  /**
+   * Begins a transaction through {@code host} on the calling thread, and works on its connection
+   * through {@code connections}; the host ends it, and owns the connection.
+   */
+  public static UnitOfWork hosted(
+      TransactionHost host, TransactionIsolationLevel isolation, BorrowedConnections connections) {
+    HostedTransaction transaction = host.begin(isolation);
+    Handle handle;
+    try {
+      handle = connections.open(transaction.connection());
+    } catch (RuntimeException | Error e) {
+      try {
+        transaction.rollback();
+      } catch (RuntimeException rollback) {
+        e.addSuppressed(rollback);
+      }
+      throw e;
+    }
+    return new UnitOfWork(handle, new Hosted(handle, transaction));
   }
 
   /** The open handle, for business writes and Pump's rows. */
@@ -84,7 +120,12 @@ public final class UnitOfWork implements AutoCloseable {
   /** Starts an attempt: its writes can be undone alone until the transaction ends. */
   public Attempt beginAttempt() {
     Attempt attempt = new Attempt(++attempts);
-    handle.savepoint(attempt.savepoint());
+    try {
+      savepoints.put(
+          attempt.number, handle.getConnection().setSavepoint(savepointOf(attempt.number)));
+    } catch (SQLException e) {
+      throw new PumpException("cannot begin attempt " + attempt.number + " of a transaction", e);
+    }
     live.add(attempt.number);
     last = attempt;
     return attempt;
@@ -134,12 +175,26 @@ public final class UnitOfWork implements AutoCloseable {
       }
     }
     if (target != null) {
-      handle.rollbackToSavepoint(savepointOf(target));
+      try {
+        handle.getConnection().rollback(savepoints.get(target));
+      } catch (SQLException e) {
+        throw new PumpException("cannot undo attempt " + target + " of a transaction", e);
+      }
       int undone = target;
-      // the later savepoints are gone, and Jdbi forgets the one rolled back to
+      // the later savepoints are gone; the one rolled back to is never used again
       live.removeIf(number -> number >= undone);
+      savepoints.keySet().removeIf(number -> number >= undone);
+      ending.rolledBackToSavepoint();
     }
     deferred.removeIf(item -> item.attempt >= first);
+  }
+
+  /**
+   * Makes the attempt's writes that frameworks keep in memory reach the connection (a hosted
+   * transaction's JPA persistence context), so undoing a later attempt cannot take them along.
+   */
+  public void flushAttempt() {
+    ending.flush();
   }
 
   /**
@@ -179,7 +234,7 @@ public final class UnitOfWork implements AutoCloseable {
    * Runs {@code action} after the transaction commits, on this unit's connection, out of any
    * transaction (each statement commits at once), before the connection goes back to the pool.
    */
-  public void afterCommitOnConnection(java.util.function.Consumer<Handle> action) {
+  public void afterCommitOnConnection(Consumer<Handle> action) {
     afterCommit.add(() -> action.accept(handle));
   }
 
@@ -197,10 +252,15 @@ public final class UnitOfWork implements AutoCloseable {
     for (Runnable action : List.copyOf(beforeCommit.values())) {
       action.run();
     }
-    handle.commit();
+    List<Runnable> actions = List.copyOf(afterCommit);
+    afterCommit.clear();
+    ending.commit(actions);
     open = false;
     ended = true;
-    for (Runnable action : afterCommit) {
+  }
+
+  private static void runAfterCommit(List<Runnable> actions) {
+    for (Runnable action : actions) {
       try {
         action.run();
       } catch (RuntimeException e) {
@@ -214,8 +274,8 @@ public final class UnitOfWork implements AutoCloseable {
     open = false;
     afterCommit.clear();
     deferred.clear();
-    handle.rollback();
     ended = true;
+    ending.rollback();
   }
 
   /** Rolls back, adding a failure of the rollback to {@code failure} instead of throwing it. */
@@ -238,7 +298,7 @@ public final class UnitOfWork implements AutoCloseable {
     try {
       if (!ended) {
         ended = true;
-        handle.rollback();
+        ending.rollback();
       }
     } catch (RuntimeException e) {
       log.debug("Rolling back an unfinished transaction on close failed", e);
@@ -261,10 +321,6 @@ public final class UnitOfWork implements AutoCloseable {
 
     private Attempt(int number) {
       this.number = number;
-    }
-
-    private String savepoint() {
-      return savepointOf(number);
     }
 
     /**
@@ -302,4 +358,80 @@ public final class UnitOfWork implements AutoCloseable {
   }
 
   private record Deferred(int attempt, Deferral<?> kind, Object item) {}
+
+  /** How the unit's transaction ends: on its own handle, or through the host that began it. */
+  private interface Ending {
+    /** Commits; {@code afterCommit} runs once the writes are committed for good. */
+    void commit(List<Runnable> afterCommit);
+
+    void rollback();
+
+    default void flush() {}
+
+    default void rolledBackToSavepoint() {}
+  }
+
+  private record OwnTransaction(Handle handle) implements Ending {
+    @Override
+    public void commit(List<Runnable> afterCommit) {
+      handle.commit();
+      runAfterCommit(afterCommit);
+    }
+
+    @Override
+    public void rollback() {
+      handle.rollback();
+    }
+  }
+
+  /**
+   * A host's transaction: the unit's handle lends its connection and never ends the transaction;
+   * the host ends it exactly once, and runs the after-commit actions after its real commit.
+   */
+  private static final class Hosted implements Ending {
+    private final Handle handle;
+    private final HostedTransaction transaction;
+    private boolean over;
+
+    Hosted(Handle handle, HostedTransaction transaction) {
+      this.handle = handle;
+      this.transaction = transaction;
+    }
+
+    @Override
+    public void commit(List<Runnable> afterCommit) {
+      end();
+      if (!afterCommit.isEmpty()) {
+        transaction.afterCommit(() -> runAfterCommit(afterCommit));
+      }
+      transaction.commit();
+    }
+
+    @Override
+    public void rollback() {
+      if (!over) {
+        end();
+        transaction.rollback();
+      }
+    }
+
+    @Override
+    public void flush() {
+      transaction.flush();
+    }
+
+    @Override
+    public void rolledBackToSavepoint() {
+      transaction.rolledBackToSavepoint();
+    }
+
+    /** Whatever the host's end does, it happens once, with Pump's handle closed first. */
+    private void end() {
+      if (over) {
+        throw new IllegalStateException("the hosted transaction is over");
+      }
+      over = true;
+      handle.close();
+    }
+  }
 }

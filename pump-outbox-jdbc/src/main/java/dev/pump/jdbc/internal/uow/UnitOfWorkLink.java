@@ -17,6 +17,11 @@ import dev.pump.jdbc.internal.sql.SqlFailures;
  * the rest of the pipeline succeeded; one handled in a batch shares a unit with the rest of the
  * batch, behind a savepoint per attempt, committed once the batch is done (before its messages are
  * completed). The connection always goes back to the pool.
+ *
+ * <p>A storage with a transaction host begins every unit through the host, on the message's thread:
+ * a claimed message's handler then runs in a transaction of its own (or its batch's), committed
+ * before the claim is settled in the claim's; a crash between the two brings the message back, and
+ * the inbox skips it.
  */
 public final class UnitOfWorkLink implements Middleware {
   /** The link's name in the pipeline. */
@@ -34,7 +39,10 @@ public final class UnitOfWorkLink implements Middleware {
 
   @Override
   public void invoke(PipelineContext context, Next next) throws Exception {
-    UnitOfWork claimed = context.attributes().get(runtime.claims()).orElse(null);
+    // a host's transaction begins on the message's thread, so it cannot be the claim's, begun on
+    // the receiver's: the claim then stays apart and settles after the handler's commit
+    UnitOfWork claimed =
+        runtime.hosted() ? null : context.attributes().get(runtime.claims()).orElse(null);
     if (claimed != null) {
       inShared(claimed, context, next);
     } else if (context.batch().isShared()) {
@@ -72,6 +80,7 @@ public final class UnitOfWorkLink implements Middleware {
     try {
       next.proceed();
       context.cancellation().throwIfCancelled();
+      unit.flushAttempt();
     } catch (Throwable failure) {
       try {
         attempt.undo();

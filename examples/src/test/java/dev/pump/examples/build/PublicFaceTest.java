@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * decision, so this test lists them; read from the compiled module descriptors and classes.
  */
 class PublicFaceTest {
-  private static final int MOST_USER_FACING_TYPES = 40;
+  private static final int MOST_USER_FACING_TYPES = 41;
 
   private static final Map<String, Set<String>> USER_FACING =
       Map.of(
@@ -70,6 +70,7 @@ class PublicFaceTest {
               "JdbcContext",
               "JdbcStorage",
               "OutboxDispatcher",
+              "OutboxSession",
               "PostgresTransport",
               "PumpDataSources",
               "PumpOperations",
@@ -93,7 +94,10 @@ class PublicFaceTest {
     assertThat(exported.keySet())
         .filteredOn(PublicFaceTest::isSpi)
         .containsExactlyInAnyOrder(
-            "dev.pump.core.spi", "dev.pump.core.spi.pipeline", "dev.pump.core.spi.telemetry");
+            "dev.pump.core.spi",
+            "dev.pump.core.spi.pipeline",
+            "dev.pump.core.spi.telemetry",
+            "dev.pump.jdbc.spi");
   }
 
   @Test

@@ -5,7 +5,6 @@ module dev.pump.jdbc {
   requires transitive org.jdbi.v3.core;
   requires transitive com.zaxxer.hikari;
   requires org.postgresql.jdbc;
-  requires tools.jackson.databind;
 
   exports dev.pump.jdbc;
   exports dev.pump.jdbc.spi;

@@ -9,6 +9,7 @@ package dev.pump.core;
 
 import dev.pump.core.Endpoint.CriticalError;
 import dev.pump.core.internal.endpoint.DefaultEndpoint;
+import dev.pump.core.internal.endpoint.DefaultSerializer;
 import dev.pump.core.internal.endpoint.EndpointChecks;
 import dev.pump.core.internal.endpoint.EndpointSettings;
 import dev.pump.core.internal.pipeline.PipelineLayout;
@@ -17,7 +18,6 @@ import dev.pump.core.internal.routing.Registrations;
 import dev.pump.core.internal.shared.Problems;
 import dev.pump.core.internal.shared.SafeTelemetry;
 import dev.pump.core.recoverability.Recoverability;
-import dev.pump.core.serialization.JsonSerializer;
 import dev.pump.core.spi.Serializer;
 import dev.pump.core.spi.Storage;
 import dev.pump.core.spi.Transport;
@@ -85,7 +85,8 @@ public final class EndpointBuilder {
   private String name;
   private String inputQueue;
   private Transport transport;
-  private Serializer serializer = JsonSerializer.create();
+  private Serializer serializer;
+  private boolean serializerSet;
   private Clock clock = Clock.systemUTC();
   private int concurrency = DEFAULT_CONCURRENCY;
   private int messagesPerTransaction = DEFAULT_MESSAGES_PER_TRANSACTION;
@@ -136,9 +137,17 @@ public final class EndpointBuilder {
     return this;
   }
 
-  /** The serializer for message bodies. Default: {@link JsonSerializer#create()}. */
+  /**
+   * The serializer for message bodies. Default: {@link
+   * dev.pump.core.serialization.JsonSerializer#create()} (Jackson 3), created by {@link #build()}
+   * only when no serializer is given, so an application on Jackson 2 (Spring Boot 3) that gives
+   * {@code Jackson2Serializer} from {@code pump-jackson2} never loads Jackson 3. If the default is
+   * needed and the Jackson 3 found cannot run (a {@code jackson-annotations} older than it needs),
+   * {@link #build()} throws a {@link PumpConfigurationException} naming the versions found.
+   */
   public EndpointBuilder serializer(Serializer serializer) {
     this.serializer = serializer;
+    this.serializerSet = true;
     return this;
   }
 
@@ -407,7 +416,8 @@ public final class EndpointBuilder {
   /**
    * Returns the endpoint, not yet started.
    *
-   * @throws PumpConfigurationException naming every invalid setting and its value
+   * @throws PumpConfigurationException naming every invalid setting and its value; or, at once, the
+   *     Jackson versions found when the default serializer is needed and cannot run on them
    */
   public Endpoint build() {
     MessageNames names = registrations.messageNames();
@@ -423,7 +433,7 @@ public final class EndpointBuilder {
             name,
             inputQueue != null ? inputQueue : name,
             transport,
-            serializer,
+            serializerSet ? serializer : DefaultSerializer.create(),
             clock,
             concurrency,
             messagesPerTransaction,

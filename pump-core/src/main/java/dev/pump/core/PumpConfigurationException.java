@@ -12,4 +12,12 @@ public class PumpConfigurationException extends PumpException {
   public PumpConfigurationException(String message) {
     super(message);
   }
+
+  /**
+   * Creates an exception whose message names the bad setting and what to do, with the failure that
+   * revealed it.
+   */
+  public PumpConfigurationException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

@@ -92,6 +92,14 @@ class EndpointBuilderTest {
   }
 
   @Test
+  void aSerializerSetToNullIsRefusedRatherThanReplacedByTheDefault() {
+    assertThatThrownBy(
+            () -> Endpoint.builder().name("orders").transport(transport).serializer(null).build())
+        .isInstanceOf(PumpConfigurationException.class)
+        .hasMessageContaining("endpoint.serializer must be set");
+  }
+
+  @Test
   void hostileNamesAreRefusedAtBuild() {
     assertThatThrownBy(() ->
             Endpoint.builder()

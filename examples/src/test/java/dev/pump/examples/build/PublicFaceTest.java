@@ -80,7 +80,9 @@ class PublicFaceTest {
           "dev.pump.micrometer",
           Set.of("PumpMetrics"),
           "dev.pump.opentelemetry",
-          Set.of("PumpTracing"));
+          Set.of("PumpTracing"),
+          "dev.pump.jackson2",
+          Set.of("Jackson2Serializer"));
 
   @Test
   void theUserFacingTypesAreTheChosenFewAndTheSpiIsMarkedAsSuch() throws Exception {

@@ -26,6 +26,7 @@ class PublishedArtifactsTest {
           "pump-rabbitmq",
           "pump-micrometer",
           "pump-opentelemetry",
+          "pump-jackson2",
           "pump-testkit");
 
   @Test
@@ -51,6 +52,7 @@ class PublishedArtifactsTest {
             "pump-rabbitmq",
             "pump-micrometer",
             "pump-opentelemetry",
+            "pump-jackson2",
             "pump-testkit")) {
       String pom = Files.readString(ROOT.resolve(module).resolve("pom.xml"));
 
@@ -76,7 +78,8 @@ class PublishedArtifactsTest {
     assertThat(named).isNotEmpty();
     assertThat(PUBLISHED).containsAll(named);
     String table = first(readme, "(?s)## Maven dependency.*?```\\n(.*?)\\n\\n");
-    assertThat(all(table, "\\| `(pump-[a-z-]+)` ")).containsExactlyInAnyOrderElementsOf(PUBLISHED);
+    assertThat(all(table, "\\| `(pump-[a-z0-9-]+)` "))
+        .containsExactlyInAnyOrderElementsOf(PUBLISHED);
   }
 
   private static List<String> managedArtifacts(String pom) {

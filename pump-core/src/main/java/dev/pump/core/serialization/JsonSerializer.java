@@ -20,6 +20,10 @@ import tools.jackson.databind.json.JsonMapper;
  * know are ignored, so a producer may add fields before its consumers know them. To make a new
  * component optional for messages already on the wire, give the endpoint a serializer of your own
  * mapper through {@link #using(JsonMapper)}.
+ *
+ * <p>An application on Jackson 2 (Spring Boot 3) gives its endpoints {@code Jackson2Serializer}
+ * from {@code pump-jackson2} instead, whose {@code create()} writes and reads the same JSON as
+ * {@link #create()}.
  */
 public final class JsonSerializer implements Serializer {
   /** The content type written and read. */

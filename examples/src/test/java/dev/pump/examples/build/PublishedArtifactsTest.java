@@ -26,6 +26,8 @@ class PublishedArtifactsTest {
           "pump-rabbitmq",
           "pump-micrometer",
           "pump-opentelemetry",
+          "pump-spring-boot-autoconfigure",
+          "pump-spring-boot-starter",
           "pump-testkit");
 
   @Test
@@ -51,6 +53,8 @@ class PublishedArtifactsTest {
             "pump-rabbitmq",
             "pump-micrometer",
             "pump-opentelemetry",
+            "pump-spring-boot-autoconfigure",
+            "pump-spring-boot-starter",
             "pump-testkit")) {
       String pom = Files.readString(ROOT.resolve(module).resolve("pom.xml"));
 

@@ -19,6 +19,7 @@ import dev.pump.spring.internal.EndpointAssembly;
 import dev.pump.spring.internal.MessageTypes;
 import dev.pump.spring.internal.PumpLifecycle;
 import dev.pump.spring.internal.ShutdownGrace;
+import dev.pump.spring.internal.VersionCheck;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,8 +71,17 @@ import tools.jackson.databind.json.JsonMapper;
   PumpAutoConfiguration.DefaultSerializer.class
 })
 public class PumpAutoConfiguration {
-  /** Creates the configuration; Spring calls it. */
-  public PumpAutoConfiguration() {}
+  /**
+   * Creates the configuration, first checking that the versions of Spring Boot and Jackson fit
+   * Pump's; Spring calls it.
+   *
+   * @throws PumpConfigurationException naming the versions that do not fit
+   */
+  public PumpAutoConfiguration(ConfigurableListableBeanFactory beanFactory) {
+    ClassLoader classLoader = beanFactory.getBeanClassLoader();
+    VersionCheck.check(
+        classLoader != null ? classLoader : PumpAutoConfiguration.class.getClassLoader());
+  }
 
   /**
    * Pump's message transactions in the application's transaction manager, unless {@code

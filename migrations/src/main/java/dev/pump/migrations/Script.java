@@ -37,7 +37,8 @@ record Script(int version, String description, String fileName, String text, int
           "V2__audit_views.sql",
           "V3__queue_lease_column.sql",
           "V4__redelivery.sql",
-          "V5__partial_causation_index.sql");
+          "V5__partial_causation_index.sql",
+          "V6__discarded_message.sql");
 
   private static final Pattern FILE_NAME = Pattern.compile("V([1-9][0-9]{0,8})__(\\w+)\\.sql");
   private static final String PLACEHOLDER = "${schema}";

@@ -60,7 +60,8 @@ class FlywayCompatibilityTest {
             "2|2|audit views|SQL|V2__audit_views.sql|-420290336|t",
             "3|3|queue lease column|SQL|V3__queue_lease_column.sql|-1245815492|t",
             "4|4|redelivery|SQL|V4__redelivery.sql|95242870|t",
-            "5|5|partial causation index|SQL|V5__partial_causation_index.sql|1264399330|t");
+            "5|5|partial causation index|SQL|V5__partial_causation_index.sql|1264399330|t",
+            "6|6|discarded message|SQL|V6__discarded_message.sql|357757103|t");
     assertThat(PumpMigrationsTest.catalog(db, "half_flyway"))
         .isEqualTo(catalogOfAFreshPumpSchema(db, "half_pump"));
   }

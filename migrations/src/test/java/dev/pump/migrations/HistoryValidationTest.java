@@ -51,12 +51,12 @@ class HistoryValidationTest {
         db,
         "INSERT INTO newer.pump_schema_history (installed_rank, version, description, type,"
             + " script, checksum, installed_by, execution_time, success)"
-            + " VALUES (6, '6', 'future', 'SQL', 'V6__future.sql', 7, 'pump', 1, true)");
+            + " VALUES (7, '7', 'future', 'SQL', 'V7__future.sql', 7, 'pump', 1, true)");
 
     assertThatThrownBy(() -> PumpMigrations.migrate(db.dataSource(), "newer"))
         .isInstanceOf(PumpException.class)
         .hasMessageContaining("the pump schema \"newer\" cannot be migrated")
-        .hasMessageContaining("migration 6 (SQL V6__future.sql), which this Pump does not ship")
+        .hasMessageContaining("migration 7 (SQL V7__future.sql), which this Pump does not ship")
         .hasMessageContaining("a newer Pump migrated it");
   }
 
@@ -68,9 +68,9 @@ class HistoryValidationTest {
     assertThatThrownBy(() -> PumpMigrations.migrate(db.dataSource(), "gap"))
         .isInstanceOf(PumpException.class)
         .hasMessageContaining("migration 3 (V3__queue_lease_column.sql) is not applied though")
-        .hasMessageContaining("later 5");
+        .hasMessageContaining("later 6");
     assertThat(PumpMigrationsTest.strings(db, "SELECT count(*)::text FROM gap.pump_schema_history"))
-        .containsExactly("4");
+        .containsExactly("5");
   }
 
   @Test

@@ -22,9 +22,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(PostgresExtension.class)
 class PumpMigrationsTest {
   /** The newest schema version, and how many migrations lead to it. */
-  static final String LATEST_VERSION = "5";
+  static final String LATEST_VERSION = "6";
 
-  static final int MIGRATIONS = 5;
+  static final int MIGRATIONS = 6;
 
   @Test
   void migratesAFreshDatabaseToTheLatestVersion(TestDatabase db) throws SQLException {
@@ -40,6 +40,7 @@ class PumpMigrationsTest {
             "outbox",
             "subscription",
             "redelivery",
+            "discarded_message",
             PumpMigrations.HISTORY_TABLE);
     assertThat(views(db, "fresh"))
         .containsExactlyInAnyOrder(
@@ -171,7 +172,7 @@ class PumpMigrationsTest {
                 db,
                 "SELECT string_agg(version, ',' ORDER BY installed_rank) FROM racing."
                     + PumpMigrations.HISTORY_TABLE))
-        .containsExactly("1,2,3,4,5");
+        .containsExactly("1,2,3,4,5,6");
   }
 
   @Test

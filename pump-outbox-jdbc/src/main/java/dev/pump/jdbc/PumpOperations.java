@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 
@@ -200,6 +202,116 @@ public final class PumpOperations {
     return read(h -> runtime.queues().peek(h, errorQueue, limit, BODY_PREVIEW_BYTES)).stream()
         .map(PumpOperations::failed)
         .toList();
+  }
+
+  /**
+   * The message {@code messageId} in the PostgreSQL queue {@code errorQueue}, with why it failed
+   * (its stack trace is the header {@link Headers#STACK_TRACE}), read without taking it; the first
+   * copy if it failed more than once.
+   */
+  public Optional<FailedMessage> failedMessage(String errorQueue, String messageId) {
+    Names.require("errorQueue", errorQueue);
+    Objects.requireNonNull(messageId, "messageId");
+    return read(h -> runtime.queues().peek(h, errorQueue, messageId, BODY_PREVIEW_BYTES))
+        .map(PumpOperations::failed);
+  }
+
+  /**
+   * Discards the failed message {@code messageId} (every copy of it) from the PostgreSQL queue
+   * {@code errorQueue}: it moves, whole, into the {@code discarded_message} table with its failure
+   * reason, {@code discardedBy} and the time, in one statement, so nothing of it is lost and the
+   * audit says who discarded what and when.
+   *
+   * @param discardedBy who discards it, for the audit: a user name, 1 to 200 characters
+   * @return how many copies were discarded; 0 if none was there
+   */
+  public int discardFailed(String errorQueue, String messageId, String discardedBy) {
+    Names.require("errorQueue", errorQueue);
+    Objects.requireNonNull(messageId, "messageId");
+    String by = operator(discardedBy);
+    return read(h -> runtime.discards().discardFromErrorQueue(h, errorQueue, messageId, by));
+  }
+
+  /**
+   * Discards as {@link #discardFailed(String, String, String)}, recording the operating-system user
+   * of this process as who discarded it.
+   */
+  public int discardFailed(String errorQueue, String messageId) {
+    return discardFailed(errorQueue, messageId, processUser());
+  }
+
+  /**
+   * Discards the parked outbox row {@code id}: it moves, whole, into the {@code discarded_message}
+   * table with its last error, {@code discardedBy} and the time. A row that is not parked (pending
+   * or dispatched) is left alone.
+   *
+   * @param discardedBy who discards it, for the audit: a user name, 1 to 200 characters
+   * @return whether a parked row {@code id} was discarded
+   */
+  public boolean discardParked(long id, String discardedBy) {
+    String by = operator(discardedBy);
+    return read(h -> runtime.discards().discardParked(h, id, by));
+  }
+
+  /**
+   * Discards as {@link #discardParked(long, String)}, recording the operating-system user of this
+   * process as who discarded it.
+   */
+  public boolean discardParked(long id) {
+    return discardParked(id, processUser());
+  }
+
+  /** The newest {@code limit} discards, newest first: the audit of what operators discarded. */
+  public List<Discarded> discarded(int limit) {
+    return read(h -> runtime.discards().newest(h, limit)).stream()
+        .map(d ->
+            new Discarded(
+                d.id(),
+                d.source(),
+                d.location(),
+                d.messageId(),
+                d.reason(),
+                d.discardedBy(),
+                d.discardedAt()))
+        .toList();
+  }
+
+  /**
+   * A message an operator discarded, as the audit keeps it (its headers and body are kept too, in
+   * the {@code discarded_message} table).
+   *
+   * @param id the audit row's id
+   * @param source {@code error-queue} or {@code outbox}
+   * @param location the error queue it was in, or the outbox row's destination
+   * @param messageId the message id
+   * @param reason why it had failed, if known
+   * @param discardedBy who discarded it
+   * @param discardedAt when
+   */
+  public record Discarded(
+      long id,
+      String source,
+      String location,
+      String messageId,
+      String reason,
+      String discardedBy,
+      Instant discardedAt) {}
+
+  private static String operator(String discardedBy) {
+    if (discardedBy == null
+        || discardedBy.isBlank()
+        || discardedBy.length() > 200
+        || discardedBy.chars().anyMatch(Character::isISOControl)) {
+      throw new IllegalArgumentException(
+          "discardedBy must be a user name of 1 to 200 characters without control characters, was "
+              + (discardedBy == null ? "null" : "\"" + discardedBy.strip() + "\""));
+    }
+    return discardedBy;
+  }
+
+  private static String processUser() {
+    String user = System.getProperty("user.name");
+    return user == null || user.isBlank() ? "unknown" : user;
   }
 
   private static FailedMessage failed(QueueStore.Peeked message) {

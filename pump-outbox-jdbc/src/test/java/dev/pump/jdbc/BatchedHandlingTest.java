@@ -33,7 +33,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Batches end to end, on real PostgreSQL: an endpoint takes what is waiting in one receive and
  * handles it in one transaction, each message behind its own savepoint. Run on the PostgreSQL queue
  * (the claim's transaction is the batch's) and on the in-memory transport (the storage opens one
- * transaction for the batch and commits it before the messages are completed).
+ * transaction for the batch and commits it before the messages are completed), each also with a
+ * storage whose transactions a {@link ThreadTransactions} host begins (the batch's transaction is
+ * the host's, and a PostgreSQL claim settles apart from it).
  *
  * <p>Each test sends its messages before the endpoint starts, so they wait together and the first
  * receives take batches. The handler writes a business row with {@code txid_current()}: rows that
@@ -41,17 +43,25 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @ExtendWith(PostgresExtension.class)
 class BatchedHandlingTest {
-  static JdbcStorage storage;
-  static PostgresTransport postgres;
+  static JdbcStorage ownStorage;
+  static PostgresTransport ownPostgres;
+  static ThreadTransactions host;
+  static JdbcStorage hostedStorage;
+  static PostgresTransport hostedPostgres;
+  JdbcStorage storage;
+  PostgresTransport postgres;
   final List<AutoCloseable> running = new ArrayList<>();
   Transport transport;
   String name;
 
   @BeforeAll
   static void createStorage(TestDatabase db) {
-    storage = JdbcStorage.builder().dataSource(db.dataSource()).build();
-    postgres = PostgresTransport.builder().storage(storage).build();
-    storage
+    ownStorage = JdbcStorage.builder().dataSource(db.dataSource()).build();
+    ownPostgres = PostgresTransport.builder().storage(ownStorage).build();
+    host = new ThreadTransactions(db.dataSource());
+    hostedStorage = JdbcStorage.builder().dataSource(db.dataSource()).transactionHost(host).build();
+    hostedPostgres = PostgresTransport.builder().storage(hostedStorage).build();
+    ownStorage
         .jdbi()
         .useHandle(h ->
             h.execute(
@@ -61,7 +71,8 @@ class BatchedHandlingTest {
 
   @AfterAll
   static void closeTransport() {
-    postgres.close();
+    ownPostgres.close();
+    hostedPostgres.close();
   }
 
   @AfterEach
@@ -72,7 +83,7 @@ class BatchedHandlingTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"postgres", "memory"})
+  @ValueSource(strings = {"postgres", "memory", "postgres-hosted", "memory-hosted"})
   void aBacklogIsHandledInBatchesEachMessageOnceWithItsOutboxRows(String kind) {
     use(kind, "backlog");
     sendAll(ids("m-", 120));
@@ -94,7 +105,7 @@ class BatchedHandlingTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"postgres", "memory"})
+  @ValueSource(strings = {"postgres", "memory", "postgres-hosted", "memory-hosted"})
   void aFailingMessageIsUndoneAloneAndNeitherUndoesTheOthersNorIsAppliedTwice(String kind)
       throws Exception {
     use(kind, "failing");
@@ -115,6 +126,8 @@ class BatchedHandlingTest {
           }
         };
 
+    int flushesBefore = host.flushes.get();
+    int undoneBefore = host.savepointRollbacks.get();
     start(endpoint(8, 8, handler));
 
     ReceivedMessage parked = receive("error");
@@ -136,10 +149,18 @@ class BatchedHandlingTest {
         .as("a message that failed is not recorded as handled")
         .isZero();
     assertThat(count("SELECT count(*) FROM pump.outbox WHERE endpoint = ?")).isEqualTo(15);
+    if (storage == hostedStorage) {
+      assertThat(host.flushes.get() - flushesBefore)
+          .as("the host flushed each attempt that succeeded")
+          .isGreaterThanOrEqualTo(15);
+      assertThat(host.savepointRollbacks.get() - undoneBefore)
+          .as("the host heard of each undone attempt")
+          .isGreaterThanOrEqualTo(3);
+    }
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"postgres", "memory"})
+  @ValueSource(strings = {"postgres", "memory", "postgres-hosted", "memory-hosted"})
   void aBatchHoldingDuplicatesAppliesEachMessageOnce(String kind) {
     use(kind, "duplicates");
     sendAll(List.of("d-0"));
@@ -164,7 +185,7 @@ class BatchedHandlingTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"postgres", "memory"})
+  @ValueSource(strings = {"postgres", "memory", "postgres-hosted", "memory-hosted"})
   void aBatchCancelledByStopCommitsNothingAndComesBackWhole(String kind) throws Exception {
     use(kind, "cancelled");
     sendAll(List.of("c-1", "c-2", "c-slow", "c-3"));
@@ -192,8 +213,11 @@ class BatchedHandlingTest {
 
   private void use(String kind, String test) {
     name = test + "-" + kind;
+    boolean hosted = kind.endsWith("-hosted");
+    storage = hosted ? hostedStorage : ownStorage;
+    postgres = hosted ? hostedPostgres : ownPostgres;
     transport =
-        kind.equals("postgres")
+        kind.startsWith("postgres")
             ? postgres
             : InMemoryTransport.builder().leaseTimeout(Duration.ofSeconds(5)).build();
     if (transport != postgres) {

@@ -1,6 +1,8 @@
 package dev.pump.jdbc;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.pump.core.Headers;
@@ -41,7 +43,9 @@ class PumpOperationsTest {
     storage
         .jdbi()
         .useHandle(h ->
-            h.execute("TRUNCATE pump.outbox, pump.inbox, pump.redelivery, pump.queue_message"));
+            h.execute(
+                "TRUNCATE pump.outbox, pump.inbox, pump.redelivery, pump.queue_message,"
+                    + " pump.discarded_message"));
   }
 
   @Test
@@ -210,6 +214,102 @@ class PumpOperationsTest {
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("billing", 1L),
             org.assertj.core.groups.Tuple.tuple("orders", 1L));
+  }
+
+  @Test
+  void oneFailedMessageIsShownByItsIdWithItsStackTrace() {
+    OutgoingMessage failed = failed("m-1", "orders", "{\"sku\":\"<script>\"}".getBytes(UTF_8));
+    Map<String, String> headers = new java.util.HashMap<>(failed.headers());
+    headers.put(Headers.STACK_TRACE, "java.lang.IllegalStateException: no stock\n\tat Shop.java:1");
+    transport.send("error", List.of(OutgoingMessage.of("m-1", headers, failed.body())));
+
+    PumpOperations.FailedMessage shown = operations.failedMessage("error", "m-1").orElseThrow();
+
+    assertThat(shown.reason()).isEqualTo("handler-failed");
+    assertThat(shown.headers().get(Headers.STACK_TRACE))
+        .startsWith("java.lang.IllegalStateException");
+    assertThat(shown.bodyPreview()).isEqualTo("{\"sku\":\"<script>\"}");
+    assertThat(operations.failedMessage("error", "unknown")).isEmpty();
+    assertThat(operations.failedMessage("orders", "m-1")).as("another queue").isEmpty();
+  }
+
+  @Test
+  void aDiscardedFailedMessageMovesWholeIntoTheAuditWithWhoAndWhen() {
+    byte[] body = {1, 2, 3};
+    transport.send(
+        "error", List.of(failed("m-1", "orders", body), failed("m-2", "orders", new byte[] {4})));
+
+    assertThat(operations.discardFailed("error", "m-1", "alice")).isEqualTo(1);
+    assertThat(operations.discardFailed("error", "m-1", "alice")).as("gone already").isZero();
+    assertThat(operations.discardFailed("error", "unknown", "alice")).isZero();
+
+    assertThat(operations.failedMessages("error", 10))
+        .extracting(PumpOperations.FailedMessage::messageId)
+        .containsExactly("m-2");
+    List<PumpOperations.Discarded> audit = operations.discarded(10);
+    assertThat(audit).hasSize(1);
+    PumpOperations.Discarded discarded = audit.getFirst();
+    assertThat(discarded.source()).isEqualTo("error-queue");
+    assertThat(discarded.location()).isEqualTo("error");
+    assertThat(discarded.messageId()).isEqualTo("m-1");
+    assertThat(discarded.reason()).isEqualTo("handler-failed");
+    assertThat(discarded.discardedBy()).isEqualTo("alice");
+    assertThat(discarded.discardedAt()).isNotNull();
+    byte[] kept =
+        storage
+            .jdbi()
+            .withHandle(h ->
+                h.createQuery("SELECT body FROM pump.discarded_message WHERE message_id = 'm-1'")
+                    .mapTo(byte[].class)
+                    .one());
+    assertThat(kept).as("nothing of it is lost").isEqualTo(body);
+  }
+
+  @Test
+  void onlyAParkedOutboxRowIsDiscardedAndItsLastErrorIsKept() {
+    write("billing", 2);
+    storage
+        .jdbi()
+        .useHandle(h ->
+            h.execute(
+                "UPDATE pump.outbox SET parked_at = now(), attempts = 10, last_error = 'down'"
+                    + " WHERE id = (SELECT min(id) FROM pump.outbox)"));
+    long parked = operations.parked(10).getFirst().id();
+    long pending = parked + 1;
+
+    assertThat(operations.discardParked(pending, "bob")).as("pending rows stay").isFalse();
+    assertThat(operations.discardParked(parked, "bob")).isTrue();
+    assertThat(operations.discardParked(parked, "bob")).isFalse();
+
+    assertThat(operations.parked(10)).isEmpty();
+    assertThat(operations.outboxBacklog())
+        .extracting(PumpOperations.Backlog::pending)
+        .containsExactly(1L);
+    assertThat(operations.discarded(10))
+        .extracting(
+            PumpOperations.Discarded::source,
+            PumpOperations.Discarded::location,
+            PumpOperations.Discarded::reason,
+            PumpOperations.Discarded::discardedBy)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("outbox", "billing", "down", "bob"));
+  }
+
+  @Test
+  void aDiscardNamesWhoDiscardsAndRefusesABadNameOrQueue() {
+    transport.send("error", List.of(failed("m-1", "orders", new byte[] {1})));
+
+    assertThatThrownBy(() -> operations.discardFailed("error", "m-1", " "))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("discardedBy must be a user name");
+    assertThatThrownBy(() -> operations.discardFailed("error", "m-1", "x\n"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> operations.discardFailed("error'; DROP TABLE x;--", "m-1", "eve"))
+        .hasMessageContaining("errorQueue");
+    assertThat(operations.failedMessages("error", 10)).hasSize(1);
+
+    assertThat(operations.discardFailed("error", "m-1")).isEqualTo(1);
+    assertThat(operations.discarded(1).getFirst().discardedBy())
+        .isEqualTo(System.getProperty("user.name"));
   }
 
   @Test

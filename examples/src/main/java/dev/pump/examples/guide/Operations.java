@@ -64,4 +64,21 @@ public final class Operations {
         oldest.size(),
         requeued);
   }
+
+  /** Shows one failed message, then discards it and a parked row, leaving the audit record. */
+  public static void discard(JdbcStorage storage, String messageId, long parkedRowId) {
+    PumpOperations operations = storage.operations();
+    // docs:ops-discard
+    PumpOperations.FailedMessage failed =
+        operations.failedMessage("error", messageId).orElseThrow();
+    int discarded = operations.discardFailed("error", messageId, "alice"); // 0 if it was not there
+    boolean gone = operations.discardParked(parkedRowId, "alice"); // only a parked row
+    // docs:end
+    log.info(
+        "discarded {} copies of {} ({}), parked row gone: {}",
+        discarded,
+        messageId,
+        failed.reason(),
+        gone);
+  }
 }

@@ -3,6 +3,7 @@ package dev.pump.jdbc.internal;
 import dev.pump.core.Attributes;
 import dev.pump.jdbc.internal.inbox.InboxStore;
 import dev.pump.jdbc.internal.inbox.RedeliveryStore;
+import dev.pump.jdbc.internal.operations.DiscardStore;
 import dev.pump.jdbc.internal.outbox.OutboxStore;
 import dev.pump.jdbc.internal.queue.NotificationListener;
 import dev.pump.jdbc.internal.queue.Notifier;
@@ -40,6 +41,7 @@ public final class StorageRuntime implements AutoCloseable {
   private final OutboxStore outbox;
   private final QueueStore queues;
   private final SubscriptionStore subscriptions;
+  private final DiscardStore discards;
   private final Wakeups queueWakeups = new Wakeups();
   private final Signal outboxCommits = new Signal();
   private final Notifier notifier;
@@ -78,6 +80,7 @@ public final class StorageRuntime implements AutoCloseable {
     this.outbox = new OutboxStore(schema);
     this.queues = new QueueStore(schema);
     this.subscriptions = new SubscriptionStore(schema);
+    this.discards = new DiscardStore(schema);
     this.notifier =
         new Notifier(
             DedicatedConnections.of(dataSource), DedicatedConnections.outsideThePool(dataSource));
@@ -212,6 +215,11 @@ public final class StorageRuntime implements AutoCloseable {
   /** The {@code subscription} table. */
   public SubscriptionStore subscriptions() {
     return subscriptions;
+  }
+
+  /** The {@code discarded_message} table. */
+  public DiscardStore discards() {
+    return discards;
   }
 
   /** Duplicates the inbox skipped since the runtime was built. */

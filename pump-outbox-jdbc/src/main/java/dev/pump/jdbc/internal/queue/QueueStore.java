@@ -46,6 +46,7 @@ public final class QueueStore {
   private final String restamp;
   private final String depths;
   private final String peek;
+  private final String peekOne;
 
   /** Builds the statements for {@code schema} once. */
   public QueueStore(SchemaName schema) {
@@ -185,6 +186,11 @@ public final class QueueStore {
             + " AS preview, octet_length(body) AS size, enqueued_at FROM "
             + messages
             + " WHERE queue = :queue ORDER BY visible_at, id LIMIT :limit";
+    this.peekOne =
+        "SELECT id, message_id, headers::text AS headers, substring(body FROM 1 FOR :preview)"
+            + " AS preview, octet_length(body) AS size, enqueued_at FROM "
+            + messages
+            + " WHERE queue = :queue AND message_id = :messageId ORDER BY visible_at, id LIMIT 1";
   }
 
   /** Inserts {@code batch} into {@code queue}; the caller wakes receivers after commit. */
@@ -445,14 +451,28 @@ public final class QueueStore {
         .bind("queue", queue)
         .bind("limit", limit)
         .bind("preview", preview)
-        .map((rs, ctx) ->
-            new Peeked(
-                rs.getString("message_id"),
-                rs.getString("headers"),
-                rs.getBytes("preview"),
-                rs.getInt("size"),
-                rs.getObject("enqueued_at", OffsetDateTime.class).toInstant()))
+        .map((rs, ctx) -> peeked(rs))
         .list();
+  }
+
+  /** The first message of {@code queue} with id {@code messageId}, if any, as {@link #peek}. */
+  public Optional<Peeked> peek(Handle handle, String queue, String messageId, int preview) {
+    return handle
+        .createQuery(peekOne)
+        .bind("queue", queue)
+        .bind("messageId", messageId)
+        .bind("preview", preview)
+        .map((rs, ctx) -> peeked(rs))
+        .findOne();
+  }
+
+  private static Peeked peeked(java.sql.ResultSet rs) throws java.sql.SQLException {
+    return new Peeked(
+        rs.getString("message_id"),
+        rs.getString("headers"),
+        rs.getBytes("preview"),
+        rs.getInt("size"),
+        rs.getObject("enqueued_at", OffsetDateTime.class).toInstant());
   }
 
   /** A message read without claiming it. */

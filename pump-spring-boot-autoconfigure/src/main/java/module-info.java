@@ -25,9 +25,11 @@ module dev.pump.spring {
 
   exports dev.pump.spring;
   exports dev.pump.spring.autoconfigure;
+  exports dev.pump.spring.actuate;
 
   // Spring creates, proxies and binds these classes by reflection
   opens dev.pump.spring;
   opens dev.pump.spring.autoconfigure;
+  opens dev.pump.spring.actuate;
   opens dev.pump.spring.internal;
 }

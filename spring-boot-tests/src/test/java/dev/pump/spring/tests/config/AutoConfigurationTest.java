@@ -11,17 +11,23 @@ import dev.pump.jdbc.JdbcStorage;
 import dev.pump.jdbc.OutboxDispatcher;
 import dev.pump.jdbc.PostgresTransport;
 import dev.pump.jdbc.RetentionCleaner;
+import dev.pump.micrometer.PumpMetrics;
+import dev.pump.opentelemetry.PumpTracing;
 import dev.pump.spring.PumpEndpoint;
 import dev.pump.spring.PumpEndpoints;
 import dev.pump.spring.PumpSender;
 import dev.pump.spring.SpringTransactionHost;
+import dev.pump.spring.actuate.PumpOperationsEndpoint;
+import dev.pump.spring.autoconfigure.PumpActuatorAutoConfiguration;
 import dev.pump.spring.autoconfigure.PumpAutoConfiguration;
+import dev.pump.spring.autoconfigure.PumpObservabilityAutoConfiguration;
 import dev.pump.spring.internal.PumpConfigurationFailureAnalyzer;
 import dev.pump.spring.tests.BootClasses;
 import dev.pump.spring.tests.SpringDatabases;
 import dev.pump.spring.tests.config.Messages.Ping;
 import dev.pump.spring.tests.config.Messages.Pinged;
 import dev.pump.testkit.TestDatabase;
+import io.opentelemetry.api.OpenTelemetry;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -209,6 +215,64 @@ class AutoConfigurationTest {
               .contains("dispatcher.maxBatchMessages must be between 1 and 10000, was 0");
           assertThat(analysis.getAction()).contains("pump.dispatcher.max-batch-messages");
         });
+  }
+
+  @Test
+  void metricsAndTracesAreWiredWhenTheApplicationHasAMeterRegistryAndOpenTelemetry() {
+    runner
+        .withConfiguration(
+            BootClasses.of(
+                BootClasses.METRICS, BootClasses.SIMPLE_METRICS, BootClasses.COMPOSITE_METRICS))
+        .withConfiguration(AutoConfigurations.of(PumpObservabilityAutoConfiguration.class))
+        .withBean(OpenTelemetry.class, OpenTelemetry::noop)
+        .run(context ->
+            assertThat(context)
+                .hasNotFailed()
+                .hasSingleBean(PumpMetrics.class)
+                .hasSingleBean(PumpTracing.class));
+  }
+
+  @Test
+  void withoutAMeterRegistryOrOpenTelemetryOrWhenTurnedOffThereAreNone() {
+    runner
+        .withConfiguration(AutoConfigurations.of(PumpObservabilityAutoConfiguration.class))
+        .run(context ->
+            assertThat(context)
+                .hasNotFailed()
+                .doesNotHaveBean(PumpMetrics.class)
+                .doesNotHaveBean(PumpTracing.class));
+    runner
+        .withConfiguration(
+            BootClasses.of(
+                BootClasses.METRICS, BootClasses.SIMPLE_METRICS, BootClasses.COMPOSITE_METRICS))
+        .withConfiguration(AutoConfigurations.of(PumpObservabilityAutoConfiguration.class))
+        .withBean(OpenTelemetry.class, OpenTelemetry::noop)
+        .withPropertyValues("pump.metrics.enabled=false", "pump.tracing.enabled=false")
+        .run(context ->
+            assertThat(context)
+                .hasNotFailed()
+                .doesNotHaveBean(PumpMetrics.class)
+                .doesNotHaveBean(PumpTracing.class));
+  }
+
+  @Test
+  void theActuatorGetsTheHealthIndicatorAndTheEndpointWhenExposed() {
+    runner
+        .withConfiguration(AutoConfigurations.of(PumpActuatorAutoConfiguration.class))
+        .withPropertyValues("management.endpoints.web.exposure.include=pump")
+        .run(context ->
+            assertThat(context)
+                .hasNotFailed()
+                .hasBean("pumpHealthIndicator")
+                .hasSingleBean(PumpOperationsEndpoint.class));
+    runner
+        .withConfiguration(AutoConfigurations.of(PumpActuatorAutoConfiguration.class))
+        .withPropertyValues("management.health.pump.enabled=false")
+        .run(context ->
+            assertThat(context)
+                .hasNotFailed()
+                .doesNotHaveBean("pumpHealthIndicator")
+                .doesNotHaveBean(PumpOperationsEndpoint.class));
   }
 
   /** The application's own beans of every kind. */

@@ -37,7 +37,9 @@ import org.springframework.test.context.DynamicPropertySource;
       "pump.endpoints.shop.immediate-retries=0",
       "pump.endpoints.shop.delayed-retries=0",
       "pump.endpoints.shop.routes[shop.ChargeCard]=billing",
-      "pump.shutdown-grace=5s"
+      "pump.shutdown-grace=5s",
+      "management.endpoints.web.exposure.include=health,pump",
+      "management.endpoint.health.show-details=always"
     })
 class SpringTransactionsTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
@@ -207,6 +209,56 @@ class SpringTransactionsTest {
     await()
         .atMost(WAIT)
         .until(() -> count("SELECT count(*) FROM shipment WHERE order_id = 'h-1'") == 1);
+  }
+
+  @Test
+  void theActuatorShowsPumpsHealthAndItsFailedMessagesToRetryOrDiscard() throws Exception {
+    assertThat(http("GET", "/actuator/health/pump"))
+        .contains("\"status\":\"UP\"")
+        .contains("\"shop\"")
+        .contains("\"running\":true");
+    orders.place("poison-a1", 100, false);
+    orders.place("poison-a2", 100, false);
+    await()
+        .atMost(WAIT)
+        .until(() ->
+            count(
+                    "SELECT count(*) FROM pump.queue_message WHERE queue = 'error'"
+                        + " AND convert_from(body, 'UTF8') LIKE '%poison-a_%'")
+                == 2);
+    String first = errorQueueMessageId("poison-a1");
+    String second = errorQueueMessageId("poison-a2");
+
+    assertThat(http("GET", "/actuator/pump")).contains("\"outbox\"").contains("\"error\":");
+    assertThat(http("GET", "/actuator/pump/error")).contains(first).contains(second);
+    assertThat(http("GET", "/actuator/pump/error/" + first))
+        .contains("retries-exhausted")
+        .contains("cannot ship poison-a1");
+    assertThat(http("DELETE", "/actuator/pump/error/" + first)).contains("\"discarded\":1");
+    assertThat(count("SELECT count(*) FROM pump.queue_message WHERE message_id = '" + first + "'"))
+        .isZero();
+    assertThat(http("POST", "/actuator/pump/error/" + second)).contains("\"retried\":1");
+  }
+
+  private String errorQueueMessageId(String orderId) {
+    return jdbc.queryForObject(
+        "SELECT message_id FROM pump.queue_message WHERE queue = 'error'"
+            + " AND position(? in convert_from(body, 'UTF8')) > 0",
+        String.class,
+        orderId);
+  }
+
+  private String http(String method, String path) throws Exception {
+    String port = environment.getProperty("local.server.port");
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .method(method, HttpRequest.BodyPublishers.noBody())
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as("%s %s: %s", method, path, response.body()).isEqualTo(200);
+    return response.body();
   }
 
   private long outboxRowsMentioning(String text) {

@@ -48,7 +48,11 @@ public final class PostgresExtension implements ParameterResolver {
         .computeIfAbsent(testClass, PostgresExtension::createDatabase, TestDatabase.class);
   }
 
-  private static TestDatabase createDatabase(Class<?> testClass) {
+  /**
+   * A fresh database on the same server, for a test framework that needs one before JUnit resolves
+   * parameters (Spring's {@code @DynamicPropertySource}); the caller closes it, which drops it.
+   */
+  public static TestDatabase createDatabase(Class<?> testClass) {
     PostgresServer server = PostgresServers.shared();
     return server.createDatabase(testClass.getSimpleName());
   }

@@ -27,6 +27,8 @@ class PublishedArtifactsTest {
           "pump-micrometer",
           "pump-opentelemetry",
           "pump-jackson2",
+          "pump-spring-boot-autoconfigure",
+          "pump-spring-boot-starter",
           "pump-testkit");
 
   @Test
@@ -53,6 +55,8 @@ class PublishedArtifactsTest {
             "pump-micrometer",
             "pump-opentelemetry",
             "pump-jackson2",
+            "pump-spring-boot-autoconfigure",
+            "pump-spring-boot-starter",
             "pump-testkit")) {
       String pom = Files.readString(ROOT.resolve(module).resolve("pom.xml"));
 

@@ -1,0 +1,27 @@
+package dev.pump.spring.internal;
+
+import dev.pump.jdbc.OutboxDispatcher;
+import dev.pump.spring.PumpEndpoints;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+
+/** Pump's health indicator on Spring Boot 4's health API ({@code ...health.contributor}). */
+public final class Boot4HealthIndicator extends AbstractHealthIndicator {
+  private final PumpEndpoints endpoints;
+  private final ObjectProvider<OutboxDispatcher> dispatchers;
+
+  /** An indicator over these endpoints and dispatchers. */
+  public Boot4HealthIndicator(
+      PumpEndpoints endpoints, ObjectProvider<OutboxDispatcher> dispatchers) {
+    super("Pump health check failed");
+    this.endpoints = endpoints;
+    this.dispatchers = dispatchers;
+  }
+
+  @Override
+  protected void doHealthCheck(Health.Builder builder) {
+    PumpHealthReport report = PumpHealthReport.of(endpoints, dispatchers.orderedStream().toList());
+    (report.up() ? builder.up() : builder.down()).withDetails(report.details());
+  }
+}

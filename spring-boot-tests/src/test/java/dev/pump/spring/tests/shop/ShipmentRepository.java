@@ -1,0 +1,6 @@
+package dev.pump.spring.tests.shop;
+
+import org.springframework.data.jpa.repository.JpaRepository;
+
+/** Shipments, through Spring Data JPA. */
+public interface ShipmentRepository extends JpaRepository<ShipmentEntity, String> {}

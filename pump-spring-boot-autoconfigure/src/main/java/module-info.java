@@ -20,6 +20,8 @@ module dev.pump.spring {
   requires static transitive spring.boot.health;
   requires static transitive dev.pump.micrometer;
   requires static transitive dev.pump.opentelemetry;
+  requires static transitive dev.pump.jackson2;
+  requires static transitive com.fasterxml.jackson.databind;
   requires static transitive micrometer.core;
   requires static transitive io.opentelemetry.api;
 

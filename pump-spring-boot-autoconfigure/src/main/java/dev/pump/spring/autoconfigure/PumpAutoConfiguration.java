@@ -3,7 +3,6 @@ package dev.pump.spring.autoconfigure;
 import dev.pump.core.Endpoint;
 import dev.pump.core.Lifecycle;
 import dev.pump.core.PumpConfigurationException;
-import dev.pump.core.serialization.JsonSerializer;
 import dev.pump.core.spi.Serializer;
 import dev.pump.core.spi.Transport;
 import dev.pump.core.spi.telemetry.Telemetry;
@@ -18,6 +17,7 @@ import dev.pump.spring.SpringTransactionHost;
 import dev.pump.spring.internal.EndpointAssembly;
 import dev.pump.spring.internal.MessageTypes;
 import dev.pump.spring.internal.PumpLifecycle;
+import dev.pump.spring.internal.SerializerChoice;
 import dev.pump.spring.internal.ShutdownGrace;
 import dev.pump.spring.internal.VersionCheck;
 import java.time.Duration;
@@ -35,11 +35,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.transaction.PlatformTransactionManager;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Pump on the application's DataSource: a {@link JdbcStorage} whose message transactions run in
@@ -66,21 +63,15 @@ import tools.jackson.databind.json.JsonMapper;
 @ConditionalOnProperty(prefix = "pump", name = "enabled", matchIfMissing = true)
 @ConditionalOnSingleCandidate(DataSource.class)
 @EnableConfigurationProperties(PumpProperties.class)
-@Import({
-  PumpAutoConfiguration.JsonMapperSerializer.class,
-  PumpAutoConfiguration.DefaultSerializer.class
-})
 public class PumpAutoConfiguration {
   /**
-   * Creates the configuration, first checking that the versions of Spring Boot and Jackson fit
-   * Pump's; Spring calls it.
+   * Creates the configuration, first checking that Spring Boot's version fits Pump's (Jackson's are
+   * checked where Pump would use Jackson 3); Spring calls it.
    *
    * @throws PumpConfigurationException naming the versions that do not fit
    */
   public PumpAutoConfiguration(ConfigurableListableBeanFactory beanFactory) {
-    ClassLoader classLoader = beanFactory.getBeanClassLoader();
-    VersionCheck.check(
-        classLoader != null ? classLoader : PumpAutoConfiguration.class.getClassLoader());
+    VersionCheck.checkBoot();
   }
 
   /**
@@ -272,25 +263,20 @@ public class PumpAutoConfiguration {
     return PumpLifecycle.workers(workers, pumpEndpointsLifecycle);
   }
 
-  /** Boot 4's Jackson 3 mapper, as the application configured it, for message bodies. */
-  @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass(name = "tools.jackson.databind.json.JsonMapper")
-  @ConditionalOnBean(type = "tools.jackson.databind.json.JsonMapper")
-  static class JsonMapperSerializer {
-    @Bean
-    @ConditionalOnMissingBean
-    Serializer pumpSerializer(JsonMapper jsonMapper) {
-      return JsonSerializer.using(jsonMapper);
-    }
+  /**
+   * Message bodies as JSON with the application's own Jackson mapper: Boot 3's Jackson 2 {@code
+   * ObjectMapper} when the application has {@code pump-jackson2} (Pump then never loads Jackson 3),
+   * else Boot 4's Jackson 3 {@code JsonMapper}, else Pump's own Jackson 3 serializer. Where Jackson
+   * 3 is used, its versions are checked first.
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public Serializer pumpSerializer(ConfigurableListableBeanFactory beanFactory) {
+    return SerializerChoice.of(beanFactory, classLoaderOf(beanFactory));
   }
 
-  /** Pump's own JSON serializer, when the application has no Jackson mapper Pump can use. */
-  @Configuration(proxyBeanMethods = false)
-  static class DefaultSerializer {
-    @Bean
-    @ConditionalOnMissingBean
-    Serializer pumpSerializer() {
-      return JsonSerializer.create();
-    }
+  private static ClassLoader classLoaderOf(ConfigurableListableBeanFactory beanFactory) {
+    ClassLoader classLoader = beanFactory.getBeanClassLoader();
+    return classLoader != null ? classLoader : PumpAutoConfiguration.class.getClassLoader();
   }
 }

@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URL;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Properties;
 import org.springframework.boot.SpringBootVersion;
 
@@ -24,36 +22,43 @@ public final class VersionCheck {
   private VersionCheck() {}
 
   /**
-   * Checks Spring Boot's version and Jackson 3's annotations.
+   * Checks that Spring Boot is 3.5 or newer.
    *
-   * @throws PumpConfigurationException naming the versions found and the ones needed
+   * @throws PumpConfigurationException naming the version found
    */
-  public static void check(ClassLoader classLoader) {
-    List<String> problems = new ArrayList<>();
+  public static void checkBoot() {
     String boot = SpringBootVersion.getVersion();
     if (boot != null && compare(boot, "3.5") < 0) {
-      problems.add(
+      throw new PumpConfigurationException(
           "Spring Boot " + boot + " is older than 3.5, the oldest line Pump's starter supports");
     }
+  }
+
+  /**
+   * Checks that Jackson 3, which Pump's default JSON serializer uses, has the jackson-annotations
+   * it needs; Spring Boot 3 manages that jar at its Jackson 2 version, which is older.
+   *
+   * @throws PumpConfigurationException naming the versions found and the remedies
+   */
+  public static void checkJackson3(ClassLoader classLoader) {
     String databind = version(classLoader, DATABIND);
     String annotations = version(classLoader, ANNOTATIONS);
     String needed = annotationsFor(databind);
     if (needed != null && annotations != null && compare(annotations, needed) < 0) {
-      problems.add(
+      throw new PumpConfigurationException(
           "Jackson "
               + databind
-              + " (tools.jackson.core:jackson-databind, which Pump's JSON serializer uses) needs"
-              + " com.fasterxml.jackson.core:jackson-annotations "
+              + " (tools.jackson.core:jackson-databind, which Pump's default JSON serializer uses)"
+              + " needs com.fasterxml.jackson.core:jackson-annotations "
               + needed
               + " or newer, but "
               + annotations
               + " is on the class path (Spring Boot 3 manages it with its Jackson 2 versions):"
-              + " manage com.fasterxml.jackson.core:jackson-annotations at "
+              + " add dev.pump:pump-jackson2, so that Pump writes message bodies with the"
+              + " application's Jackson 2 ObjectMapper, or manage"
+              + " com.fasterxml.jackson.core:jackson-annotations at "
               + needed
-              + " in the application's dependencyManagement; Jackson 2 works with it");
-    }
-    if (!problems.isEmpty()) {
-      throw new PumpConfigurationException(String.join("; ", problems));
+              + " in the application's dependencyManagement");
     }
   }
 

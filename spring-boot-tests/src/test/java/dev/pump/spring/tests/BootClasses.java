@@ -23,6 +23,12 @@ public final class BootClasses {
     "org.springframework.boot.autoconfigure.jdbc.DataSourceTransactionManagerAutoConfiguration"
   };
 
+  /** The application's Jackson mapper: Jackson 3's JsonMapper on Boot 4, Jackson 2's on Boot 3. */
+  public static final String[] JACKSON = {
+    "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+    "org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration"
+  };
+
   /** The MeterRegistry. */
   public static final String[] METRICS = {
     "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pump.core.Endpoint;
 import dev.pump.core.Handler;
-import dev.pump.core.serialization.JsonSerializer;
 import dev.pump.core.spi.Serializer;
 import dev.pump.core.spi.Transport;
 import dev.pump.jdbc.JdbcStorage;
@@ -45,7 +44,8 @@ class AutoConfigurationTest {
   private final ApplicationContextRunner runner =
       new ApplicationContextRunner()
           .withConfiguration(
-              BootClasses.of(BootClasses.DATA_SOURCE, BootClasses.TRANSACTION_MANAGER))
+              BootClasses.of(
+                  BootClasses.DATA_SOURCE, BootClasses.TRANSACTION_MANAGER, BootClasses.JACKSON))
           .withConfiguration(AutoConfigurations.of(PumpAutoConfiguration.class))
           .withPropertyValues(
               "spring.datasource.url=" + DATABASE.jdbcUrl(),
@@ -90,6 +90,44 @@ class AutoConfigurationTest {
   }
 
   @Test
+  void messageBodiesUseTheApplicationsJacksonMapperBean() {
+    runner.run(context -> {
+      assertThat(context).hasNotFailed();
+      String expected =
+          org.springframework.boot.SpringBootVersion.getVersion().startsWith("3.")
+              ? "dev.pump.jackson2.Jackson2Serializer"
+              : "dev.pump.core.serialization.JsonSerializer";
+      assertThat(context.getBean(Serializer.class).getClass().getName()).isEqualTo(expected);
+    });
+  }
+
+  @Test
+  void withoutAJacksonMapperBeanPumpUsesItsOwnJackson3OrSaysWhyItCannot() {
+    new ApplicationContextRunner()
+        .withConfiguration(BootClasses.of(BootClasses.DATA_SOURCE, BootClasses.TRANSACTION_MANAGER))
+        .withConfiguration(AutoConfigurations.of(PumpAutoConfiguration.class))
+        .withPropertyValues(
+            "spring.datasource.url=" + DATABASE.jdbcUrl(),
+            "spring.datasource.username=" + DATABASE.user(),
+            "spring.datasource.password=" + DATABASE.password())
+        .run(context -> {
+          if (org.springframework.boot.SpringBootVersion.getVersion().startsWith("3.")) {
+            // Boot 3's own jackson-annotations is older than Jackson 3 needs
+            assertThat(context)
+                .hasFailed()
+                .getFailure()
+                .rootCause()
+                .hasMessageContaining("but 2.19")
+                .hasMessageContaining("add dev.pump:pump-jackson2");
+          } else {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(Serializer.class))
+                .isInstanceOf(dev.pump.core.serialization.JsonSerializer.class);
+          }
+        });
+  }
+
+  @Test
   void pumpEnabledFalseTurnsItOff() {
     runner
         .withPropertyValues("pump.enabled=false")
@@ -110,7 +148,7 @@ class AutoConfigurationTest {
   @Test
   void withoutATransactionManagerTheStorageRunsItsOwnTransactions() {
     new ApplicationContextRunner()
-        .withConfiguration(BootClasses.of(BootClasses.DATA_SOURCE))
+        .withConfiguration(BootClasses.of(BootClasses.DATA_SOURCE, BootClasses.JACKSON))
         .withConfiguration(AutoConfigurations.of(PumpAutoConfiguration.class))
         .withPropertyValues(
             "spring.datasource.url=" + DATABASE.jdbcUrl(),
@@ -278,7 +316,24 @@ class AutoConfigurationTest {
   /** The application's own beans of every kind. */
   @Configuration(proxyBeanMethods = false)
   static class OwnBeans {
-    static final Serializer SERIALIZER = JsonSerializer.create();
+    // the application's own serializer, on neither Jackson: plain text bodies
+    static final Serializer SERIALIZER =
+        new Serializer() {
+          @Override
+          public String contentType() {
+            return "text/plain";
+          }
+
+          @Override
+          public byte[] serialize(Object message) {
+            return message.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+          }
+
+          @Override
+          public <T> T deserialize(byte[] body, Class<T> type) {
+            throw new UnsupportedOperationException("this test only builds the context");
+          }
+        };
     static JdbcStorage storage;
 
     @Bean

@@ -49,10 +49,26 @@ class SpringTransactionsTest {
   @Autowired JdbcTemplate jdbc;
   @Autowired Environment environment;
   @Autowired PumpEndpoints endpoints;
+  @Autowired dev.pump.core.spi.Serializer serializer;
 
   @DynamicPropertySource
   static void database(DynamicPropertyRegistry registry) {
     SpringDatabases.register(SpringTransactionsTest.class, registry);
+  }
+
+  @Test
+  void messageBodiesAreWrittenWithTheApplicationsOwnJacksonMapper() {
+    // Boot 3 brings Jackson 2 with an older jackson-annotations than Jackson 3 needs: Pump's
+    // serializer on the application's ObjectMapper never loads Jackson 3; Boot 4's is Jackson 3
+    String expected =
+        org.springframework.boot.SpringBootVersion.getVersion().startsWith("3.")
+            ? "dev.pump.jackson2.Jackson2Serializer"
+            : "dev.pump.core.serialization.JsonSerializer";
+
+    assertThat(serializer.getClass().getName()).isEqualTo(expected);
+    byte[] body = serializer.serialize(new Messages.OrderPlaced("o-json", 1250));
+    assertThat(serializer.deserialize(body, Messages.OrderPlaced.class).orderId())
+        .isEqualTo("o-json");
   }
 
   @Test

@@ -18,6 +18,7 @@ import dev.pump.spring.internal.EndpointAssembly;
 import dev.pump.spring.internal.MessageTypes;
 import dev.pump.spring.internal.PumpLifecycle;
 import dev.pump.spring.internal.SerializerChoice;
+import dev.pump.spring.internal.ShutdownBudget;
 import dev.pump.spring.internal.ShutdownGrace;
 import dev.pump.spring.internal.VersionCheck;
 import java.time.Duration;
@@ -236,11 +237,16 @@ public class PumpAutoConfiguration {
 
   /** Starts the endpoints that have handlers when the context is ready; stops them gracefully. */
   @Bean
-  PumpLifecycle pumpEndpointsLifecycle(
-      PumpEndpoints endpoints, PumpProperties properties, Environment environment) {
+  PumpLifecycle pumpEndpointsLifecycle(PumpEndpoints endpoints, ShutdownBudget pumpShutdownBudget) {
+    return PumpLifecycle.endpoints(endpoints.receiving(), pumpShutdownBudget);
+  }
+
+  /** The shutdown grace the two lifecycle groups share. */
+  @Bean
+  ShutdownBudget pumpShutdownBudget(PumpProperties properties, Environment environment) {
     Duration grace = properties.getShutdownGrace();
     ShutdownGrace.warnIfBootWaitsLess(grace, environment);
-    return PumpLifecycle.endpoints(endpoints.receiving(), grace);
+    return new ShutdownBudget(grace);
   }
 
   /**
@@ -249,7 +255,7 @@ public class PumpAutoConfiguration {
    */
   @Bean
   PumpLifecycle pumpWorkersLifecycle(
-      PumpLifecycle pumpEndpointsLifecycle,
+      ShutdownBudget pumpShutdownBudget,
       ObjectProvider<OutboxDispatcher> dispatchers,
       ObjectProvider<RetentionCleaner> cleaners,
       ObjectProvider<Telemetry> telemetries) {
@@ -260,7 +266,7 @@ public class PumpAutoConfiguration {
         .forEach(t -> workers.add((Lifecycle) t));
     dispatchers.orderedStream().forEach(workers::add);
     cleaners.orderedStream().forEach(workers::add);
-    return PumpLifecycle.workers(workers, pumpEndpointsLifecycle);
+    return PumpLifecycle.workers(workers, pumpShutdownBudget);
   }
 
   /**

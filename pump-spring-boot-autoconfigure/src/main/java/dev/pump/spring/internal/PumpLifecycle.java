@@ -4,7 +4,6 @@ import dev.pump.core.Lifecycle;
 import dev.pump.core.Service;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Supplier;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -13,6 +12,9 @@ import org.springframework.context.SmartLifecycle;
  * they stopped. Two groups run: the endpoints, in {@link #ENDPOINTS_PHASE}, below the web server's
  * phases (so the server stops taking requests first), and the workers (dispatcher, cleaner, metrics
  * sampler) one phase lower, so they start first and stop last, with the grace the endpoints left.
+ * The two share a {@link ShutdownBudget}, never a reference to each other: Spring stops a lifecycle
+ * bean's dependents together with it, which would stop the dispatcher before the endpoints it
+ * relays for.
  */
 public final class PumpLifecycle implements SmartLifecycle {
   /** The endpoints' phase: below Spring Boot's web server phases, which stop first. */
@@ -24,30 +26,35 @@ public final class PumpLifecycle implements SmartLifecycle {
   private final String name;
   private final int phase;
   private final Service service;
-  private final Supplier<Duration> grace;
+  private final ShutdownBudget budget;
+  private final boolean endpoints;
   private volatile boolean running;
-  private volatile long stopDeadline;
 
-  private PumpLifecycle(String name, int phase, Service service, Supplier<Duration> grace) {
+  private PumpLifecycle(
+      String name, int phase, Service service, ShutdownBudget budget, boolean endpoints) {
     this.name = name;
     this.phase = phase;
     this.service = service;
-    this.grace = grace;
-  }
-
-  /** The endpoints' lifecycle: each stops within {@code grace}. */
-  public static PumpLifecycle endpoints(List<? extends Lifecycle> endpoints, Duration grace) {
-    Service service = Service.builder().endpoints(endpoints.toArray(Lifecycle[]::new)).build();
-    return new PumpLifecycle("Pump endpoints", ENDPOINTS_PHASE, service, () -> grace);
+    this.budget = budget;
+    this.endpoints = endpoints;
   }
 
   /**
-   * The workers' lifecycle: they stop with what {@code endpoints} left of their grace, at least
+   * The endpoints' lifecycle: they stop within the budget's grace, whose clock their stop starts.
+   */
+  public static PumpLifecycle endpoints(
+      List<? extends Lifecycle> endpoints, ShutdownBudget budget) {
+    Service service = Service.builder().endpoints(endpoints.toArray(Lifecycle[]::new)).build();
+    return new PumpLifecycle("Pump endpoints", ENDPOINTS_PHASE, service, budget, true);
+  }
+
+  /**
+   * The workers' lifecycle: they stop with what the endpoints left of the budget's grace, at least
    * {@link Service#MIN_WORKER_GRACE}.
    */
-  public static PumpLifecycle workers(List<? extends Lifecycle> workers, PumpLifecycle endpoints) {
+  public static PumpLifecycle workers(List<? extends Lifecycle> workers, ShutdownBudget budget) {
     Service service = Service.builder().workers(workers.toArray(Lifecycle[]::new)).build();
-    return new PumpLifecycle("Pump workers", WORKERS_PHASE, service, endpoints::graceLeft);
+    return new PumpLifecycle("Pump workers", WORKERS_PHASE, service, budget, false);
   }
 
   @Override
@@ -58,8 +65,7 @@ public final class PumpLifecycle implements SmartLifecycle {
 
   @Override
   public void stop() {
-    Duration stopGrace = grace.get();
-    stopDeadline = System.nanoTime() + stopGrace.toNanos();
+    Duration stopGrace = endpoints ? budget.begin() : budget.left();
     try {
       service.stop(stopGrace);
     } finally {
@@ -88,14 +94,6 @@ public final class PumpLifecycle implements SmartLifecycle {
   @Override
   public int getPhase() {
     return phase;
-  }
-
-  /** What is left of this group's grace since its stop began; all of it before. */
-  Duration graceLeft() {
-    long deadline = stopDeadline;
-    Duration left =
-        deadline == 0 ? grace.get() : Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-    return left.compareTo(Service.MIN_WORKER_GRACE) < 0 ? Service.MIN_WORKER_GRACE : left;
   }
 
   @Override

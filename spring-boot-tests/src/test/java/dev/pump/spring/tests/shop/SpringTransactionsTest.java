@@ -50,6 +50,9 @@ class SpringTransactionsTest {
   @Autowired Environment environment;
   @Autowired PumpEndpoints endpoints;
   @Autowired dev.pump.core.spi.Serializer serializer;
+  @Autowired dev.pump.jdbc.JdbcStorage storage;
+  @Autowired dev.pump.spring.PumpSender sender;
+  @Autowired org.springframework.transaction.PlatformTransactionManager transactionManager;
 
   @DynamicPropertySource
   static void database(DynamicPropertyRegistry registry) {
@@ -254,6 +257,46 @@ class SpringTransactionsTest {
     assertThat(count("SELECT count(*) FROM pump.queue_message WHERE message_id = '" + first + "'"))
         .isZero();
     assertThat(http("POST", "/actuator/pump/error/" + second)).contains("\"retried\":1");
+    assertThat(
+            jdbc.queryForObject(
+                "SELECT discarded_by FROM pump.discarded_message WHERE message_id = ?",
+                String.class,
+                first))
+        .as("who discarded it, for the audit")
+        .isEqualTo("actuator");
+  }
+
+  @Test
+  void theActuatorListsRequeuesAndDiscardsParkedOutboxRows() throws Exception {
+    // two sends parked in the transaction that wrote them: no dispatcher ever sees them pending
+    List<Long> ids = new java.util.ArrayList<>();
+    new org.springframework.transaction.support.TransactionTemplate(transactionManager)
+        .executeWithoutResult(status -> {
+          dev.pump.jdbc.OutboxSession session = storage.session(sender.endpoint());
+          session.send("nowhere", new Messages.OrderPlaced("parked-1", 100));
+          session.send("nowhere", new Messages.OrderPlaced("parked-2", 100));
+          session.writeTo(
+              org.springframework.jdbc.datasource.DataSourceUtils.getConnection(
+                  storage.dataSource()));
+          ids.addAll(
+              jdbc.queryForList(
+                  "UPDATE pump.outbox SET parked_at = now(), last_error = 'broker refused'"
+                      + " WHERE destination = 'nowhere' RETURNING id",
+                  Long.class));
+        });
+    assertThat(ids).hasSize(2);
+
+    assertThat(http("GET", "/actuator/pump")).contains("\"parked\":[{").contains("broker refused");
+    assertThat(http("GET", "/actuator/pump/outbox")).contains("\"id\":" + ids.get(0));
+    assertThat(http("GET", "/actuator/pump/outbox/" + ids.get(0))).contains("broker refused");
+    assertThat(http("DELETE", "/actuator/pump/outbox/" + ids.get(0))).contains("\"discarded\":1");
+    assertThat(http("POST", "/actuator/pump/outbox/" + ids.get(1))).contains("\"retried\":1");
+    assertThat(count("SELECT count(*) FROM pump.outbox WHERE parked_at IS NOT NULL")).isZero();
+    assertThat(
+            count(
+                "SELECT count(*) FROM pump.discarded_message WHERE source = 'outbox'"
+                    + " AND reason = 'broker refused' AND discarded_by = 'actuator'"))
+        .isEqualTo(1);
   }
 
   private String errorQueueMessageId(String orderId) {

@@ -11,6 +11,7 @@ import dev.pump.core.internal.shared.Problems;
 import dev.pump.core.spi.Destination;
 import dev.pump.core.spi.OutgoingMessage;
 import dev.pump.core.spi.Storage;
+import dev.pump.core.spi.Transport;
 import dev.pump.core.spi.pipeline.Middleware;
 import dev.pump.core.spi.pipeline.PipelineBuilder;
 import dev.pump.jdbc.internal.StorageRuntime;
@@ -208,7 +209,21 @@ public final class JdbcStorage implements Storage {
    */
   @Override
   public void checkConcurrency(String endpoint, int concurrency) {
-    poolBudget.check(endpoint, concurrency);
+    poolBudget.check(endpoint, concurrency, 1);
+  }
+
+  /**
+   * Checks as {@link #checkConcurrency(String, int)}; with a transaction host, a message of this
+   * storage's {@link PostgresTransport} holds two connections (its claim, and the host's
+   * transaction for its handlers), and is counted so.
+   */
+  @Override
+  public void checkConcurrency(String endpoint, int concurrency, Transport transport) {
+    boolean claimApart =
+        runtime.hosted()
+            && transport instanceof PostgresTransport postgres
+            && postgres.sharesPoolWith(this);
+    poolBudget.check(endpoint, concurrency, claimApart ? 2 : 1);
   }
 
   /** True: delayed messages wait in the outbox until due. */

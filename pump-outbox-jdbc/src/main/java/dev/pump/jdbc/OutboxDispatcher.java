@@ -204,11 +204,14 @@ public final class OutboxDispatcher implements Lifecycle {
   }
 
   /**
-   * Stops: the cycle in flight finishes (its sends are marked) within {@code grace}; after that its
-   * sends still in flight are abandoned (their threads interrupted), the sends already confirmed
-   * are marked and committed, and the abandoned rows stay pending, to be sent again by the next
-   * dispatcher (at least once: a copy that did arrive is absorbed by the receiver's inbox). If the
-   * cycle cannot commit within 5 more seconds, its transaction is left to roll back. Idempotent.
+   * Stops: the cycle in flight finishes (its sends are marked), then what is due is relayed until a
+   * cycle finds nothing more (what endpoints committed just before the stop leaves now, not with
+   * the next dispatcher; a destination that is down backs off and holds nothing up), all within
+   * {@code grace}; after that its sends still in flight are abandoned (their threads interrupted),
+   * the sends already confirmed are marked and committed, and the abandoned rows stay pending, to
+   * be sent again by the next dispatcher (at least once: a copy that did arrive is absorbed by the
+   * receiver's inbox). If the cycle cannot commit within 5 more seconds, its transaction is left to
+   * roll back. Idempotent.
    */
   @Override
   public void stop(Duration grace) {

@@ -45,6 +45,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class BatchedHandlingTest {
   static JdbcStorage ownStorage;
   static PostgresTransport ownPostgres;
+  static com.zaxxer.hikari.HikariDataSource hostedPool;
   static ThreadTransactions host;
   static JdbcStorage hostedStorage;
   static PostgresTransport hostedPostgres;
@@ -58,8 +59,10 @@ class BatchedHandlingTest {
   static void createStorage(TestDatabase db) {
     ownStorage = JdbcStorage.builder().dataSource(db.dataSource()).build();
     ownPostgres = PostgresTransport.builder().storage(ownStorage).build();
-    host = new ThreadTransactions(db.dataSource());
-    hostedStorage = JdbcStorage.builder().dataSource(db.dataSource()).transactionHost(host).build();
+    // with a host, a claimed message holds two connections: its claim and the host's transaction
+    hostedPool = PumpDataSources.pooled(db.jdbcUrl(), db.user(), db.password(), 20);
+    host = new ThreadTransactions(hostedPool);
+    hostedStorage = JdbcStorage.builder().dataSource(hostedPool).transactionHost(host).build();
     hostedPostgres = PostgresTransport.builder().storage(hostedStorage).build();
     ownStorage
         .jdbi()
@@ -73,6 +76,7 @@ class BatchedHandlingTest {
   static void closeTransport() {
     ownPostgres.close();
     hostedPostgres.close();
+    hostedPool.close();
   }
 
   @AfterEach

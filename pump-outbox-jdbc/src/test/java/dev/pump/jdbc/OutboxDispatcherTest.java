@@ -84,6 +84,21 @@ class OutboxDispatcherTest {
   }
 
   @Test
+  void aStopRelaysWhatIsDueBeforeTheDispatcherEnds() {
+    OutboxDispatcher dispatcher = start(dispatcher().pollInterval(Duration.ofMinutes(10)));
+    write("probe", 1, 10);
+    dispatcher.wake();
+    await().until(() -> transport.sentIds().size() == 1); // now it waits for the next wake-up
+    // rows committed without a wake-up: only the 10-minute poll would find them
+    write("late", 150, 10);
+
+    dispatcher.stop(Duration.ofSeconds(30));
+
+    assertThat(transport.sentIds()).hasSize(151);
+    assertThat(storage.operations().outboxBacklog()).isEmpty();
+  }
+
+  @Test
   void batchesStayWithinTheByteLimitAndAnOversizedMessageGoesAlone() {
     write("bytes", 5, 100 * 1024); // 100 KiB each: two fit in 256 KiB, three do not
     write("big", 1, 10);

@@ -31,9 +31,11 @@ class TransactionHostTest {
   static JdbcStorage storage;
   static PostgresTransport transport;
   static Endpoint sender;
+  static TestDatabase database;
 
   @BeforeAll
   static void createStorage(TestDatabase db) {
+    database = db;
     host = new ThreadTransactions(db.dataSource());
     storage = JdbcStorage.builder().dataSource(db.dataSource()).transactionHost(host).build();
     transport = PostgresTransport.builder().storage(storage).build();
@@ -199,6 +201,34 @@ class TransactionHostTest {
     session.committed();
 
     assertThat(count("SELECT count(*) FROM pump.outbox WHERE destination = 'orders'")).isEqualTo(1);
+  }
+
+  @Test
+  void withAHostEveryClaimedMessageCountsTwoConnectionsAgainstThePool() {
+    try (com.zaxxer.hikari.HikariDataSource pool =
+            PumpDataSources.pooled(database.jdbcUrl(), database.user(), database.password(), 4);
+        JdbcStorage hosted =
+            JdbcStorage.builder()
+                .dataSource(pool)
+                .transactionHost(new ThreadTransactions(pool))
+                .build();
+        PostgresTransport queue = PostgresTransport.builder().storage(hosted).build()) {
+      assertThatThrownBy(() -> endpointOn(hosted, queue, 3))
+          .hasMessageContaining("each holding 2 connections (its queue claim")
+          .hasMessageContaining("enlarge the pool to at least 6");
+      endpointOn(hosted, queue, 2).close();
+    }
+  }
+
+  private static Endpoint endpointOn(
+      JdbcStorage storage, PostgresTransport queue, int concurrency) {
+    return Endpoint.builder()
+        .name("greedy")
+        .transport(queue)
+        .storage(storage)
+        .concurrency(concurrency)
+        .handler(PlaceOrder.class, (command, context) -> {})
+        .build();
   }
 
   private static long count(String sql) {

@@ -57,6 +57,18 @@ public interface Storage extends Lifecycle {
   default void checkConcurrency(String endpoint, int concurrency) {}
 
   /**
+   * Checks as {@link #checkConcurrency(String, int)}, knowing the transport the endpoint receives
+   * from: a storage whose message transactions run apart from that transport's receive (a claim in
+   * a queue table of its own while the handler runs in an application's transaction) counts both
+   * connections. {@link EndpointBuilder#build()} calls this one; the default ignores the transport.
+   *
+   * @throws PumpConfigurationException naming the numbers if the storage's pool is too small
+   */
+  default void checkConcurrency(String endpoint, int concurrency, Transport transport) {
+    checkConcurrency(endpoint, concurrency);
+  }
+
+  /**
    * Counts that {@code endpoint} starts handling {@code messageId} again after an earlier delivery,
    * in a transaction of its own committed before it returns, so a process that dies in the handler
    * leaves the count behind. The pump calls it, with the message running alone in its process, only

@@ -154,7 +154,9 @@ public final class EndpointChecks {
     }
     if (handles) {
       try {
-        settings.storage().checkConcurrency(settings.name(), settings.concurrency());
+        settings
+            .storage()
+            .checkConcurrency(settings.name(), settings.concurrency(), settings.transport());
       } catch (PumpConfigurationException e) {
         problems.add(e.getMessage());
       }

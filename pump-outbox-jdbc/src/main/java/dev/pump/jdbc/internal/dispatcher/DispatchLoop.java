@@ -91,8 +91,34 @@ public final class DispatchLoop {
     return breakers.open();
   }
 
-  /** Runs cycles while {@code running} says so, or until the thread is interrupted. */
+  /**
+   * Runs cycles while {@code running} says so, or until the thread is interrupted; once it says no,
+   * relays what is due then (see {@link #drain()}).
+   */
   public void run(BooleanSupplier running) {
+    if (loop(running)) {
+      drain();
+    }
+  }
+
+  /**
+   * Runs cycles until a cycle finds nothing due: a stop relays what the endpoints committed before
+   * it, instead of leaving it to the next dispatcher. It ends early when interrupted (the stop's
+   * grace ran out) or when a cycle fails; rows whose sends fail get their back-off and are no
+   * longer due, so a destination that is down does not hold the stop.
+   */
+  private void drain() {
+    try {
+      while (!Thread.currentThread().isInterrupted() && cycle.run() > 0) {
+        // more was due
+      }
+    } catch (RuntimeException e) {
+      log.debug("Relaying what was due at stop failed; it stays pending", e);
+    }
+  }
+
+  /** The cycles; returns whether they ended because {@code running} said so. */
+  private boolean loop(BooleanSupplier running) {
     int failures = 0;
     while (running.getAsBoolean()) {
       long seen = outboxCommits.generation();
@@ -109,10 +135,10 @@ public final class DispatchLoop {
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return;
+        return false;
       } catch (RuntimeException e) {
         if (!running.getAsBoolean()) {
-          return;
+          return false;
         }
         failures++;
         log.warn(
@@ -120,9 +146,10 @@ public final class DispatchLoop {
             e,
             CYCLE_BACKOFF.nominal(failures).toMillis());
         if (!CYCLE_BACKOFF.sleepAfter(failures)) {
-          return;
+          return false;
         }
       }
     }
+    return true;
   }
 }

@@ -32,30 +32,35 @@ public final class PoolBudget {
 
   /**
    * Checks an endpoint of {@code concurrency} against the pool and counts it among the pool's
-   * users.
+   * users; each of its messages holds {@code perMessage} connections (two where a queue claim runs
+   * apart from the handler's transaction).
    *
-   * @throws PumpConfigurationException naming both numbers if it alone exceeds the pool
+   * @throws PumpConfigurationException naming the numbers if it alone exceeds the pool
    */
-  public void check(String endpoint, int concurrency) {
+  public void check(String endpoint, int concurrency, int perMessage) {
     OptionalInt size = maximumPoolSize(dataSource);
     if (size.isEmpty()) {
       return;
     }
     int connections = size.getAsInt();
-    if (concurrency > connections) {
+    int needed = concurrency * perMessage;
+    if (needed > connections) {
       throw new PumpConfigurationException(
           "endpoint "
               + endpoint
               + " handles up to "
               + concurrency
-              + " messages at once (endpoint.concurrency), each holding a connection for its"
-              + " transaction, but the storage's pool has "
+              + " messages at once (endpoint.concurrency), each holding "
+              + (perMessage == 1
+                  ? "a connection for its transaction"
+                  : perMessage + " connections (its queue claim and its handlers' transaction)")
+              + ", but the storage's pool has "
               + connections
               + " (maximumPoolSize): enlarge the pool to at least "
-              + concurrency
+              + needed
               + " or lower the concurrency");
     }
-    endpoints.put(endpoint, concurrency);
+    endpoints.put(endpoint, needed);
     int total = endpoints.values().stream().mapToInt(Integer::intValue).sum();
     if (total > connections) {
       log.warn(

@@ -19,9 +19,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * over a real HTTP port: the scripted day ends with exactly-once effects once the kit finds the
  * flow idle, and the order service's one transaction commits the order with its event or neither.
  */
+// docs:testing-spring-class
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@AutoConfigurePumpTest
+@AutoConfigurePumpTest // a fresh database, the application's endpoints under the kit
 class SpringShopTest {
+  // docs:end
   @LocalServerPort int port;
   @Autowired JdbcTemplate jdbc;
   @Autowired OrderService orders;
@@ -38,13 +40,15 @@ class SpringShopTest {
     assertThat(pump.errorQueue()).isEmpty();
   }
 
+  // docs:testing-spring
   @Test
   void anOrderAndItsEventCommitTogetherOrNeitherExists(TestPump pump) {
-    assertThat(orders.place("solo-1", "grace", 100)).isTrue();
-    pump.awaitIdle();
+    assertThat(orders.place("solo-1", "grace", 100)).isTrue(); // @Transactional, PumpSender
+    pump.awaitIdle(); // billing and shipping handled it, billing's reply too
     assertThat(count("SELECT count(*) FROM shop_order WHERE id = 'solo-1'")).isEqualTo(1);
     assertThat(pump.published(OrderPlaced.class))
         .containsExactly(new OrderPlaced("solo-1", "grace", 100));
+    // docs:end
 
     jdbc.update("UPDATE customer SET credit_limit_cents = booked_cents WHERE name = 'grace'");
     assertThatThrownBy(() -> orders.place("solo-2", "grace", 100))

@@ -104,11 +104,13 @@ public interface TestPump {
 
   /**
    * The bodies of the messages sent (not published) to the queue {@code destination} whose type is
-   * {@code type} or a subtype, in the order written, read with the endpoints' serializer.
+   * {@code type} (by its class name, or its {@code @MessageName} and aliases), in the order
+   * written, read back with Pump's JSON serializer (under Spring, the application's {@code
+   * Serializer} bean).
    */
   <T> List<T> sent(String destination, Class<T> type);
 
-  /** The bodies of the events published of {@code type} or a subtype, in the order written. */
+  /** The bodies of the events of {@code type} published, as {@link #sent}, in the order written. */
   <T> List<T> published(Class<T> type);
 
   /** The messages in every error queue, oldest first, with why each failed. */

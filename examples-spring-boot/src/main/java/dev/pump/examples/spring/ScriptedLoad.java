@@ -85,8 +85,26 @@ final class ScriptedLoad {
     }
   }
 
-  /** Plays {@code orders} orders (plus Bob's) from {@code clients} clients at once. */
+  /** Waits until the effects of the placed orders have arrived. */
+  @FunctionalInterface
+  interface Settle {
+    /** Returns once the {@code placed} orders' messages were handled, or gives up. */
+    void await(int placed) throws Exception;
+  }
+
+  /**
+   * Plays {@code orders} orders (plus Bob's) from {@code clients} clients at once, then polls the
+   * tables until every placed order is charged, paid and shipped, or {@code deadline} passed.
+   */
   Verdict play(int orders, int clients, Duration deadline) throws Exception {
+    return play(orders, clients, placed -> pollTables(placed, deadline));
+  }
+
+  /**
+   * Plays as {@link #play(int, int, Duration)}, and lets {@code settle} wait for the effects: a
+   * test's {@code TestPump.awaitIdle()}.
+   */
+  Verdict play(int orders, int clients, Settle settle) throws Exception {
     List<String[]> requests = new ArrayList<>();
     for (int i = 1; i <= orders; i++) {
       requests.add(
@@ -125,14 +143,7 @@ final class ScriptedLoad {
       }
     }
     long start = System.nanoTime();
-    long limit = start + deadline.toNanos();
-    while (count("SELECT count(*) FROM shop_order WHERE paid AND id LIKE ?") < placed.size()
-        || count("SELECT count(*) FROM shipment WHERE order_id LIKE ?") < placed.size()) {
-      if (System.nanoTime() > limit) {
-        break;
-      }
-      Thread.sleep(20); // the effects arrive asynchronously: poll the tables
-    }
+    settle.await(placed.size());
     Duration settled = Duration.ofNanos(System.nanoTime() - start);
     return new Verdict(
         requests.size(),
@@ -148,6 +159,17 @@ final class ScriptedLoad {
                 + " AND body_json ->> 'orderId' NOT IN (SELECT id FROM shop_order)"),
         failedMessages(),
         settled);
+  }
+
+  private void pollTables(int placed, Duration deadline) throws InterruptedException {
+    long limit = System.nanoTime() + deadline.toNanos();
+    while (count("SELECT count(*) FROM shop_order WHERE paid AND id LIKE ?") < placed
+        || count("SELECT count(*) FROM shipment WHERE order_id LIKE ?") < placed) {
+      if (System.nanoTime() > limit) {
+        break;
+      }
+      Thread.sleep(20); // the effects arrive asynchronously: poll the tables
+    }
   }
 
   private int post(String orderId, String customer, long amountCents)

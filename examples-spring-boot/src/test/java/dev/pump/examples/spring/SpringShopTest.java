@@ -3,69 +3,60 @@ package dev.pump.examples.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pump.testkit.EmbeddedPostgresServer;
+import dev.pump.examples.spring.Messages.OrderPlaced;
+import dev.pump.test.TestPump;
+import dev.pump.test.spring.AutoConfigurePumpTest;
 import java.net.URI;
-import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The Spring Boot shop on embedded PostgreSQL, over a real HTTP port: the scripted day ends with
- * exactly-once effects, and the order service's one transaction commits the order with its event or
- * neither.
+ * The Spring Boot shop under Pump's test kit (a fresh database, embedded PostgreSQL by default),
+ * over a real HTTP port: the scripted day ends with exactly-once effects once the kit finds the
+ * flow idle, and the order service's one transaction commits the order with its event or neither.
  */
+// docs:testing-spring-class
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigurePumpTest // a fresh database, the application's endpoints under the kit
 class SpringShopTest {
-  static final EmbeddedPostgresServer postgres =
-      EmbeddedPostgresServer.builder().disposable().start();
-
-  @DynamicPropertySource
-  static void database(DynamicPropertyRegistry registry) {
-    registry.add("spring.datasource.url", () -> postgres.jdbcUrl("postgres"));
-    registry.add("spring.datasource.username", postgres::user);
-    registry.add("spring.datasource.password", postgres::password);
-  }
-
-  @AfterAll
-  static void stop() {
-    postgres.close();
-  }
-
+  // docs:end
   @LocalServerPort int port;
   @Autowired JdbcTemplate jdbc;
   @Autowired OrderService orders;
 
   @Test
-  void aScriptedDayOverHttpEndsWithExactlyOnceEffects() throws Exception {
+  void aScriptedDayOverHttpEndsWithExactlyOnceEffects(TestPump pump) throws Exception {
     ScriptedLoad.Verdict verdict =
         new ScriptedLoad(URI.create("http://localhost:" + port), jdbc, "day-")
-            .play(60, 4, Duration.ofMinutes(2));
+            .play(60, 4, placed -> pump.awaitIdle());
 
     assertThat(verdict.exactlyOnce()).as(verdict.summary()).isTrue();
     assertThat(verdict.placed()).isEqualTo(60 + 5);
     assertThat(verdict.refused()).isEqualTo(ScriptedLoad.BOBS_ORDERS - 5);
+    assertThat(pump.errorQueue()).isEmpty();
   }
 
+  // docs:testing-spring
   @Test
-  void anOrderAndItsEventCommitTogetherOrNeitherExists() {
-    long outboxBefore = count("SELECT count(*) FROM pump.outbox");
-
-    assertThat(orders.place("solo-1", "grace", 100)).isTrue();
+  void anOrderAndItsEventCommitTogetherOrNeitherExists(TestPump pump) {
+    assertThat(orders.place("solo-1", "grace", 100)).isTrue(); // @Transactional, PumpSender
+    pump.awaitIdle(); // billing and shipping handled it, billing's reply too
     assertThat(count("SELECT count(*) FROM shop_order WHERE id = 'solo-1'")).isEqualTo(1);
-    assertThat(count("SELECT count(*) FROM pump.outbox")).isEqualTo(outboxBefore + 1);
+    assertThat(pump.published(OrderPlaced.class))
+        .containsExactly(new OrderPlaced("solo-1", "grace", 100));
+    // docs:end
 
     jdbc.update("UPDATE customer SET credit_limit_cents = booked_cents WHERE name = 'grace'");
     assertThatThrownBy(() -> orders.place("solo-2", "grace", 100))
         .isInstanceOf(DataIntegrityViolationException.class);
+    pump.awaitIdle();
     assertThat(count("SELECT count(*) FROM shop_order WHERE id = 'solo-2'")).isZero();
-    assertThat(count("SELECT count(*) FROM pump.outbox")).isEqualTo(outboxBefore + 1);
+    assertThat(pump.published(OrderPlaced.class))
+        .containsExactly(new OrderPlaced("solo-1", "grace", 100));
     jdbc.update("UPDATE customer SET credit_limit_cents = 100000000 WHERE name = 'grace'");
   }
 

@@ -29,7 +29,8 @@ class PublishedArtifactsTest {
           "pump-jackson2",
           "pump-spring-boot-autoconfigure",
           "pump-spring-boot-starter",
-          "pump-testkit");
+          "pump-testkit",
+          "pump-test");
 
   @Test
   void theBomManagesEveryPublishedArtifactAtTheBuildsVersionAndNothingElse() throws IOException {
@@ -57,7 +58,8 @@ class PublishedArtifactsTest {
             "pump-jackson2",
             "pump-spring-boot-autoconfigure",
             "pump-spring-boot-starter",
-            "pump-testkit")) {
+            "pump-testkit",
+            "pump-test")) {
       String pom = Files.readString(ROOT.resolve(module).resolve("pom.xml"));
 
       assertThat(PUBLISHED).contains(first(pom, "</parent>\\s*<artifactId>([^<]+)</artifactId>"));

@@ -16,13 +16,19 @@ import org.junit.jupiter.api.Test;
  * The Java in the README and the guide is code that compiles in this module: every region between
  * {@code // docs:<name>} and {@code // docs:end} must appear in its page, verbatim once its common
  * indentation is removed. Regions named {@code readme-*} belong to the README, {@code ops-*} to
- * docs/operations.md, the rest to docs/guide.md.
+ * docs/operations.md, {@code testing-*} to docs/testing.md, the rest to docs/guide.md. The testing
+ * page's regions may also be tests, here and in the Spring Boot example, which run them.
  */
 class DocsSnippetsTest {
-  private static final Path SOURCES = Path.of("src/main/java/dev/pump/examples");
+  private static final List<Path> SOURCES =
+      List.of(
+          Path.of("src/main/java/dev/pump/examples"),
+          Path.of("src/test/java/dev/pump/examples/testing"),
+          Path.of("../examples-spring-boot/src/test/java/dev/pump/examples/spring"));
   private static final Path README = Path.of("../README.md");
   private static final Path GUIDE = Path.of("../docs/guide.md");
   private static final Path OPERATIONS = Path.of("../docs/operations.md");
+  private static final Path TESTING = Path.of("../docs/testing.md");
 
   @Test
   void everyCompiledSnippetIsQuotedVerbatimInItsPage() throws IOException {
@@ -30,13 +36,26 @@ class DocsSnippetsTest {
     String readme = Files.readString(README);
     String guide = Files.readString(GUIDE);
     String operations = Files.readString(OPERATIONS);
+    String testing = Files.readString(TESTING);
 
     assertThat(snippets)
-        .containsKeys("readme-embedding", "io-bound", "callback", "web-session", "ops-redrive");
+        .containsKeys(
+            "readme-embedding",
+            "io-bound",
+            "callback",
+            "web-session",
+            "ops-redrive",
+            "testing-unit",
+            "testing-flow-class",
+            "testing-spring");
     for (Map.Entry<String, String> snippet : snippets.entrySet()) {
       String name = snippet.getKey();
       String page =
-          name.startsWith("readme-") ? readme : name.startsWith("ops-") ? operations : guide;
+          name.startsWith("readme-")
+              ? readme
+              : name.startsWith("ops-")
+                  ? operations
+                  : name.startsWith("testing-") ? testing : guide;
       assertThat(page)
           .as("snippet %s must be quoted verbatim in its page", name)
           .contains(snippet.getValue());
@@ -46,7 +65,7 @@ class DocsSnippetsTest {
   @Test
   void everyJavaBlockOfTheGuideAndTheOperationsPageIsACompiledSnippet() throws IOException {
     List<String> snippets = List.copyOf(snippets().values());
-    for (Path page : List.of(GUIDE, OPERATIONS)) {
+    for (Path page : List.of(GUIDE, OPERATIONS, TESTING)) {
       List<String> blocks = javaBlocks(Files.readString(page));
       assertThat(blocks).isNotEmpty();
       for (String block : blocks) {
@@ -70,7 +89,14 @@ class DocsSnippetsTest {
 
   static Map<String, String> snippets() throws IOException {
     Map<String, String> snippets = new LinkedHashMap<>();
-    try (Stream<Path> files = Files.walk(SOURCES)) {
+    for (Path source : SOURCES) {
+      snippetsOf(source, snippets);
+    }
+    return snippets;
+  }
+
+  private static void snippetsOf(Path sources, Map<String, String> snippets) throws IOException {
+    try (Stream<Path> files = Files.walk(sources)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
         List<String> lines = Files.readAllLines(file);
         for (int i = 0; i < lines.size(); i++) {
@@ -87,7 +113,6 @@ class DocsSnippetsTest {
         }
       }
     }
-    return snippets;
   }
 
   private static String dedent(List<String> lines) {

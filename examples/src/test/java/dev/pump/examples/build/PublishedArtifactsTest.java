@@ -30,7 +30,8 @@ class PublishedArtifactsTest {
           "pump-spring-boot-autoconfigure",
           "pump-spring-boot-starter",
           "pump-testkit",
-          "pump-test");
+          "pump-test",
+          "pump-cli");
 
   @Test
   void theBomManagesEveryPublishedArtifactAtTheBuildsVersionAndNothingElse() throws IOException {
@@ -59,7 +60,8 @@ class PublishedArtifactsTest {
             "pump-spring-boot-autoconfigure",
             "pump-spring-boot-starter",
             "pump-testkit",
-            "pump-test")) {
+            "pump-test",
+            "pump-cli")) {
       String pom = Files.readString(ROOT.resolve(module).resolve("pom.xml"));
 
       assertThat(PUBLISHED).contains(first(pom, "</parent>\\s*<artifactId>([^<]+)</artifactId>"));

@@ -80,7 +80,16 @@ public final class PumpCli {
   private static int usage(ParameterException e, String[] args) {
     CommandLine command = e.getCommandLine();
     PrintWriter err = command.getErr();
-    err.println("pump: " + e.getMessage());
+    if (!command.getSubcommands().isEmpty()
+        && String.valueOf(e.getMessage()).startsWith("Missing required subcommand")) {
+      err.println(
+          "pump: "
+              + command.getCommandSpec().qualifiedName()
+              + " needs a command: "
+              + String.join(", ", command.getSubcommands().keySet()));
+    } else {
+      err.println("pump: " + e.getMessage());
+    }
     UnmatchedArgumentException.printSuggestions(e, err);
     err.println("See '" + command.getCommandSpec().qualifiedName() + " --help'.");
     return ExitCodes.USAGE;

@@ -71,9 +71,14 @@ class PumpCliTest {
   }
 
   @Test
-  void noCommandIsAUsageError() {
-    assertThat(Cli.bare().runExactly().exitCode()).isEqualTo(ExitCodes.USAGE);
-    assertThat(Cli.bare().runExactly("failed").exitCode()).isEqualTo(ExitCodes.USAGE);
+  void noCommandIsAUsageErrorThatNamesTheCommands() {
+    Cli.Result none = Cli.bare().runExactly();
+    Cli.Result failed = Cli.bare().runExactly("failed");
+
+    assertThat(none.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(none.err()).contains("pump needs a command: failed, parked, discarded, backlog");
+    assertThat(failed.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(failed.err()).contains("pump failed needs a command: list, show, retry, discard");
   }
 
   @Test

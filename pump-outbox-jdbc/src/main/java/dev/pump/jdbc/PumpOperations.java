@@ -1,9 +1,19 @@
 package dev.pump.jdbc;
 
+// Past 400 lines because it is the operations API's one entry point and holds the records its
+// callers (the Actuator endpoint, the metrics sampler) import; the work is in internal/operations.
+
 import dev.pump.core.Headers;
 import dev.pump.core.internal.shared.Names;
 import dev.pump.core.recoverability.FailedMessages;
+import dev.pump.core.spi.Transport;
 import dev.pump.jdbc.internal.StorageRuntime;
+import dev.pump.jdbc.internal.operations.BrowsedErrorQueue;
+import dev.pump.jdbc.internal.operations.FailedRowStore;
+import dev.pump.jdbc.internal.operations.Inputs;
+import dev.pump.jdbc.internal.operations.ParkedRows;
+import dev.pump.jdbc.internal.operations.SqlErrorQueue;
+import dev.pump.jdbc.internal.operations.TraceQuery;
 import dev.pump.jdbc.internal.queue.ClaimedMessage;
 import dev.pump.jdbc.internal.queue.QueueStore;
 import dev.pump.jdbc.internal.sql.HeadersJson;
@@ -31,17 +41,74 @@ import org.jdbi.v3.core.Handle;
  * }</pre>
  */
 public final class PumpOperations {
+  /** The name the parked outbox rows go by, as an {@link ErrorQueue}: {@value}. */
+  public static final String PARKED = "outbox";
+
   /** How much of a failed message's body {@link #failedMessages} shows: {@value} bytes. */
   public static final int BODY_PREVIEW_BYTES = 1024;
 
   private final JdbcStorage storage;
   private final StorageRuntime runtime;
   private final StatisticsQuery statistics;
+  private final FailedRowStore failedRows;
+  private final TraceQuery traces;
 
   PumpOperations(JdbcStorage storage) {
     this.storage = storage;
     this.runtime = storage.runtime();
     this.statistics = new StatisticsQuery(runtime.schema());
+    this.failedRows = new FailedRowStore(runtime.schema());
+    this.traces = new TraceQuery(runtime.schema());
+  }
+
+  /**
+   * The PostgreSQL error queue {@code errorQueue}, to list, filter, show, retry and discard its
+   * messages. Cheap: call it per request.
+   *
+   * @throws dev.pump.core.PumpConfigurationException if the name is not a valid queue name
+   */
+  public ErrorQueue errorQueue(String errorQueue) {
+    return new SqlErrorQueue(runtime, failedRows, errorQueue);
+  }
+
+  /**
+   * The error queue {@code errorQueue} of {@code transport}, such as RabbitMQ's, read without
+   * losing its messages ({@link Transport#browser()}); discards are audited in this storage's
+   * {@code discarded_message} table. With a {@link PostgresTransport} on this storage, the same as
+   * {@link #errorQueue(String)}.
+   *
+   * @throws IllegalArgumentException if the transport cannot read a queue without taking from it
+   */
+  public ErrorQueue errorQueue(Transport transport, String errorQueue) {
+    Objects.requireNonNull(transport, "transport");
+    if (transport instanceof PostgresTransport) {
+      return errorQueue(errorQueue);
+    }
+    return new BrowsedErrorQueue(runtime, transport, errorQueue);
+  }
+
+  /** The outbox rows the dispatcher parked, as an {@link ErrorQueue} named {@value #PARKED}. */
+  public ErrorQueue parkedRows() {
+    return new ParkedRows(runtime, failedRows);
+  }
+
+  /**
+   * The trace of message {@code messageId}: which endpoints handled it and when, what it caused,
+   * recursively up to {@link MessageTrace#DEFAULT_DEPTH} levels and {@link
+   * MessageTrace#DEFAULT_ROWS} sent messages, and where each is now. Three queries.
+   */
+  public MessageTrace trace(String messageId) {
+    return trace(messageId, MessageTrace.DEFAULT_DEPTH, MessageTrace.DEFAULT_ROWS);
+  }
+
+  /**
+   * The trace of message {@code messageId}, following what it caused {@code depth} levels deep (1
+   * to {@value MessageTrace#MAX_DEPTH}) and showing at most {@code rows} sent messages (1 to
+   * {@value MessageTrace#MAX_ROWS}).
+   */
+  public MessageTrace trace(String messageId, int depth, int rows) {
+    Inputs.messageId(messageId);
+    return read(h -> traces.trace(h, messageId, depth, rows));
   }
 
   /**
@@ -228,7 +295,7 @@ public final class PumpOperations {
   public int discardFailed(String errorQueue, String messageId, String discardedBy) {
     Names.require("errorQueue", errorQueue);
     Objects.requireNonNull(messageId, "messageId");
-    String by = operator(discardedBy);
+    String by = Inputs.operator(discardedBy);
     return read(h -> runtime.discards().discardFromErrorQueue(h, errorQueue, messageId, by));
   }
 
@@ -249,7 +316,7 @@ public final class PumpOperations {
    * @return whether a parked row {@code id} was discarded
    */
   public boolean discardParked(long id, String discardedBy) {
-    String by = operator(discardedBy);
+    String by = Inputs.operator(discardedBy);
     return read(h -> runtime.discards().discardParked(h, id, by));
   }
 
@@ -296,18 +363,6 @@ public final class PumpOperations {
       String reason,
       String discardedBy,
       Instant discardedAt) {}
-
-  private static String operator(String discardedBy) {
-    if (discardedBy == null
-        || discardedBy.isBlank()
-        || discardedBy.length() > 200
-        || discardedBy.chars().anyMatch(Character::isISOControl)) {
-      throw new IllegalArgumentException(
-          "discardedBy must be a user name of 1 to 200 characters without control characters, was "
-              + (discardedBy == null ? "null" : "\"" + discardedBy.strip() + "\""));
-    }
-    return discardedBy;
-  }
 
   private static String processUser() {
     String user = System.getProperty("user.name");

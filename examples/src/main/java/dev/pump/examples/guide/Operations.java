@@ -1,11 +1,15 @@
 package dev.pump.examples.guide;
 
 import dev.pump.core.Endpoint;
+import dev.pump.core.spi.Transport;
 import dev.pump.jdbc.DispatcherCounters;
+import dev.pump.jdbc.ErrorQueue;
 import dev.pump.jdbc.JdbcStorage;
+import dev.pump.jdbc.MessageTrace;
 import dev.pump.jdbc.OutboxDispatcher;
 import dev.pump.jdbc.PumpOperations;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,5 +84,64 @@ public final class Operations {
         messageId,
         failed.reason(),
         gone);
+  }
+
+  /** Lists what failed, looks at one, and retries or discards a selection. */
+  public static void operate(JdbcStorage storage, Transport rabbit) {
+    PumpOperations operations = storage.operations();
+    // docs:ops-api
+    ErrorQueue errors = operations.errorQueue("error"); // a PostgreSQL error queue
+    // or: operations.errorQueue(rabbit, "error") for RabbitMQ's, read without losing a message
+    // or: operations.parkedRows() for the outbox rows the dispatcher parked
+    ErrorQueue.Filter billingBugs =
+        ErrorQueue.Filter.all()
+            .failedQueue("billing")
+            .exceptionType("java.lang.IllegalStateException")
+            .failedBetween(Instant.now().minus(Duration.ofHours(1)), null)
+            .limit(20);
+    ErrorQueue.Page page = errors.list(billingBugs);
+    for (ErrorQueue.Message failed : page.messages()) {
+      log.info(
+          "{} failed in {} ({}): {} [{} bytes] {}",
+          failed.messageId(),
+          failed.failedQueue(),
+          failed.reason(),
+          failed.exceptionMessage(),
+          failed.bodyBytes(),
+          failed.bodyPreview());
+    }
+    ErrorQueue.Page next = errors.list(billingBugs.after(page.next())); // null cursor: the end
+    String stackTrace = errors.show("order-0042").map(ErrorQueue.Message::stackTrace).orElse("");
+    List<ErrorQueue.Outcome> retried = errors.retry(List.of("order-0042", "order-0043"));
+    List<ErrorQueue.Outcome> discarded =
+        errors.discard(ErrorQueue.Filter.all().containing("test-order"), "alice");
+    // docs:end
+    log.info(
+        "{} more, trace of {} lines, {} retried, {} discarded",
+        next.messages().size(),
+        stackTrace.lines().count(),
+        retried,
+        discarded);
+  }
+
+  /** Follows one message through the tables. */
+  public static void trace(JdbcStorage storage) {
+    // docs:ops-trace
+    MessageTrace trace = storage.operations().trace("order-0007");
+    for (MessageTrace.Handled handled : trace.handled()) {
+      log.info(
+          "{} handled {} at {}", handled.endpoint(), handled.messageId(), handled.processedAt());
+    }
+    for (MessageTrace.Sent sent : trace.sent()) {
+      log.info(
+          "{}{} -> {} ({}): {}",
+          "  ".repeat(sent.depth()),
+          sent.messageType(),
+          sent.destination(),
+          sent.messageId(),
+          sent.state());
+    }
+    trace.waiting().forEach(w -> log.info("{} waits in {} {}", w.messageId(), w.place(), w.name()));
+    // docs:end
   }
 }

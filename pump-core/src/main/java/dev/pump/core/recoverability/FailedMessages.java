@@ -2,6 +2,7 @@ package dev.pump.core.recoverability;
 
 import dev.pump.core.Headers;
 import dev.pump.core.PumpException;
+import dev.pump.core.internal.shared.FailureHeaders;
 import dev.pump.core.internal.shared.Loggers;
 import dev.pump.core.internal.shared.Names;
 import dev.pump.core.spi.OutgoingMessage;
@@ -12,9 +13,7 @@ import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -174,9 +173,7 @@ public final class FailedMessages {
   }
 
   private static OutgoingMessage restored(ReceivedMessage message) {
-    Map<String, String> headers = new LinkedHashMap<>(message.headers());
-    headers.keySet().removeIf(h -> h.startsWith(Headers.FAILURE_PREFIX));
-    headers.remove(Headers.DELAYED_RETRIES);
-    return OutgoingMessage.of(message.messageId(), headers, message.body());
+    return OutgoingMessage.of(
+        message.messageId(), FailureHeaders.restored(message.headers()), message.body());
   }
 }

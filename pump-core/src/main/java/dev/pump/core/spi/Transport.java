@@ -112,6 +112,14 @@ public interface Transport extends Lifecycle {
   /** Removes the subscription of {@code queue} to {@code topic}, if any. Idempotent. */
   void unsubscribe(String topic, String queue);
 
+  /**
+   * Reads queues without taking their messages, for operators (listing an error queue, taking one
+   * message of it), if the transport can; see {@link QueueBrowser}. Default: none.
+   */
+  default Optional<QueueBrowser> browser() {
+    return Optional.empty();
+  }
+
   /** Does nothing unless a transport needs it: a transport is ready to use once built. */
   @Override
   default void start() {}

@@ -3,6 +3,7 @@ package dev.pump.rabbitmq.internal;
 import dev.pump.core.internal.shared.MessageSizes;
 import dev.pump.core.internal.shared.Names;
 import dev.pump.core.spi.OutgoingMessage;
+import dev.pump.core.spi.QueueBrowser;
 import dev.pump.core.spi.ReceivedMessage;
 import dev.pump.core.spi.TransportCapabilities;
 import dev.pump.core.spi.TransportException;
@@ -26,6 +27,7 @@ public final class DefaultRabbitMqTransport implements RabbitMqTransport {
   private final Connections connections;
   private final PublishChannels publishChannels;
   private final Topology topology;
+  private final RabbitMqQueueBrowser browser;
   private final ConcurrentHashMap<String, QueueConsumer> consumers = new ConcurrentHashMap<>();
   private final SettleCounters settleCounters = new SettleCounters();
   // consumers start with broker round trips: outside the map's own locking
@@ -38,6 +40,13 @@ public final class DefaultRabbitMqTransport implements RabbitMqTransport {
     this.connections = new Connections(settings);
     this.publishChannels = new PublishChannels(connections, settings);
     this.topology = new Topology(settings, publishChannels);
+    this.browser = new RabbitMqQueueBrowser(connections, settings);
+  }
+
+  /** Browses with {@code basic.get} and requeues what it keeps: {@link RabbitMqQueueBrowser}. */
+  @Override
+  public Optional<QueueBrowser> browser() {
+    return Optional.of(browser);
   }
 
   @Override

@@ -16,6 +16,7 @@ public final class DiscardStore {
   private final String fromErrorQueue;
   private final String fromOutbox;
   private final String list;
+  private final String record;
 
   /** Builds the statements for {@code schema} once. */
   public DiscardStore(SchemaName schema) {
@@ -39,6 +40,9 @@ public final class DiscardStore {
             + " RETURNING destination, message_id, headers, body, last_error)"
             + insert
             + " SELECT 'outbox', destination, message_id, headers, body, last_error, :by FROM gone";
+    this.record =
+        insert
+            + " VALUES ('error-queue', :location, :messageId, :headers::jsonb, :body, :reason, :by)";
     this.list =
         "SELECT id, source, location, message_id, reason, discarded_by, discarded_at FROM "
             + discarded
@@ -59,6 +63,29 @@ public final class DiscardStore {
   /** Moves the outbox row {@code id} if it is parked; returns whether it was. */
   public boolean discardParked(Handle handle, long id, String by) {
     return handle.createUpdate(fromOutbox).bind("id", id).bind("by", by).execute() == 1;
+  }
+
+  /**
+   * Records a message discarded from a broker's error queue (the caller takes it from the queue
+   * once this committed).
+   */
+  public void record(
+      Handle handle,
+      String errorQueue,
+      String messageId,
+      String headersJson,
+      byte[] body,
+      String reason,
+      String by) {
+    handle
+        .createUpdate(record)
+        .bind("location", errorQueue)
+        .bind("messageId", messageId)
+        .bind("headers", headersJson)
+        .bind("body", body)
+        .bind("reason", reason)
+        .bind("by", by)
+        .execute();
   }
 
   /** The newest {@code limit} discards. */

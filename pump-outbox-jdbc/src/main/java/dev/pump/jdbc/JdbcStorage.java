@@ -1,5 +1,8 @@
 package dev.pump.jdbc;
 
+// This file is long because it is the storage's one entry point and its builder: every setting
+// with its default and range is documented here, where users read it.
+
 import com.zaxxer.hikari.HikariDataSource;
 import dev.pump.core.Endpoint;
 import dev.pump.core.MessageSender;

@@ -1,5 +1,9 @@
 package dev.pump.jdbc.internal.uow;
 
+// This file is long because it is the one owner of a message transaction: its attempts and
+// savepoints, deferred rows, commit actions, and both ways of ending it (its own, or a host's)
+// must be read together to see that the transaction ends exactly once.
+
 import dev.pump.core.Attributes;
 import dev.pump.core.PumpException;
 import dev.pump.core.internal.shared.Loggers;

@@ -201,29 +201,20 @@ public final class FailedCommand {
     @Parameters(paramLabel = "MESSAGE-ID", arity = "0..*", description = "the messages to discard")
     List<String> messageIds = new ArrayList<>();
 
-    @Option(names = "--all", description = "discard every message in the error queue; needs --yes")
-    boolean all;
-
-    @Option(names = "--yes", description = "confirm --all")
-    boolean yes;
-
-    @Option(
-        names = "--by",
-        paramLabel = "WHO",
-        description = "who discards, for the audit (default: the operating-system user)")
-    String by;
+    @picocli.CommandLine.Mixin DiscardOptions selection;
 
     @Override
     int run(Database database) {
       String name = Inputs.name(spec, "--queue", queue.queue);
-      String who = Inputs.operator(spec, by == null ? Inputs.processUser() : by);
+      String who = selection.who(spec);
+      boolean all = selection.all;
       if (all == !messageIds.isEmpty()) {
         throw usage("give the message ids to discard, or --all --yes (not both)");
       }
       PumpOperations operations = database.operations();
       List<String> ids;
       if (all) {
-        if (!yes) {
+        if (!selection.yes) {
           throw usage(
               "--all discards every message of error queue "
                   + name

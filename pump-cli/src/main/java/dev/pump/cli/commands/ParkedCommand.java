@@ -146,25 +146,16 @@ public final class ParkedCommand {
     @Parameters(paramLabel = "ID", arity = "0..*", description = "outbox row ids (parked list)")
     List<Long> ids = new ArrayList<>();
 
-    @Option(names = "--all", description = "discard every parked row; needs --yes")
-    boolean all;
-
-    @Option(names = "--yes", description = "confirm --all")
-    boolean yes;
-
-    @Option(
-        names = "--by",
-        paramLabel = "WHO",
-        description = "who discards, for the audit (default: the operating-system user)")
-    String by;
+    @picocli.CommandLine.Mixin DiscardOptions selection;
 
     @Override
     int run(Database database) {
-      String who = Inputs.operator(spec, by == null ? Inputs.processUser() : by);
+      String who = selection.who(spec);
+      boolean all = selection.all;
       if (all == !ids.isEmpty()) {
         throw usage("give the row ids to discard, or --all --yes (not both)");
       }
-      if (all && !yes) {
+      if (all && !selection.yes) {
         throw usage(
             "--all discards every parked row: add --yes to confirm (nothing was discarded)");
       }

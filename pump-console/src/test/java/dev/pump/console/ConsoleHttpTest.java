@@ -77,7 +77,7 @@ class ConsoleHttpTest {
                   .contains("default-src 'self'", "frame-ancestors 'none'", "script-src 'self'")
                   .doesNotContain("unsafe-inline"));
       assertThat(page.headers().firstValue("x-content-type-options")).hasValue("nosniff");
-      assertThat(page.headers().firstValue("referrer-policy")).hasValue("no-referrer");
+      assertThat(page.headers().firstValue("referrer-policy")).hasValue("same-origin");
       assertThat(page.headers().firstValue("content-type")).hasValue("text/html; charset=utf-8");
     }
   }

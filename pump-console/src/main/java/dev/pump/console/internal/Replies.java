@@ -60,7 +60,8 @@ final class Replies {
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("content-security-policy", ConsoleHandler.CONTENT_SECURITY_POLICY);
     headers.put("x-content-type-options", "nosniff");
-    headers.put("referrer-policy", "no-referrer");
+    // not no-referrer: with it a browser sends "Origin: null" on the console's own form posts
+    headers.put("referrer-policy", "same-origin");
     headers.put("x-frame-options", "DENY");
     headers.put("cache-control", "no-store");
     return headers;

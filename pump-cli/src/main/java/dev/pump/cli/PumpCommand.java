@@ -1,6 +1,7 @@
 package dev.pump.cli;
 
 import dev.pump.cli.commands.BacklogCommand;
+import dev.pump.cli.commands.ConsoleCommand;
 import dev.pump.cli.commands.DiscardedCommand;
 import dev.pump.cli.commands.FailedCommand;
 import dev.pump.cli.commands.MigrateCommand;
@@ -38,6 +39,7 @@ import picocli.CommandLine.Spec;
       DiscardedCommand.class,
       BacklogCommand.class,
       TraceCommand.class,
+      ConsoleCommand.class,
       MigrateCommand.class,
       PurgeCommand.class
     },
@@ -55,7 +57,8 @@ import picocli.CommandLine.Spec;
       "  pump failed show 0193a1f4-7c1e-7b3a-9d2f-1c2b3a4d5e6f",
       "  pump failed retry 0193a1f4-7c1e-7b3a-9d2f-1c2b3a4d5e6f",
       "  pump trace order-0007 --json",
-      "  pump parked retry --destination billing"
+      "  pump parked retry --destination billing",
+      "  PUMP_CONSOLE_TOKEN=... pump console --port 8484"
     })
 public final class PumpCommand implements Runnable {
   @Option(
@@ -134,6 +137,11 @@ public final class PumpCommand implements Runnable {
   /** What cut text ends with: "…", or "..." where the terminal cannot show it. */
   public String ellipsis() {
     return ellipsis;
+  }
+
+  /** The environment variable {@code name}, or null. */
+  public String variable(String name) {
+    return environment.get(name);
   }
 
   /** Whether {@code --verbose} was given. */

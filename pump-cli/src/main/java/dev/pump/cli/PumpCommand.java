@@ -136,6 +136,11 @@ public final class PumpCommand implements Runnable {
     return ellipsis;
   }
 
+  /** The environment variable {@code name} as this run sees it, or null. */
+  public String variable(String name) {
+    return environment.get(name);
+  }
+
   /** Whether {@code --verbose} was given. */
   public boolean verbose() {
     return verbose;

@@ -14,7 +14,7 @@ public final class ExitCodes {
   /** The database cannot be reached, refuses the login, or its schema holds no (current) Pump. */
   public static final int NO_DATABASE = 3;
 
-  /** The operation failed in the database; the message says where. */
+  /** The operation failed in the database or the broker; the message says where. */
   public static final int FAILED = 4;
 
   /** The lines of the help's "Exit codes" section, "code:meaning" as picocli takes them. */
@@ -22,8 +22,8 @@ public final class ExitCodes {
     "0:done",
     "1:a message or row named by its id is not there (the others named were still acted on)",
     "2:usage error: an unknown option, a missing argument, a name or id refused",
-    "3:cannot connect, the login is refused, or the schema holds no current Pump tables",
-    "4:the operation failed in the database"
+    "3:cannot connect (database or broker), the login is refused, or the schema holds no current Pump tables",
+    "4:the operation failed in the database or the broker"
   };
 
   private ExitCodes() {}

@@ -139,7 +139,7 @@ public final class PumpCommand implements Runnable {
     return ellipsis;
   }
 
-  /** The environment variable {@code name}, or null. */
+  /** The environment variable {@code name} as this run sees it, or null. */
   public String variable(String name) {
     return environment.get(name);
   }

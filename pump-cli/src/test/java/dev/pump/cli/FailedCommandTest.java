@@ -36,7 +36,9 @@ class FailedCommandTest {
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
     String[] lines = result.out().split("\n");
-    assertThat(lines[0]).startsWith("MESSAGE ID").contains("FAILED IN", "REASON", "EXCEPTION");
+    assertThat(lines[0])
+        .startsWith("MESSAGE ID")
+        .contains("FAILED IN", "REASON", "FAILED AT", "EXCEPTION");
     assertThat(lines).hasSize(3);
     assertThat(lines[1])
         .startsWith("m-1")
@@ -50,7 +52,9 @@ class FailedCommandTest {
     Cli.Result result = Cli.on(db).run("failed", "list", "--queue", "errors.other", "--json");
 
     assertThat(result.exitCode()).isZero();
-    JsonNode messages = result.json();
+    assertThat(result.json().get("queue").asString()).isEqualTo("errors.other");
+    assertThat(result.json().get("next").isNull()).isTrue();
+    JsonNode messages = result.json().get("messages");
     assertThat(messages.size()).isEqualTo(1);
     assertThat(messages.get(0).get("messageId").asString()).isEqualTo("m-9");
     assertThat(messages.get(0).get("failedQueue").asString()).isEqualTo("pricing");
@@ -64,7 +68,7 @@ class FailedCommandTest {
 
     assertThat(empty.exitCode()).isZero();
     assertThat(empty.out()).contains("Error queue nothing is empty.");
-    assertThat(limited.out()).contains("m-1").doesNotContain("m-2").contains("--limit shows more");
+    assertThat(limited.out()).contains("m-1").doesNotContain("m-2").contains("(more: --after ");
   }
 
   @Test
@@ -88,7 +92,8 @@ class FailedCommandTest {
 
     assertThat(message.get("exceptionMessage").asString()).isEqualTo("no address");
     assertThat(message.get("bodyBytes").asInt()).isEqualTo(17);
-    assertThat(message.get("enqueuedAt").asString()).endsWith("Z");
+    assertThat(message.get("failedAt").asString()).endsWith("Z");
+    assertThat(message.get("stackTrace").asString()).contains("at shop.Billing");
   }
 
   @Test
@@ -171,9 +176,62 @@ class FailedCommandTest {
 
     assertThat(confirmed.exitCode()).isZero();
     assertThat(confirmed.json().get("discarded").size()).isEqualTo(2);
+    assertThat(confirmed.json().get("notFound").size()).isZero();
     assertThat(seed.count("SELECT count(*) FROM pump.discarded_message")).isEqualTo(2);
     assertThat(seed.count("SELECT count(*) FROM pump.queue_message WHERE queue = 'error'"))
         .isZero();
+  }
+
+  @Test
+  void listFiltersByWhereWhyWhatAndWhenAndPagesWithTheCursorItPrints() {
+    seed.failed("error", "m-3", "billing", "card expired", "{\"orderId\":\"o-3\"}");
+
+    Cli.Result billing = Cli.on(db).run("failed", "list", "--failed-in", "billing", "--json");
+    Cli.Result text = Cli.on(db).run("failed", "list", "--containing", "o-2", "--json");
+    Cli.Result recent = Cli.on(db).run("failed", "list", "--since", "PT1H", "--json");
+    Cli.Result future = Cli.on(db).run("failed", "list", "--since", "2999-01-01T00:00:00Z");
+    Cli.Result first = Cli.on(db).run("failed", "list", "--failed-in", "billing", "--limit", "1");
+    String cursor = first.out().replaceAll("(?s).*--after (\\S+) shows.*", "$1").trim();
+    Cli.Result second =
+        Cli.on(db)
+            .run("failed", "list", "--failed-in", "billing", "--limit", "1", "--after", cursor);
+
+    assertThat(billing.json().get("messages").findValuesAsString("messageId"))
+        .containsExactly("m-1", "m-3");
+    assertThat(text.json().get("messages").findValuesAsString("messageId")).containsExactly("m-2");
+    assertThat(recent.json().get("messages").size()).isEqualTo(3);
+    assertThat(future.out()).contains("Error queue error has no match.");
+    assertThat(first.out()).contains("m-1").doesNotContain("m-3");
+    assertThat(second.exitCode()).as(second.toString()).isZero();
+    assertThat(second.out()).contains("m-3").doesNotContain("m-1 ").doesNotContain("(more:");
+  }
+
+  @Test
+  void retryAllWithCriteriaRetriesOnlyWhatTheySelect() {
+    Cli.Result result = Cli.on(db).run("failed", "retry", "--all", "--failed-in", "shipping");
+
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    assertThat(result.out()).contains("Retried m-2").doesNotContain("m-1");
+    assertThat(seed.count("SELECT count(*) FROM pump.queue_message WHERE queue = 'shipping'"))
+        .isEqualTo(1);
+    assertThat(seed.count("SELECT count(*) FROM pump.queue_message WHERE queue = 'error'"))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void badCriteriaAreRefusedBeforeAnythingMoves() {
+    Cli.Result when = Cli.on(db).run("failed", "list", "--since", "yesterday");
+    Cli.Result idsAndCriteria = Cli.on(db).run("failed", "retry", "m-1", "--reason", "x");
+    Cli.Result limit = Cli.on(db).run("failed", "list", "--limit", "1001");
+
+    assertThat(when.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(when.err()).contains("a duration ago such as PT2H, was yesterday");
+    assertThat(idsAndCriteria.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(idsAndCriteria.err()).contains("criteria select with --all");
+    assertThat(limit.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(limit.err()).contains("limit must be between 1 and 1000, was 1001");
+    assertThat(seed.count("SELECT count(*) FROM pump.queue_message WHERE queue = 'error'"))
+        .isEqualTo(2);
   }
 
   @Test

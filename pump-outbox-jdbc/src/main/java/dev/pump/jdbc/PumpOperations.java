@@ -13,6 +13,7 @@ import dev.pump.jdbc.internal.operations.FailedRowStore;
 import dev.pump.jdbc.internal.operations.Inputs;
 import dev.pump.jdbc.internal.operations.ParkedRows;
 import dev.pump.jdbc.internal.operations.SqlErrorQueue;
+import dev.pump.jdbc.internal.operations.ThroughputQuery;
 import dev.pump.jdbc.internal.operations.TraceQuery;
 import dev.pump.jdbc.internal.queue.ClaimedMessage;
 import dev.pump.jdbc.internal.queue.QueueStore;
@@ -52,6 +53,7 @@ public final class PumpOperations {
   private final StatisticsQuery statistics;
   private final FailedRowStore failedRows;
   private final TraceQuery traces;
+  private final ThroughputQuery throughput;
 
   PumpOperations(JdbcStorage storage) {
     this.storage = storage;
@@ -59,6 +61,7 @@ public final class PumpOperations {
     this.statistics = new StatisticsQuery(runtime.schema());
     this.failedRows = new FailedRowStore(runtime.schema());
     this.traces = new TraceQuery(runtime.schema());
+    this.throughput = new ThroughputQuery(runtime.schema());
   }
 
   /**
@@ -109,6 +112,26 @@ public final class PumpOperations {
   public MessageTrace trace(String messageId, int depth, int rows) {
     Inputs.messageId(messageId);
     return read(h -> traces.trace(h, messageId, depth, rows));
+  }
+
+  /**
+   * Messages handled and outbox rows relayed in the last hour, minute by minute, with how long due
+   * rows waited for the dispatcher. One query over the inbox and outbox retention indexes.
+   */
+  public Throughput throughput() {
+    return throughput(Duration.ofMinutes(Throughput.DEFAULT_WINDOW_MINUTES), Duration.ofMinutes(1));
+  }
+
+  /**
+   * Messages handled and outbox rows relayed in the last {@code window}, per {@code interval}.
+   *
+   * @param window 1 minute to {@link Throughput#MAX_WINDOW}
+   * @param interval whole seconds, from {@link Throughput#MIN_INTERVAL} to {@code window}, giving
+   *     at most {@value Throughput#MAX_INTERVALS} whole intervals
+   * @throws IllegalArgumentException if either is out of range, naming which
+   */
+  public Throughput throughput(Duration window, Duration interval) {
+    return read(h -> throughput.read(h, window, interval));
   }
 
   /**

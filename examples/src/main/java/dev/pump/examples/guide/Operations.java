@@ -8,6 +8,7 @@ import dev.pump.jdbc.JdbcStorage;
 import dev.pump.jdbc.MessageTrace;
 import dev.pump.jdbc.OutboxDispatcher;
 import dev.pump.jdbc.PumpOperations;
+import dev.pump.jdbc.Throughput;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -142,6 +143,21 @@ public final class Operations {
           sent.state());
     }
     trace.waiting().forEach(w -> log.info("{} waits in {} {}", w.messageId(), w.place(), w.name()));
+    // docs:end
+  }
+
+  /** Logs what went through in the last hour, minute by minute. */
+  public static void throughput(PumpOperations operations) {
+    // docs:ops-throughput
+    Throughput lastHour = operations.throughput();
+    log.info(
+        "{} handled, {} relayed, longest relay lag {}",
+        lastHour.handled(),
+        lastHour.dispatched(),
+        lastHour.maxRelayLag());
+    for (Throughput.Interval minute : lastHour.intervals()) {
+      log.info("{}: {} handled, lag {}", minute.start(), minute.handled(), minute.relayLagAvg());
+    }
     // docs:end
   }
 }

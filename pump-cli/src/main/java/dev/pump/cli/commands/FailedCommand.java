@@ -5,9 +5,7 @@ import dev.pump.cli.ExitCodes;
 import dev.pump.cli.database.Database;
 import dev.pump.cli.output.Formats;
 import dev.pump.cli.output.SafeText;
-import dev.pump.core.Headers;
-import dev.pump.jdbc.PumpOperations;
-import dev.pump.jdbc.PumpOperations.FailedMessage;
+import dev.pump.jdbc.ErrorQueue;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,17 +15,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
  * {@code pump failed}: messages a handler failed on, in an error queue of the PostgreSQL transport
- * ({@code PumpOperations}' failed-message calls).
+ * or of RabbitMQ ({@link ErrorQueue}).
  */
 @Command(
     name = "failed",
     mixinStandardHelpOptions = true,
-    description = "Messages a handler failed on, in a PostgreSQL error queue.",
+    description = "Messages a handler failed on, in a PostgreSQL or RabbitMQ error queue.",
     subcommands = {
       FailedCommand.ListFailed.class,
       FailedCommand.ShowFailed.class,
@@ -35,46 +34,51 @@ import picocli.CommandLine.Parameters;
       FailedCommand.DiscardFailed.class
     })
 public final class FailedCommand {
-  /** How many messages {@code discard --all} takes at once: {@value}. */
-  static final int DISCARD_ALL_AT_MOST = 10_000;
+  /** How many rounds of {@value ErrorQueue#MAX_LIMIT} one {@code discard --all} takes at most. */
+  static final int DISCARD_ALL_ROUNDS = 10;
 
   private FailedCommand() {}
-
-  /** The error queue option, shared by the subcommands. */
-  static final class Queue {
-    @Option(
-        names = "--queue",
-        paramLabel = "QUEUE",
-        defaultValue = "error",
-        description = "the error queue (default: ${DEFAULT-VALUE})")
-    String queue;
-  }
 
   @Command(
       name = "list",
       mixinStandardHelpOptions = true,
-      description = "List the messages in an error queue, oldest first.")
+      description = "List the messages in an error queue, oldest first, filtered and paged.")
   static final class ListFailed extends DatabaseCommand {
-    @picocli.CommandLine.Mixin Queue queue;
+    @Mixin ErrorQueueSource source;
+    @Mixin FailedFilter criteria;
 
     @Option(
         names = "--limit",
         paramLabel = "N",
         defaultValue = "50",
-        description = "show at most N (default: ${DEFAULT-VALUE})")
+        description = "show at most N, 1 to 1000 (default: ${DEFAULT-VALUE})")
     int limit;
+
+    @Option(
+        names = "--after",
+        paramLabel = "CURSOR",
+        description = "the page after CURSOR, as the page before printed it")
+    String after;
 
     @Override
     int run(Database database) {
-      String name = Inputs.name(spec, "--queue", queue.queue);
-      List<FailedMessage> failed =
-          database.operations().failedMessages(name, Inputs.limit(spec, limit));
+      String name = source.name(spec);
+      ErrorQueue.Filter filter = criteria.filter(spec, limit, after);
+      ErrorQueue.Page page = source.on(spec, database, errors -> errors.list(filter));
       if (json()) {
-        printJson(failed);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("queue", name);
+        result.put("messages", page.messages());
+        result.put("next", page.next());
+        printJson(result);
         return ExitCodes.OK;
       }
-      if (failed.isEmpty()) {
-        out().println("Error queue " + name + " is empty.");
+      if (page.messages().isEmpty()) {
+        out()
+            .println(
+                "Error queue "
+                    + name
+                    + (criteria.any() || after != null ? " has no match." : " is empty."));
         return ExitCodes.OK;
       }
       var table =
@@ -82,19 +86,19 @@ public final class FailedCommand {
               .column("MESSAGE ID", 36)
               .column("FAILED IN", 20)
               .column("REASON", 18)
-              .column("ENQUEUED", 20)
+              .column("FAILED AT", 20)
               .column("EXCEPTION", 70);
-      for (FailedMessage message : failed) {
+      for (ErrorQueue.Message message : page.messages()) {
         table.row(
             message.messageId(),
             message.failedQueue(),
             message.reason(),
-            Formats.instant(message.enqueuedAt()),
+            Formats.instant(message.failedAt()),
             exception(message));
       }
       table.print();
-      if (failed.size() == limit) {
-        out().println("(the first " + limit + "; --limit shows more)");
+      if (page.next() != null) {
+        out().println("(more: --after " + page.next() + " shows the next page)");
       }
       return ExitCodes.OK;
     }
@@ -105,20 +109,20 @@ public final class FailedCommand {
       mixinStandardHelpOptions = true,
       description = "Show one failed message: why it failed, its headers, stack trace and body.")
   static final class ShowFailed extends DatabaseCommand {
-    @picocli.CommandLine.Mixin Queue queue;
+    @Mixin ErrorQueueSource source;
 
     @Parameters(paramLabel = "MESSAGE-ID", description = "the message id")
     String messageId;
 
     @Override
     int run(Database database) {
-      String name = Inputs.name(spec, "--queue", queue.queue);
+      String name = source.name(spec);
       String id = Inputs.messageId(spec, messageId);
-      Optional<FailedMessage> found = database.operations().failedMessage(name, id);
+      Optional<ErrorQueue.Message> found = source.on(spec, database, errors -> errors.show(id));
       if (found.isEmpty()) {
         throw notFound(id, name);
       }
-      FailedMessage message = found.get();
+      ErrorQueue.Message message = found.get();
       if (json()) {
         printJson(message);
         return ExitCodes.OK;
@@ -129,51 +133,63 @@ public final class FailedCommand {
       field(out, "failed in", message.failedQueue());
       field(out, "reason", message.reason());
       field(out, "exception", exception(message));
-      field(out, "enqueued", Formats.instant(message.enqueuedAt()));
+      field(out, "failed at", Formats.instant(message.failedAt()));
+      field(out, "attempts", Integer.toString(message.attempts()));
       out.println("headers");
       Map<String, String> headers = new TreeMap<>(message.headers());
-      String stackTrace = headers.remove(Headers.STACK_TRACE);
+      headers.remove(dev.pump.core.Headers.STACK_TRACE);
       headers.forEach((k, v) -> out.println("  " + SafeText.inline(k) + ": " + SafeText.inline(v)));
-      if (stackTrace != null) {
+      if (message.stackTrace() != null) {
         out.println("stack trace");
-        SafeText.lines(stackTrace).lines().forEach(line -> out.println("  " + line));
+        SafeText.lines(message.stackTrace()).lines().forEach(line -> out.println("  " + line));
       }
-      boolean cut = message.bodyBytes() > PumpOperations.BODY_PREVIEW_BYTES;
+      boolean cut = message.bodyBytes() > ErrorQueue.BODY_PREVIEW_BYTES;
       out.println(
           "body ("
               + message.bodyBytes()
               + " bytes"
-              + (cut ? ", the first " + PumpOperations.BODY_PREVIEW_BYTES + " shown" : "")
+              + (cut ? ", the first " + ErrorQueue.BODY_PREVIEW_BYTES + " shown" : "")
+              + (message.bodyIsText() ? "" : ", not UTF-8: as hex")
               + ")");
       out.println("  " + SafeText.inline(message.bodyPreview()));
       return ExitCodes.OK;
     }
   }
 
+  /** Message ids, or {@code --all} with optional criteria. */
+  static final class Selection {
+    @Parameters(paramLabel = "MESSAGE-ID", arity = "0..*", description = "the messages, by id")
+    List<String> messageIds = new ArrayList<>();
+
+    @Mixin FailedFilter criteria;
+  }
+
   @Command(
       name = "retry",
       mixinStandardHelpOptions = true,
-      description = "Move failed messages back to the queue they failed in, by id or --all.")
+      description =
+          "Move failed messages back to the queue they failed in: by id, or --all (those the"
+              + " criteria select, else every one).")
   static final class RetryFailed extends DatabaseCommand {
-    @picocli.CommandLine.Mixin Queue queue;
-
-    @Parameters(paramLabel = "MESSAGE-ID", arity = "0..*", description = "the messages to retry")
-    List<String> messageIds = new ArrayList<>();
+    @Mixin ErrorQueueSource source;
+    @Mixin Selection selection;
 
     @Option(
         names = "--all",
-        description = "retry every message in the error queue (each at most once)")
+        description = "retry what the criteria select, else every message (each at most once)")
     boolean all;
 
     @Override
     int run(Database database) {
-      String name = Inputs.name(spec, "--queue", queue.queue);
-      if (all == !messageIds.isEmpty()) {
+      String name = source.name(spec);
+      if (all == !selection.messageIds.isEmpty()) {
         throw usage("give the message ids to retry, or --all (not both)");
       }
-      PumpOperations operations = database.operations();
-      if (all) {
-        int moved = operations.retryAllFailed(name);
+      if (!all && selection.criteria.any()) {
+        throw usage("criteria select with --all; with message ids, give no criteria");
+      }
+      if (all && !selection.criteria.any()) {
+        int moved = source.on(spec, database, ErrorQueue::retryAll);
         if (json()) {
           printJson(Map.of("queue", name, "retried", moved));
         } else {
@@ -181,12 +197,16 @@ public final class FailedCommand {
         }
         return ExitCodes.OK;
       }
-      List<String> retried = new ArrayList<>();
-      List<String> missing = new ArrayList<>();
-      for (String id : new LinkedHashSet<>(Inputs.messageIds(spec, messageIds))) {
-        (operations.retryFailed(name, id) ? retried : missing).add(id);
-      }
-      return report(this, name, "retried", retried, missing);
+      List<String> ids = all ? List.of() : ids(spec, selection);
+      List<ErrorQueue.Outcome> outcomes =
+          all
+              ? source.on(
+                  spec,
+                  database,
+                  errors ->
+                      errors.retry(selection.criteria.filter(spec, ErrorQueue.MAX_LIMIT, null)))
+              : source.on(spec, database, errors -> errors.retry(ids));
+      return report(this, name, "retried", outcomes, !all);
     }
   }
 
@@ -196,57 +216,83 @@ public final class FailedCommand {
       description =
           "Discard failed messages (moved whole into discarded_message, with who and when).")
   static final class DiscardFailed extends DatabaseCommand {
-    @picocli.CommandLine.Mixin Queue queue;
-
-    @Parameters(paramLabel = "MESSAGE-ID", arity = "0..*", description = "the messages to discard")
-    List<String> messageIds = new ArrayList<>();
-
-    @picocli.CommandLine.Mixin DiscardOptions selection;
+    @Mixin ErrorQueueSource source;
+    @Mixin Selection selection;
+    @Mixin DiscardOptions options;
 
     @Override
     int run(Database database) {
-      String name = Inputs.name(spec, "--queue", queue.queue);
-      String who = selection.who(spec);
-      boolean all = selection.all;
-      if (all == !messageIds.isEmpty()) {
+      String name = source.name(spec);
+      String who = options.who(spec);
+      boolean all = options.all;
+      if (all == !selection.messageIds.isEmpty()) {
         throw usage("give the message ids to discard, or --all --yes (not both)");
       }
-      PumpOperations operations = database.operations();
-      List<String> ids;
-      if (all) {
-        if (!selection.yes) {
-          throw usage(
-              "--all discards every message of error queue "
-                  + name
-                  + ": add --yes to confirm (nothing was discarded)");
-        }
-        ids =
-            operations.failedMessages(name, DISCARD_ALL_AT_MOST).stream()
-                .map(FailedMessage::messageId)
-                .distinct()
-                .toList();
-      } else {
-        ids = List.copyOf(new LinkedHashSet<>(Inputs.messageIds(spec, messageIds)));
+      if (!all && selection.criteria.any()) {
+        throw usage("criteria select with --all; with message ids, give no criteria");
       }
-      List<String> discarded = new ArrayList<>();
-      List<String> missing = new ArrayList<>();
-      for (String id : ids) {
-        (operations.discardFailed(name, id, who) > 0 ? discarded : missing).add(id);
+      if (all && !options.yes) {
+        throw usage(
+            "--all discards every message of error queue "
+                + name
+                + (selection.criteria.any() ? " that the criteria select" : "")
+                + ": add --yes to confirm (nothing was discarded)");
       }
-      if (all && ids.size() == DISCARD_ALL_AT_MOST) {
+      if (!all) {
+        List<String> ids = ids(spec, selection);
+        List<ErrorQueue.Outcome> outcomes =
+            source.on(spec, database, errors -> errors.discard(ids, who));
+        return report(this, name, "discarded by " + who + ":", outcomes, true);
+      }
+      ErrorQueue.Filter filter = selection.criteria.filter(spec, ErrorQueue.MAX_LIMIT, null);
+      List<ErrorQueue.Outcome> outcomes = new ArrayList<>();
+      boolean more =
+          source.on(
+              spec,
+              database,
+              errors -> {
+                for (int round = 0; round < DISCARD_ALL_ROUNDS; round++) {
+                  List<ErrorQueue.Outcome> done = errors.discard(filter, who);
+                  outcomes.addAll(done);
+                  if (done.size() < ErrorQueue.MAX_LIMIT) {
+                    return false;
+                  }
+                }
+                return true;
+              });
+      if (more) {
         err().println("More messages may remain: run it again.");
       }
-      return report(this, name, "discarded by " + who + ":", discarded, all ? List.of() : missing);
+      return report(this, name, "discarded by " + who + ":", outcomes, false);
     }
   }
 
+  private static List<String> ids(picocli.CommandLine.Model.CommandSpec spec, Selection selection) {
+    return List.copyOf(new LinkedHashSet<>(Inputs.messageIds(spec, selection.messageIds)));
+  }
+
   private static int report(
-      DatabaseCommand command, String queue, String verb, List<String> done, List<String> missing) {
+      DatabaseCommand command,
+      String queue,
+      String verb,
+      List<ErrorQueue.Outcome> outcomes,
+      boolean named) {
+    List<String> done = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
+    Map<String, String> failed = new LinkedHashMap<>();
+    for (ErrorQueue.Outcome outcome : outcomes) {
+      switch (outcome.result()) {
+        case RETRIED, DISCARDED -> done.add(outcome.messageId());
+        case NOT_FOUND -> missing.add(outcome.messageId());
+        case FAILED -> failed.put(outcome.messageId(), outcome.detail());
+      }
+    }
     if (command.json()) {
       Map<String, Object> result = new LinkedHashMap<>();
       result.put("queue", queue);
       result.put(verb.split(" ")[0], done);
       result.put("notFound", missing);
+      result.put("failed", failed);
       command.printJson(result);
     } else {
       done.forEach(id -> command.out().println(capitalised(verb) + " " + SafeText.inline(id)));
@@ -254,8 +300,14 @@ public final class FailedCommand {
         command.out().println("Nothing " + verb.split(" ")[0] + ".");
       }
     }
-    missing.forEach(id -> command.err().println("pump: " + notFound(id, queue).getMessage()));
-    return missing.isEmpty() ? ExitCodes.OK : ExitCodes.NOT_FOUND;
+    if (named) {
+      missing.forEach(id -> command.err().println("pump: " + notFound(id, queue).getMessage()));
+    }
+    failed.forEach((id, why) ->
+        command.err().println("pump: " + SafeText.inline(id) + ": " + SafeText.inline(why)));
+    return !failed.isEmpty()
+        ? ExitCodes.FAILED
+        : named && !missing.isEmpty() ? ExitCodes.NOT_FOUND : ExitCodes.OK;
   }
 
   private static String capitalised(String text) {
@@ -274,7 +326,7 @@ public final class FailedCommand {
             + "` lists what is there)");
   }
 
-  private static String exception(FailedMessage message) {
+  private static String exception(ErrorQueue.Message message) {
     if (message.exceptionType() == null) {
       return message.exceptionMessage();
     }

@@ -1,6 +1,7 @@
 package dev.pump.spring.autoconfigure;
 
 import dev.pump.core.recoverability.Recoverability;
+import dev.pump.core.spi.Transport;
 import dev.pump.jdbc.JdbcStorage;
 import dev.pump.jdbc.OutboxDispatcher;
 import dev.pump.spring.PumpEndpoints;
@@ -37,14 +38,14 @@ public class PumpActuatorAutoConfiguration {
   @ConditionalOnMissingBean
   @ConditionalOnAvailableEndpoint(endpoint = PumpOperationsEndpoint.class)
   public PumpOperationsEndpoint pumpOperationsEndpoint(
-      JdbcStorage storage, PumpProperties properties) {
+      JdbcStorage storage, Transport transport, PumpProperties properties) {
     Set<String> errorQueues = new LinkedHashSet<>();
     errorQueues.add(Recoverability.DEFAULT_ERROR_QUEUE);
     properties.getEndpoints().values().stream()
         .map(PumpProperties.EndpointProperties::getErrorQueue)
         .filter(queue -> queue != null)
         .forEach(errorQueues::add);
-    return new PumpOperationsEndpoint(storage, errorQueues);
+    return new PumpOperationsEndpoint(storage, transport, errorQueues);
   }
 
   /** Boot 4's health API. */

@@ -250,9 +250,19 @@ class SpringTransactionsTest {
 
     assertThat(http("GET", "/actuator/pump")).contains("\"outbox\"").contains("\"error\":");
     assertThat(http("GET", "/actuator/pump/error")).contains(first).contains(second);
+    assertThat(http("GET", "/actuator/pump/error?containing=poison-a2"))
+        .contains(second)
+        .doesNotContain(first)
+        .contains("\"next\":null");
     assertThat(http("GET", "/actuator/pump/error/" + first))
         .contains("retries-exhausted")
-        .contains("cannot ship poison-a1");
+        .contains("cannot ship poison-a1")
+        .contains("\"stackTrace\":\"");
+    assertThat(status("GET", "/actuator/pump/billing"))
+        .as("only the application's error queues are served, not its business queues")
+        .isEqualTo(400);
+    assertThat(status("DELETE", "/actuator/pump/billing/" + first)).isEqualTo(400);
+    assertThat(status("GET", "/actuator/pump/error?reason=" + "x".repeat(300))).isEqualTo(400);
     assertThat(http("DELETE", "/actuator/pump/error/" + first)).contains("\"discarded\":1");
     assertThat(count("SELECT count(*) FROM pump.queue_message WHERE message_id = '" + first + "'"))
         .isZero();
@@ -308,16 +318,23 @@ class SpringTransactionsTest {
   }
 
   private String http(String method, String path) throws Exception {
-    String port = environment.getProperty("local.server.port");
-    HttpResponse<String> response =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .method(method, HttpRequest.BodyPublishers.noBody())
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = send(method, path);
     assertThat(response.statusCode()).as("%s %s: %s", method, path, response.body()).isEqualTo(200);
     return response.body();
+  }
+
+  private int status(String method, String path) throws Exception {
+    return send(method, path).statusCode();
+  }
+
+  private HttpResponse<String> send(String method, String path) throws Exception {
+    String port = environment.getProperty("local.server.port");
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .method(method, HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   private long outboxRowsMentioning(String text) {

@@ -100,6 +100,9 @@ class ConsoleBrowserTest {
 
       page.get(base);
       browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("queues")));
+      assertThat(page.findElement(By.id("chart-summary")).getText())
+          .contains("13 messages handled");
+      assertThat(page.findElements(By.cssSelector("svg.chart polyline"))).hasSize(4);
       browser.screenshot("console-dashboard");
     }
   }

@@ -25,7 +25,7 @@ public final class Formats {
     return CLOCK.format(instant);
   }
 
-  /** {@code 850 ms}, {@code 42 s}, {@code 5 m 13 s}, {@code 3 h 2 m}, {@code 2 d 4 h}. */
+  /** {@code 850 ms}, {@code 42 s}, {@code 5 m 13 s}, {@code 1 m}, {@code 3 h 2 m}, {@code 2 d 4 h}. */
   public static String duration(Duration duration) {
     if (duration == null) {
       return "";
@@ -39,7 +39,7 @@ public final class Formats {
       return seconds + " s";
     }
     if (seconds < 3_600) {
-      return seconds / 60 + " m " + seconds % 60 + " s";
+      return seconds / 60 + " m" + (seconds % 60 == 0 ? "" : " " + seconds % 60 + " s");
     }
     if (seconds < 86_400) {
       return seconds / 3_600 + " h " + seconds % 3_600 / 60 + " m";

@@ -25,7 +25,9 @@ public final class Formats {
     return CLOCK.format(instant);
   }
 
-  /** {@code 850 ms}, {@code 42 s}, {@code 5 m 13 s}, {@code 1 m}, {@code 3 h 2 m}, {@code 2 d 4 h}. */
+  /**
+   * {@code 850 ms}, {@code 42 s}, {@code 5 m 13 s}, {@code 1 m}, {@code 3 h 2 m}, {@code 2 d 4 h}.
+   */
   public static String duration(Duration duration) {
     if (duration == null) {
       return "";

@@ -24,6 +24,8 @@ module dev.pump.spring {
   requires static transitive com.fasterxml.jackson.databind;
   requires static transitive micrometer.core;
   requires static transitive io.opentelemetry.api;
+  requires static transitive dev.pump.console;
+  requires static transitive jakarta.servlet;
 
   exports dev.pump.spring;
   exports dev.pump.spring.autoconfigure;

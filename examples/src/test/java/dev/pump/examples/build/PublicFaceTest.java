@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * decision, so this test lists them; read from the compiled module descriptors and classes.
  */
 class PublicFaceTest {
-  private static final int MOST_USER_FACING_TYPES = 61;
+  private static final int MOST_USER_FACING_TYPES = 65;
 
   private static final Map<String, Set<String>> USER_FACING =
       Map.ofEntries(
@@ -95,9 +95,13 @@ class PublicFaceTest {
               Set.of(
                   "PumpActuatorAutoConfiguration",
                   "PumpAutoConfiguration",
+                  "PumpConsoleAutoConfiguration",
                   "PumpObservabilityAutoConfiguration",
                   "PumpProperties")),
           Map.entry("dev.pump.spring.actuate", Set.of("PumpOperationsEndpoint")),
+          Map.entry(
+              "dev.pump.console",
+              Set.of("PumpConsole", "PumpConsoleServer", "PumpConsoleServlet")),
           Map.entry(
               "dev.pump.test",
               Set.of("PumpTest", "PumpTestExtension", "TestClock", "TestContext", "TestPump")),

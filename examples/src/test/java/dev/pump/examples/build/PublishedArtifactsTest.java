@@ -31,6 +31,7 @@ class PublishedArtifactsTest {
           "pump-spring-boot-starter",
           "pump-testkit",
           "pump-test",
+          "pump-console",
           "pump-cli");
 
   @Test
@@ -61,6 +62,7 @@ class PublishedArtifactsTest {
             "pump-spring-boot-starter",
             "pump-testkit",
             "pump-test",
+            "pump-console",
             "pump-cli")) {
       String pom = Files.readString(ROOT.resolve(module).resolve("pom.xml"));
 

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pump.jdbc.JdbcStorage;
 import dev.pump.jdbc.PostgresTransport;
 import dev.pump.testkit.PostgresExtension;
+import dev.pump.testkit.TcpRelay;
 import dev.pump.testkit.TestDatabase;
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /** The console over plain HTTP: pages, error pages, headers, cut fields, sessions and CSRF. */
 @ExtendWith(PostgresExtension.class)
@@ -206,6 +209,30 @@ class ConsoleHttpTest {
         .extracting(d -> d.messageId() + " by " + d.discardedBy())
         .containsExactlyInAnyOrder("m-1 by console", "m-2 by console");
     assertThat(http.get("/discarded").body()).contains("m-1", "m-2", "console");
+  }
+
+  @Test
+  void aDatabaseThatCannotBeReachedGetsA503Page(TestDatabase db) throws Exception {
+    URI target = URI.create(db.jdbcUrl().substring("jdbc:".length()));
+    try (TcpRelay relay = new TcpRelay(target.getHost(), target.getPort())) {
+      PGSimpleDataSource dataSource = new PGSimpleDataSource();
+      dataSource.setUrl(
+          "jdbc:postgresql://127.0.0.1:" + relay.port() + target.getPath() + "?connectTimeout=5");
+      dataSource.setUser(db.user());
+      dataSource.setPassword(db.password());
+      JdbcStorage unreachable = JdbcStorage.builder().dataSource(dataSource).migrate(false).build();
+      PumpConsole console = PumpConsole.builder().operations(unreachable.operations()).build();
+      try (PumpConsoleServer down = PumpConsoleServer.start(console, 0)) {
+        Http toDown = new Http(down.uri());
+        assertThat(toDown.get("/failed?queue=error").statusCode()).isEqualTo(200);
+
+        relay.cut();
+
+        HttpResponse<String> page = toDown.get("/");
+        assertThat(page.statusCode()).isEqualTo(503);
+        assertThat(page.body()).contains("Database unavailable", "try again in a moment");
+      }
+    }
   }
 
   static String csrf(String page) {

@@ -149,7 +149,11 @@ public final class PumpConsoleServer implements AutoCloseable {
               false,
               null);
       PumpConsole.Response response = console.handle(request);
-      send(exchange, response.status(), response.headers(), response.body());
+      send(
+          exchange,
+          response.status(),
+          response.headers(),
+          method.equals("HEAD") ? new byte[0] : response.body());
     }
   }
 

@@ -30,7 +30,7 @@ public class PumpConsoleServlet extends HttpServlet {
     this.console = console;
   }
 
-  /** Answers GET and POST through the console; other methods get 405 from it. */
+  /** Answers GET, HEAD and POST through the console; other methods get 405 from it. */
   @Override
   protected void service(HttpServletRequest request, HttpServletResponse response)
       throws IOException {
@@ -75,7 +75,7 @@ public class PumpConsoleServlet extends HttpServlet {
     response.setStatus(answer.status());
     answer.headers().forEach(response::setHeader);
     byte[] body = answer.body();
-    if (body.length > 0) {
+    if (body.length > 0 && !"HEAD".equals(method)) {
       response.setContentLength(body.length);
       response.getOutputStream().write(body);
     }

@@ -64,6 +64,21 @@ class ConsoleHttpTest {
   }
 
   @Test
+  void headAnswersLikeGetWithoutABody() throws Exception {
+    var client = java.net.http.HttpClient.newHttpClient();
+    HttpResponse<String> head =
+        client.send(
+            java.net.http.HttpRequest.newBuilder(server.uri().resolve("failed?queue=error"))
+                .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(head.body()).isEmpty();
+    assertThat(head.headers().firstValue("content-security-policy")).isPresent();
+  }
+
+  @Test
   void theServerListensOnLoopbackByDefault() {
     assertThat(server.address().getAddress().isLoopbackAddress()).isTrue();
     assertThat(server.uri().toString()).startsWith("http://127.0.0.1:");

@@ -56,15 +56,16 @@ public final class ConsoleHandler {
                 + " explicitly, behind TLS)");
       }
       byte[] asset = assets.get(request.path());
-      if (asset != null && request.method().equals("GET")) {
+      boolean read = request.method().equals("GET") || request.method().equals("HEAD");
+      if (asset != null && read) {
         return Replies.asset(request.path(), asset);
       }
       session = settings.token() == null ? null : sessions.find(cookie(request));
       frame = frame(request, session, "");
       return switch (request.method()) {
-        case "GET" -> get(request, session);
+        case "GET", "HEAD" -> get(request, session);
         case "POST" -> post(request, session);
-        default -> throw new ConsoleException(405, "Method not allowed", "use GET or POST");
+        default -> throw new ConsoleException(405, "Method not allowed", "use GET, HEAD or POST");
       };
     } catch (ConsoleException e) {
       return problem(frame, e.status(), e.title(), e.getMessage());

@@ -100,8 +100,7 @@ class PublicFaceTest {
                   "PumpProperties")),
           Map.entry("dev.pump.spring.actuate", Set.of("PumpOperationsEndpoint")),
           Map.entry(
-              "dev.pump.console",
-              Set.of("PumpConsole", "PumpConsoleServer", "PumpConsoleServlet")),
+              "dev.pump.console", Set.of("PumpConsole", "PumpConsoleServer", "PumpConsoleServlet")),
           Map.entry(
               "dev.pump.test",
               Set.of("PumpTest", "PumpTestExtension", "TestClock", "TestContext", "TestPump")),

@@ -200,8 +200,8 @@ public class PumpProperties {
     private String inputQueue;
 
     /**
-     * Messages in flight at once, 1 to 10000. Default: max(2, available processors), lowered to
-     * fit the connection pool with a fifth of it to spare.
+     * Messages in flight at once, 1 to 10000. Default: max(2, available processors), lowered to fit
+     * the connection pool with a fifth of it to spare.
      */
     private Integer concurrency;
 

@@ -32,6 +32,7 @@ import dev.pump.migrations.SchemaName;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalInt;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -222,11 +223,29 @@ public final class JdbcStorage implements Storage {
    */
   @Override
   public void checkConcurrency(String endpoint, int concurrency, Transport transport) {
+    poolBudget.check(endpoint, concurrency, connectionsPerMessage(transport));
+  }
+
+  /**
+   * The most messages one endpoint receiving from {@code transport} can have in flight on this
+   * storage's pool: its maximum size divided by the connections each message holds (two for this
+   * storage's {@link PostgresTransport} under a transaction host, else one). Empty when the pool's
+   * size cannot be read (a pool other than HikariCP). What {@link #checkConcurrency} holds an
+   * endpoint to; a framework choosing a default concurrency leaves room below it for others.
+   */
+  public OptionalInt largestConcurrency(Transport transport) {
+    OptionalInt size = poolBudget.size();
+    return size.isEmpty()
+        ? size
+        : OptionalInt.of(size.getAsInt() / connectionsPerMessage(transport));
+  }
+
+  private int connectionsPerMessage(Transport transport) {
     boolean claimApart =
         runtime.hosted()
             && transport instanceof PostgresTransport postgres
             && postgres.sharesPoolWith(this);
-    poolBudget.check(endpoint, concurrency, claimApart ? 2 : 1);
+    return claimApart ? 2 : 1;
   }
 
   /** True: delayed messages wait in the outbox until due. */

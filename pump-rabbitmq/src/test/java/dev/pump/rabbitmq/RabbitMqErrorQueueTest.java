@@ -135,6 +135,31 @@ class RabbitMqErrorQueueTest extends BrokerTestSupport {
         .containsExactly("lost");
   }
 
+  @ParameterizedTest
+  @EnumSource(QueueType.class)
+  void pagingAndShowingOneShowEveryMessageOnceInOrder(QueueType type) throws Exception {
+    RabbitMqTransport typed = closeAfter(transportOf(type));
+    String errors = admin.queueName("errors");
+    typed.createQueue(errors);
+    List<String> sent = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      sent.add("m-" + i);
+      typed.send(errors, List.of(failed("m-" + i, "billing", "unrecoverable")));
+    }
+    ErrorQueue queue = operations.errorQueue(typed, errors);
+
+    assertThat(queue.show("m-1")).isPresent();
+    List<String> paged = new ArrayList<>();
+    String cursor = null;
+    do {
+      ErrorQueue.Page page = queue.list(ErrorQueue.Filter.all().limit(3).after(cursor));
+      page.messages().forEach(m -> paged.add(m.messageId()));
+      cursor = page.next();
+    } while (cursor != null);
+
+    assertThat(paged).containsExactlyElementsOf(sent);
+  }
+
   private RabbitMqTransport transportOf(QueueType type) {
     return RabbitMqTransport.builder()
         .uri(RabbitMqBroker.uri())

@@ -5,6 +5,7 @@ import dev.pump.core.internal.shared.MessageSizes;
 import dev.pump.core.internal.shared.Names;
 import dev.pump.core.internal.shared.Problems;
 import dev.pump.core.spi.OutgoingMessage;
+import dev.pump.core.spi.QueueBrowser;
 import dev.pump.core.spi.ReceivedMessage;
 import dev.pump.core.spi.Transport;
 import dev.pump.core.spi.TransportCapabilities;
@@ -125,6 +126,21 @@ public final class InMemoryTransport implements Transport {
     if (queuesOfTopic != null) {
       queuesOfTopic.remove(queue);
     }
+  }
+
+  /**
+   * Reads a queue's ready messages in send order without taking them, under the queue's lock (a
+   * receive of that queue waits meanwhile); messages in flight or delayed are not shown.
+   */
+  @Override
+  public Optional<QueueBrowser> browser() {
+    return Optional.of((queue, max, visitor) -> {
+      checkOpen("browse " + queue);
+      if (max < 1) {
+        throw new IllegalArgumentException("max must be at least 1, was " + max);
+      }
+      return queue(queue).browse(max, visitor);
+    });
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.pump.core.memory;
 
 import dev.pump.core.spi.OutgoingMessage;
+import dev.pump.core.spi.QueueBrowser;
 import dev.pump.core.spi.TransportException;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,7 +54,7 @@ final class MemoryQueue {
   void enqueue(OutgoingMessage message) {
     lock.lock();
     try {
-      Envelope envelope = new Envelope(nextSequence++, message);
+      Envelope envelope = new Envelope(nextSequence++, message, clock.instant());
       if (message.delay().isZero()) {
         ready.add(envelope);
       } else {
@@ -158,6 +159,44 @@ final class MemoryQueue {
     }
   }
 
+  /**
+   * Shows the ready messages to {@code visitor} in send order, under the queue's lock, and removes
+   * those it takes. Messages in flight or delayed are not shown. A browse is not a delivery: the
+   * count shown is the deliveries so far plus this one, and it is not kept.
+   */
+  int browse(int max, QueueBrowser.Visitor visitor) {
+    lock.lock();
+    try {
+      promoteDue();
+      List<Envelope> inOrder = new ArrayList<>(ready);
+      inOrder.sort(Comparator.comparingLong(e -> e.sequence));
+      int shown = 0;
+      for (Envelope envelope : inOrder) {
+        if (shown == max) {
+          break;
+        }
+        shown++;
+        QueueBrowser.Decision decision =
+            visitor.visit(
+                new QueueBrowser.BrowsedMessage(
+                    shown,
+                    envelope.message.messageId(),
+                    envelope.message.headers(),
+                    envelope.message.body(),
+                    envelope.enqueuedAt,
+                    envelope.deliveryCount + 1));
+        if (decision == QueueBrowser.Decision.TAKE) {
+          ready.remove(envelope);
+        } else if (decision == QueueBrowser.Decision.STOP) {
+          break;
+        }
+      }
+      return shown;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   InMemoryTransport.QueueStats stats() {
     lock.lock();
     try {
@@ -201,14 +240,16 @@ final class MemoryQueue {
   static final class Envelope {
     final long sequence;
     final OutgoingMessage message;
+    final Instant enqueuedAt;
     Instant visibleAt;
     Instant leaseUntil;
     long lease;
     int deliveryCount;
 
-    Envelope(long sequence, OutgoingMessage message) {
+    Envelope(long sequence, OutgoingMessage message, Instant enqueuedAt) {
       this.sequence = sequence;
       this.message = message;
+      this.enqueuedAt = enqueuedAt;
     }
   }
 }

@@ -199,7 +199,10 @@ public class PumpProperties {
     /** The queue the endpoint receives from. Default: the endpoint's name. */
     private String inputQueue;
 
-    /** Messages in flight at once, 1 to 10000. Default: max(2, available processors). */
+    /**
+     * Messages in flight at once, 1 to 10000. Default: max(2, available processors), lowered to fit
+     * the connection pool with a fifth of it to spare.
+     */
     private Integer concurrency;
 
     /** The most messages handled in one database transaction, 1 to 60. Default 32. */

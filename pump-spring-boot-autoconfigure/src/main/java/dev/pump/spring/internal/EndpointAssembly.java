@@ -19,7 +19,10 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 
 /**
@@ -29,6 +32,8 @@ import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
  * the customizers.
  */
 public final class EndpointAssembly {
+  private static final Logger log = LoggerFactory.getLogger(EndpointAssembly.class);
+
   /** The endpoint's name when nothing names one and the application has no name. */
   public static final String DEFAULT_ENDPOINT = "application";
 
@@ -96,6 +101,9 @@ public final class EndpointAssembly {
       EndpointProperties settings =
           properties.getEndpoints().getOrDefault(name, new EndpointProperties());
       apply(name, settings, builder);
+      if (settings.getConcurrency() == null) {
+        fitConcurrency(name, storage, transport, builder);
+      }
       telemetries.forEach(builder::telemetry);
       for (HandlerBean handler : entry.getValue()) {
         register(builder, handler);
@@ -106,6 +114,32 @@ public final class EndpointAssembly {
       endpoints.put(builder.build(), !entry.getValue().isEmpty());
     }
     return new PumpEndpoints(endpoints);
+  }
+
+  /**
+   * An endpoint without a configured concurrency gets the builder's default (the processors) only
+   * if it fits the application's pool with a fifth of it (at least one message's connections) to
+   * spare for the dispatcher, the cleaner and the application's own work; else as many as fit, at
+   * least one. Spring Boot's pool has 10 connections and a message of the PostgreSQL transport
+   * holds two, so a machine of more than 5 processors would otherwise refuse to start.
+   */
+  private static void fitConcurrency(
+      String name, JdbcStorage storage, Transport transport, EndpointBuilder builder) {
+    OptionalInt largest = storage.largestConcurrency(transport);
+    if (largest.isEmpty()) {
+      return;
+    }
+    int most = largest.getAsInt();
+    int fitting = Math.max(1, most - Math.max(1, most / 5));
+    if (fitting < EndpointBuilder.DEFAULT_CONCURRENCY) {
+      log.info(
+          "Endpoint {} handles up to {} messages at once, to fit the connection pool; set"
+              + " pump.endpoints.{}.concurrency to choose",
+          name,
+          fitting,
+          name);
+      builder.concurrency(fitting);
+    }
   }
 
   private void apply(String name, EndpointProperties settings, EndpointBuilder builder) {

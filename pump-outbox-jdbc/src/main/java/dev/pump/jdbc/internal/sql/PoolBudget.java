@@ -72,6 +72,11 @@ public final class PoolBudget {
     }
   }
 
+  /** The pool's maximum size, if it can be read. */
+  public OptionalInt size() {
+    return maximumPoolSize(dataSource);
+  }
+
   /** The pool's maximum size, if it is a HikariCP pool (directly or wrapped). */
   static OptionalInt maximumPoolSize(DataSource dataSource) {
     if (dataSource instanceof HikariDataSource pool) {

@@ -228,6 +228,43 @@ class AutoConfigurationTest {
   }
 
   @Test
+  void anEndpointWithoutAConfiguredConcurrencyFitsTheApplicationsPool() {
+    // a message of the PostgreSQL transport holds two connections under Spring's transactions:
+    // the machine's processors (at least 2) would need 4 of a pool of 3 and refuse to start
+    runner
+        .withUserConfiguration(TwoEndpoints.class)
+        .withPropertyValues(
+            "spring.datasource.hikari.maximum-pool-size=3", "pump.sender.endpoint=billing")
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          assertThat(context.getBean(PumpEndpoints.class).all())
+              .allSatisfy(endpoint -> assertThat(endpoint.health().concurrency()).isEqualTo(1));
+        });
+    runner
+        .withUserConfiguration(TwoEndpoints.class)
+        .withPropertyValues(
+            "spring.datasource.hikari.maximum-pool-size=3",
+            "pump.sender.endpoint=billing",
+            "pump.endpoints.billing.concurrency=2")
+        .run(context ->
+            assertThat(context)
+                .as("a concurrency the application chose is held to the pool, not lowered")
+                .hasFailed()
+                .getFailure()
+                .rootCause()
+                .hasMessageContaining("but the storage's pool has 3"));
+    runner
+        .withUserConfiguration(TwoEndpoints.class)
+        .withPropertyValues(
+            "spring.datasource.hikari.maximum-pool-size=40", "pump.sender.endpoint=billing")
+        .run(context ->
+            assertThat(context.getBean(PumpEndpoints.class).all())
+                .allSatisfy(endpoint ->
+                    assertThat(endpoint.health().concurrency())
+                        .isEqualTo(dev.pump.core.EndpointBuilder.DEFAULT_CONCURRENCY)));
+  }
+
+  @Test
   void anUnannotatedHandlerAmongSeveralEndpointsFailsStartUpNamingIt() {
     runner
         .withUserConfiguration(TwoEndpoints.class, Unannotated.class)

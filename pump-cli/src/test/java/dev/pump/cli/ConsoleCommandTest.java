@@ -89,6 +89,57 @@ class ConsoleCommandTest {
     assertThat(badBind.err()).contains("--bind: no such address no.such.host.invalid");
   }
 
+  @Test
+  void withRabbitMqItShowsTheBrokersErrorQueues() throws Exception {
+    String uri = LocalRabbitMq.uri();
+    String queue = "console-errors-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    try (dev.pump.rabbitmq.RabbitMqTransport rabbit =
+        dev.pump.rabbitmq.RabbitMqTransport.builder().uri(uri).build()) {
+      rabbit.createQueue(queue);
+      rabbit.send(
+          queue,
+          List.of(
+              dev.pump.core.spi.OutgoingMessage.of(
+                  "r-1",
+                  Map.of(
+                      "pump.failure.queue", "billing",
+                      "pump.failure.reason", "retries-exhausted",
+                      "pump.failure.exception-message", "declined on RabbitMQ"),
+                  "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+      try (Running console =
+          Running.start(
+              Map.of("PUMP_RABBITMQ_URI", uri), "console", "--port", "0", "--error-queue", queue)) {
+        HttpResponse<String> failed = get(console.uri().resolve("failed?queue=" + queue));
+
+        assertThat(failed.statusCode()).as(failed.body()).isEqualTo(200);
+        assertThat(failed.body()).contains("r-1", "declined on RabbitMQ");
+        console.stop();
+      }
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() ->
+              !rabbit
+                  .receive(queue, Duration.ofSeconds(1))
+                  .map(m -> {
+                    m.complete();
+                    return m.messageId();
+                  })
+                  .orElse("")
+                  .isEmpty());
+    } finally {
+      try (var connection = connectionTo(uri);
+          var channel = connection.createChannel()) {
+        channel.queueDelete(queue);
+      }
+    }
+  }
+
+  private static com.rabbitmq.client.Connection connectionTo(String uri) throws Exception {
+    com.rabbitmq.client.ConnectionFactory factory = new com.rabbitmq.client.ConnectionFactory();
+    factory.setUri(uri);
+    return factory.newConnection();
+  }
+
   private static HttpResponse<String> get(URI uri) throws Exception {
     return HttpClient.newHttpClient()
         .send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());

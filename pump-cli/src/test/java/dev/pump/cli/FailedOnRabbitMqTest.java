@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -28,8 +27,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(PostgresExtension.class)
 class FailedOnRabbitMqTest {
-  private static final String LOCAL = "amqp://guest:guest@127.0.0.1:5672";
-
   private TestDatabase db;
   private String uri;
   private RabbitMqTransport transport;
@@ -41,7 +38,7 @@ class FailedOnRabbitMqTest {
   void broker(TestDatabase database) throws Exception {
     db = database;
     new Seed(db).empty();
-    uri = brokerUri();
+    uri = LocalRabbitMq.uri();
     transport = RabbitMqTransport.builder().uri(uri).build();
     String run = UUID.randomUUID().toString().substring(0, 8);
     errors = queue("cli-errors-" + run);
@@ -145,26 +142,5 @@ class FailedOnRabbitMqTest {
     ConnectionFactory factory = new ConnectionFactory();
     factory.setUri(uri);
     return factory;
-  }
-
-  private static String brokerUri() {
-    String configured = System.getenv("PUMP_TEST_RABBITMQ_URI");
-    if (configured != null && !configured.isBlank()) {
-      return configured;
-    }
-    ConnectionFactory probe = new ConnectionFactory();
-    try {
-      probe.setUri(LOCAL);
-      probe.setConnectionTimeout(2000);
-      probe.newConnection().close();
-      return LOCAL;
-    } catch (Exception e) {
-      String problem = "no RabbitMQ at " + LOCAL + " (" + e + ") and PUMP_TEST_RABBITMQ_URI unset";
-      if (Boolean.parseBoolean(System.getenv("PUMP_REQUIRE_RABBITMQ"))) {
-        throw new AssertionError(problem + "; PUMP_REQUIRE_RABBITMQ=true requires one", e);
-      }
-      Assumptions.abort(problem + "; skipped");
-      throw new AssertionError("unreachable");
-    }
   }
 }

@@ -5,6 +5,7 @@ import dev.pump.cli.ExitCodes;
 import dev.pump.cli.database.Database;
 import dev.pump.console.PumpConsole;
 import dev.pump.console.PumpConsoleServer;
+import dev.pump.rabbitmq.RabbitMqTransport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -58,8 +60,12 @@ public final class ConsoleCommand extends DatabaseCommand {
       paramLabel = "QUEUE",
       defaultValue = "error",
       split = ",",
-      description = "PostgreSQL error queues to show, repeatable (default: ${DEFAULT-VALUE})")
+      description =
+          "error queues to show, repeatable (default: ${DEFAULT-VALUE}); PostgreSQL's, or"
+              + " RabbitMQ's with --rabbitmq")
   List<String> errorQueues;
+
+  @Mixin RabbitMqOption broker;
 
   @Option(
       names = "--token-file",
@@ -81,19 +87,31 @@ public final class ConsoleCommand extends DatabaseCommand {
     }
     InetAddress address = address();
     boolean remote = !address.isLoopbackAddress();
-    PumpConsole console;
-    try {
-      console =
+    String token = token();
+    errorQueues.forEach(queue -> Inputs.name(spec, "--error-queue", queue));
+    try (RabbitMqTransport transport = broker.open(spec, "pump-console")) {
+      PumpConsole.Builder builder =
           PumpConsole.builder()
               .operations(database.operations())
-              .errorQueues(errorQueues.toArray(String[]::new))
-              .actionToken(token())
+              .actionToken(token)
               .basePath(basePath)
-              .allowRemote(remote)
-              .build();
-    } catch (IllegalArgumentException e) {
-      throw new CliException(ExitCodes.USAGE, e.getMessage());
+              .allowRemote(remote);
+      if (transport == null) {
+        builder.errorQueues(errorQueues.toArray(String[]::new));
+      } else {
+        errorQueues.forEach(queue -> builder.errorQueue(transport, queue));
+      }
+      PumpConsole console;
+      try {
+        console = builder.build();
+      } catch (IllegalArgumentException e) {
+        throw new CliException(ExitCodes.USAGE, e.getMessage());
+      }
+      return serve(console, address, remote);
     }
+  }
+
+  private int serve(PumpConsole console, InetAddress address, boolean remote) {
     PumpConsoleServer server;
     try {
       server = PumpConsoleServer.start(console, new InetSocketAddress(address, port));

@@ -6,8 +6,8 @@ import dev.pump.cli.database.Database;
 import dev.pump.core.spi.TransportException;
 import dev.pump.jdbc.ErrorQueue;
 import dev.pump.rabbitmq.RabbitMqTransport;
-import java.net.URI;
 import java.util.function.Function;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
@@ -17,9 +17,6 @@ import picocli.CommandLine.Option;
  * the database either way.
  */
 final class ErrorQueueSource {
-  /** The variable {@code --rabbitmq} defaults to: {@value}. */
-  static final String RABBITMQ_VARIABLE = "PUMP_RABBITMQ_URI";
-
   @Option(
       names = "--queue",
       paramLabel = "QUEUE",
@@ -27,14 +24,7 @@ final class ErrorQueueSource {
       description = "the error queue (default: ${DEFAULT-VALUE})")
   String queue;
 
-  @Option(
-      names = "--rabbitmq",
-      paramLabel = "URI",
-      description =
-          "read the error queue from RabbitMQ at URI, e.g. amqp://user:password@host:5672/vhost,"
-              + " instead of PostgreSQL (default: $PUMP_RABBITMQ_URI); the database still records"
-              + " discards")
-  String rabbitmq;
+  @Mixin RabbitMqOption broker;
 
   /** The error queue's name, checked. */
   String name(CommandSpec spec) {
@@ -47,22 +37,9 @@ final class ErrorQueueSource {
    */
   <T> T on(CommandSpec spec, Database database, Function<ErrorQueue, T> work) {
     String name = name(spec);
-    String uri = rabbitMqUri(spec);
-    if (uri == null) {
+    RabbitMqTransport transport = broker.open(spec, "pump-cli");
+    if (transport == null) {
       return work.apply(database.operations().errorQueue(name));
-    }
-    RabbitMqTransport transport;
-    try {
-      transport =
-          RabbitMqTransport.builder()
-              .uri(uri)
-              .connectionName("pump-cli")
-              .declareTopology(false)
-              .build();
-    } catch (RuntimeException e) {
-      throw new CliException(
-          ExitCodes.USAGE,
-          "--rabbitmq: " + String.valueOf(e.getMessage()).replace(uri, shown(uri)));
     }
     try (transport) {
       return work.apply(database.operations().errorQueue(transport, name));
@@ -72,33 +49,10 @@ final class ErrorQueueSource {
           "cannot read error queue "
               + name
               + " at RabbitMQ "
-              + shown(uri)
+              + RabbitMqOption.shown(broker.uri(spec))
               + ": "
               + e.getMessage()
               + " (check the URI, the login and that the queue exists)");
-    }
-  }
-
-  /** {@code --rabbitmq}, else {@code PUMP_RABBITMQ_URI}, else null for PostgreSQL. */
-  private String rabbitMqUri(CommandSpec spec) {
-    String uri =
-        rabbitmq != null
-            ? rabbitmq
-            : ((dev.pump.cli.PumpCommand) spec.root().userObject()).variable(RABBITMQ_VARIABLE);
-    return uri == null || uri.isBlank() ? null : uri;
-  }
-
-  /** The URI without its password. */
-  static String shown(String uri) {
-    try {
-      URI parsed = URI.create(uri);
-      String user = parsed.getRawUserInfo();
-      if (user == null || !user.contains(":")) {
-        return uri;
-      }
-      return uri.replace(user, user.substring(0, user.indexOf(':')) + ":***");
-    } catch (IllegalArgumentException e) {
-      return "(an invalid URI)";
     }
   }
 }

@@ -45,6 +45,21 @@ final class ClientFactory {
     return new KafkaConsumer<>(config);
   }
 
+  /** A consumer in no group, for reading a queue without taking from it. */
+  KafkaConsumer<byte[], byte[]> browser(String queue) {
+    Map<String, Object> config = new HashMap<>();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    config.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.clientId() + "-browse-" + queue);
+    config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, settings.maxRecordBytes());
+    config.putAll(settings.consumerOverrides());
+    config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    config.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    return new KafkaConsumer<>(config);
+  }
+
   /** The idempotent producer: every record acknowledged by all in-sync replicas, once. */
   KafkaProducer<byte[], byte[]> producer() {
     Map<String, Object> config = new HashMap<>();

@@ -2,6 +2,7 @@ package dev.pump.kafka.internal;
 
 import dev.pump.core.internal.shared.MessageSizes;
 import dev.pump.core.spi.OutgoingMessage;
+import dev.pump.core.spi.QueueBrowser;
 import dev.pump.core.spi.ReceivedMessage;
 import dev.pump.core.spi.TransportCapabilities;
 import dev.pump.core.spi.TransportException;
@@ -27,6 +28,7 @@ public final class DefaultKafkaTransport implements KafkaTransport {
   private final TopicAdmin admin;
   private final RecordSender sender;
   private final Subscriptions subscriptions;
+  private final KafkaQueueBrowser browser;
   private final ConcurrentHashMap<String, QueueConsumer> consumers = new ConcurrentHashMap<>();
   // consumers start outside the map's own locking
   private final ReentrantLock consumerStart = new ReentrantLock();
@@ -39,6 +41,16 @@ public final class DefaultKafkaTransport implements KafkaTransport {
     this.admin = new TopicAdmin(settings, clients);
     this.sender = new RecordSender(settings, clients);
     this.subscriptions = new Subscriptions(settings.topicNames());
+    this.browser = new KafkaQueueBrowser(settings, admin, clients);
+  }
+
+  /**
+   * Browses a queue that is browsed rather than received, such as an error queue: {@link
+   * KafkaQueueBrowser}.
+   */
+  @Override
+  public Optional<QueueBrowser> browser() {
+    return Optional.of(browser);
   }
 
   @Override

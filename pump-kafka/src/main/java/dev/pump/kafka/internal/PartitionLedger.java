@@ -107,6 +107,11 @@ final class PartitionLedger {
     return watermark < 0 ? null : new OffsetAndMetadata(watermark, MARK + handedOutEnd);
   }
 
+  /** Forgets a commit that failed, so the next cycle sends it again. */
+  void commitFailed() {
+    committedOffset = -1;
+  }
+
   /** Remembers a commit sent, so the same is not sent again. */
   void committing(OffsetAndMetadata offset) {
     committedOffset = offset.offset();

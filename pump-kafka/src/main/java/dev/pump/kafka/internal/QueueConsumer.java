@@ -171,7 +171,8 @@ final class QueueConsumer implements ConsumerRebalanceListener {
         offsets,
         (committed, e) -> {
           if (e != null) {
-            // a later commit, the next revoke or the close commits the watermark again
+            // typically a rebalance in progress: the next cycle sends it again
+            buffer.commitFailed(offsets);
             log.debug("Commit of queue {} failed: {}", queue, e.toString());
           }
         });

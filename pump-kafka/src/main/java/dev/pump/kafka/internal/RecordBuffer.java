@@ -188,6 +188,21 @@ final class RecordBuffer {
     }
   }
 
+  /** Commits that failed are sent again by the next cycle, for the partitions still owned. */
+  void commitFailed(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    lock.lock();
+    try {
+      for (TopicPartition partition : offsets.keySet()) {
+        PartitionLedger ledger = ledgers.get(partition);
+        if (ledger != null) {
+          ledger.commitFailed();
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /**
    * Lets {@code partitions} go: drops their waiting records, waits up to {@code wait} for their
    * handed-out ones to come back, and returns what to commit for them. Their records settled later

@@ -158,7 +158,7 @@ final class TopicAdmin implements AutoCloseable {
     return current;
   }
 
-  private <T> T await(KafkaFuture<T> future, String operation) {
+  <T> T await(KafkaFuture<T> future, String operation) {
     try {
       return future.get(settings.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {

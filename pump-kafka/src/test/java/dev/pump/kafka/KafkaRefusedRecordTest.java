@@ -22,8 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Records from producers that are not Pump, without a message id or with a header that is not
- * UTF-8, are parked in the error queue with the reason, and the partition goes on to the messages
+ * Records from producers that are not Pump, without a message id, with a header that is not UTF-8
+ * or larger than the transport takes, are parked in the error queue with the reason (the oversized
+ * one without its body, which stays in its partition), and the partition goes on to the messages
  * behind them.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -36,7 +37,8 @@ class KafkaRefusedRecordTest {
     String queue = queueName("refused");
     String errorQueue = queue + "-error";
     Set<String> handled = ConcurrentHashMap.newKeySet();
-    try (KafkaTransport transport = KafkaTestSupport.transport().partitions(1).build();
+    try (KafkaTransport transport =
+            KafkaTestSupport.transport().partitions(1).maxMessageBytes(2048).build();
         Endpoint endpoint =
             Endpoint.builder()
                 .name(queue)
@@ -64,19 +66,36 @@ class KafkaRefusedRecordTest {
                   new RecordHeader(
                       "pump.message-id", "bad-header".getBytes(StandardCharsets.UTF_8)),
                   new RecordHeader("trace", new byte[] {(byte) 0xC3, (byte) 0x28}))));
+      KafkaTestSupport.produceRaw(
+          new ProducerRecord<byte[], byte[]>(
+              topic,
+              (Integer) null,
+              (byte[]) null,
+              new byte[4096],
+              List.<Header>of(
+                  new RecordHeader("pump.message-id", "huge".getBytes(StandardCharsets.UTF_8)))));
       endpoint.withoutOutbox().send(queue, new Ping("after"));
 
       await().atMost(WAIT).until(() -> handled.contains("after"));
       List<ConsumerRecord<byte[], byte[]>> parked =
-          KafkaTestSupport.readAll(transport.topicOf(errorQueue), 1, 2);
-      assertThat(parked).hasSize(2);
+          KafkaTestSupport.readAll(transport.topicOf(errorQueue), 1, 3);
+      assertThat(parked).hasSize(3);
       assertThat(parked)
           .extracting(r -> header(r, "pump.failure.exception-message"))
           .anySatisfy(m -> assertThat(m).contains("has no pump.message-id header"))
-          .anySatisfy(m -> assertThat(m).contains("header trace is not UTF-8"));
+          .anySatisfy(m -> assertThat(m).contains("header trace is not UTF-8"))
+          .anySatisfy(m -> assertThat(m).contains("more than the transport's maxMessageBytes"));
       assertThat(parked)
           .extracting(r -> header(r, "pump.message-id"))
-          .contains("kafka:" + topic + ":0:0", "bad-header");
+          .containsExactlyInAnyOrder("kafka:" + topic + ":0:0", "bad-header", "huge");
+      ConsumerRecord<byte[], byte[]> huge =
+          parked.stream()
+              .filter(r -> "huge".equals(header(r, "pump.message-id")))
+              .findFirst()
+              .orElseThrow();
+      assertThat(huge.value()).isEmpty();
+      assertThat(header(huge, "pump.kafka.record")).isEqualTo(topic + ":0:2");
+      assertThat(header(huge, "pump.failure.reason")).isEqualTo("unrecoverable");
       assertThat(handled).containsExactly("after");
       endpoint.stop(Duration.ofSeconds(10));
     }

@@ -71,7 +71,7 @@ final class KafkaQueueBrowser implements QueueBrowser {
         if (shown >= max) {
           break;
         }
-        KafkaRecords.Received received = KafkaRecords.received(record);
+        KafkaRecords.Received received = KafkaRecords.received(record, Long.MAX_VALUE);
         shown++;
         Decision decision =
             visitor.visit(

@@ -24,6 +24,9 @@ final class KafkaRecords {
   /** The Pump topics a published record went to, most specific first, separated by {@code ;}. */
   static final String TOPICS = "pump.topics";
 
+  /** Where a record refused for its size stays whole: {@code topic:partition:offset}. */
+  static final String RECORD = "pump.kafka.record";
+
   private KafkaRecords() {}
 
   /** The record of {@code message} to the Kafka topic {@code topic}. */
@@ -42,8 +45,12 @@ final class KafkaRecords {
     return new ProducerRecord<>(topic, null, key, message.body(), headers);
   }
 
-  /** What Pump reads of a record: its id, its headers, and why it is refused, if it is. */
-  static Received received(ConsumerRecord<byte[], byte[]> record) {
+  /**
+   * What Pump reads of a record: its id, its headers, and why it is refused, if it is. A body
+   * larger than {@code maxBodyBytes} could not be parked whole (the error queue takes no larger),
+   * so such a record is refused and shown without its body, which stays in its partition.
+   */
+  static Received received(ConsumerRecord<byte[], byte[]> record, long maxBodyBytes) {
     Map<String, String> headers = new LinkedHashMap<>();
     String refusal = null;
     for (Header header : record.headers()) {
@@ -79,6 +86,26 @@ final class KafkaRecords {
     }
     String topics = headers.remove(TOPICS);
     byte[] body = record.value() == null ? new byte[0] : record.value();
+    if (body.length > maxBodyBytes) {
+      String where = record.topic() + ":" + record.partition() + ":" + record.offset();
+      refusal =
+          "record "
+              + where
+              + " has a body of "
+              + body.length
+              + " bytes, more than the transport's maxMessageBytes of "
+              + maxBodyBytes
+              + ", so it cannot be handled or parked whole; it was refused unhandled and parked"
+              + " without its body, which stays in partition "
+              + record.partition()
+              + " of topic "
+              + record.topic()
+              + " at offset "
+              + record.offset()
+              + " until the topic's retention deletes it";
+      body = new byte[0];
+      headers.put(RECORD, where);
+    }
     return new Received(messageId, Map.copyOf(headers), body, topics, refusal);
   }
 

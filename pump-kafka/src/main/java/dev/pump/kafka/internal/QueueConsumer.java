@@ -155,7 +155,7 @@ final class QueueConsumer implements ConsumerRebalanceListener {
       // deliveries, rather than a record skipped
       ledger = buffer.assigned(partition, null);
     }
-    KafkaRecords.Received received = KafkaRecords.received(record);
+    KafkaRecords.Received received = KafkaRecords.received(record, settings.maxMessageBytes());
     boolean take =
         subscriptions.takes(
             queue, settings.topicNames().name(record.topic()), received.publishedTopics());

@@ -45,6 +45,14 @@ final class PartitionLedger {
     return partition;
   }
 
+  /**
+   * The consumer was moved to {@code offset} (a subscription's start): committed at the next cycle,
+   * so the group keeps the start even if nothing arrives before this owner goes away.
+   */
+  void startAt(long offset) {
+    next = Math.max(next, offset);
+  }
+
   /** A record fetched for handing out: unsettled until settled. */
   void fetched(long offset) {
     unsettled.add(offset);

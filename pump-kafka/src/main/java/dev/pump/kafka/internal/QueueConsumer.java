@@ -205,11 +205,12 @@ final class QueueConsumer implements ConsumerRebalanceListener {
     Map<TopicPartition, OffsetAndMetadata> committed = committed(Set.copyOf(partitions));
     for (TopicPartition partition : partitions) {
       OffsetAndMetadata offset = committed.get(partition);
-      buffer.assigned(partition, offset);
+      PartitionLedger ledger = buffer.assigned(partition, offset);
       if (offset == null) {
         Long start = subscriptions.startOffset(queue, partition);
         if (start != null) {
           consumer.seek(partition, start);
+          buffer.startAt(ledger, start);
         }
       }
     }

@@ -63,6 +63,16 @@ final class RecordBuffer {
     }
   }
 
+  /** Moves a new ledger's start to a subscription's start offset, to be committed. */
+  void startAt(PartitionLedger ledger, long offset) {
+    lock.lock();
+    try {
+      ledger.startAt(offset);
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** The ledger of an owned partition, or null. */
   PartitionLedger ledger(TopicPartition partition) {
     lock.lock();

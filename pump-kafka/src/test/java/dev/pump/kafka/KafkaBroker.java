@@ -1,11 +1,14 @@
 package dev.pump.kafka;
 
+import dev.pump.testkit.TcpRelay;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.network.ListenerName;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
@@ -21,6 +24,7 @@ public final class KafkaBroker {
   public static final String BOOTSTRAP_VARIABLE = "PUMP_KAFKA_BOOTSTRAP";
 
   private static final int START_TRIES = 3;
+  private static final String LISTENER = "EXTERNAL";
   private static final Object LOCK = new Object();
   private static String bootstrapServers;
   private static Duration startTime;
@@ -32,8 +36,19 @@ public final class KafkaBroker {
     synchronized (LOCK) {
       if (bootstrapServers == null) {
         String configured = System.getenv(BOOTSTRAP_VARIABLE);
-        bootstrapServers =
-            configured != null && !configured.isBlank() ? configured.strip() : startInProcess();
+        if (configured != null && !configured.isBlank()) {
+          bootstrapServers = configured.strip();
+        } else {
+          long began = System.nanoTime();
+          KafkaClusterTestKit cluster = start(Map.of(), null);
+          startTime = Duration.ofNanos(System.nanoTime() - began);
+          bootstrapServers = cluster.bootstrapServers();
+          System.err.println(
+              "pump-kafka tests: in-process Kafka broker started in "
+                  + startTime.toMillis()
+                  + " ms at "
+                  + bootstrapServers);
+        }
       }
       return bootstrapServers;
     }
@@ -52,10 +67,52 @@ public final class KafkaBroker {
     return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
   }
 
-  private static String startInProcess() {
+  /**
+   * A broker of its own whose every client connection goes through a {@link TcpRelay}: it
+   * advertises the relay's port, so a client that bootstraps there stays there, and cutting the
+   * relay is a broker outage to its clients. For fault scenarios; always in process.
+   */
+  public static Relayed startBehindRelay() throws Exception {
+    AtomicInteger port = new AtomicInteger();
+    TcpRelay relay = new TcpRelay("127.0.0.1", port::get);
+    KafkaClusterTestKit cluster =
+        start(
+            Map.of(0, Map.of("advertised.listeners", LISTENER + "://127.0.0.1:" + relay.port())),
+            started -> port.set(started.brokers().get(0).boundPort(new ListenerName(LISTENER))));
+    return new Relayed("127.0.0.1:" + relay.port(), relay, cluster);
+  }
+
+  /**
+   * A broker behind a relay.
+   *
+   * @param bootstrapServers the relay's address, for clients
+   * @param relay cut it for an outage, restore it to end one
+   * @param cluster the broker, closed with it
+   */
+  public record Relayed(String bootstrapServers, TcpRelay relay, KafkaClusterTestKit cluster)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      relay.close();
+      try {
+        cluster.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (Exception e) {
+        throw new IllegalStateException("the broker behind the relay did not close", e);
+      }
+    }
+  }
+
+  /** What to do between the broker's start and the wait for it to be ready. */
+  private interface Started {
+    void accept(KafkaClusterTestKit cluster) throws Exception;
+  }
+
+  private static KafkaClusterTestKit start(
+      Map<Integer, Map<String, String>> perServer, Started started) {
     RuntimeException failure = null;
     for (int attempt = 1; attempt <= START_TRIES; attempt++) {
-      long began = System.nanoTime();
       KafkaClusterTestKit cluster = null;
       try {
         Path directory = Files.createTempDirectory("pump-kafka-broker-");
@@ -66,6 +123,7 @@ public final class KafkaBroker {
                         .setNumBrokerNodes(1)
                         .setNumControllerNodes(1)
                         .setBaseDirectory(directory)
+                        .setPerServerProperties(perServer)
                         .build())
                 // a new consumer group gets its partitions at once, not after 3 s
                 .setConfigProp("group.initial.rebalance.delay.ms", "0")
@@ -78,28 +136,14 @@ public final class KafkaBroker {
                 .build();
         cluster.format();
         cluster.startup();
+        if (started != null) {
+          started.accept(cluster);
+        }
         cluster.waitForReadyBrokers();
-        KafkaClusterTestKit started = cluster;
+        KafkaClusterTestKit ready = cluster;
         Runtime.getRuntime()
-            .addShutdownHook(
-                new Thread(
-                    () -> {
-                      try {
-                        started.close();
-                      } catch (Exception e) {
-                        // the JVM is going away; its temporary directory with it
-                      }
-                    },
-                    "pump-kafka-broker-stop"));
-        startTime = Duration.ofNanos(System.nanoTime() - began);
-        System.err.println(
-            "pump-kafka tests: in-process Kafka broker started in "
-                + startTime.toMillis()
-                + " ms (attempt "
-                + attempt
-                + ") at "
-                + started.bootstrapServers());
-        return started.bootstrapServers();
+            .addShutdownHook(new Thread(() -> closeQuietly(ready), "pump-kafka-broker-stop"));
+        return ready;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         closeQuietly(cluster);

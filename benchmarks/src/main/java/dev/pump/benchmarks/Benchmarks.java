@@ -74,6 +74,8 @@ public final class Benchmarks {
     conditions.put("round_s", plan.round().toSeconds());
     String rabbit = rabbitUri(options);
     conditions.put("rabbitmq", rabbit == null ? "not used" : "at " + withoutPassword(rabbit));
+    String kafka = options.kafkaBootstrap();
+    conditions.put("kafka", kafka == null ? "not used" : "at " + kafka);
     Path work = Files.createTempDirectory("pump-bench");
     List<Scenario> scenarios = new ArrayList<>();
     try (Database database =
@@ -91,7 +93,7 @@ public final class Benchmarks {
         Scenario scenario;
         switch (name) {
           case WritePath.NAME -> scenario = new WritePath(database, plan, pgbench, work).run();
-          case Drain.NAME -> scenario = new Drain(database, plan, rabbit).run();
+          case Drain.NAME -> scenario = new Drain(database, plan, rabbit, kafka).run();
           case EndToEnd.NAME -> {
             EndToEnd endToEnd = new EndToEnd(database, plan, pgbench, work, rabbit);
             scenario = endToEnd.run();

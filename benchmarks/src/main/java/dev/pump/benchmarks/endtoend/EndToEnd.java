@@ -89,7 +89,9 @@ public final class EndToEnd {
   public Scenario run() throws Exception {
     List<Case> cases = new ArrayList<>();
     List<TransportKind> kinds =
-        rabbitUri == null ? List.of(TransportKind.POSTGRES) : List.of(TransportKind.values());
+        rabbitUri == null
+            ? List.of(TransportKind.POSTGRES)
+            : List.of(TransportKind.POSTGRES, TransportKind.RABBITMQ);
     for (TransportKind kind : kinds) {
       System.out.printf("%s: %s%n", NAME, kind.label);
       try {

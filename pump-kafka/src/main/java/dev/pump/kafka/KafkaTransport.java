@@ -30,9 +30,9 @@ import java.util.Map;
  *       Builder#revokeWait} for its records in flight, commits what is settled, and what is not
  *       comes back to the partition's next owner, for its inbox to skip if it was handled.
  *   <li><b>Delivery count</b>: exact for what this process hands out again; after a crash or a
- *       rebalance, a record at or below the last one its previous owner handed out (kept in the
- *       committed offset's metadata) counts as delivered before, 2, and the pump counts the rest in
- *       its storage ({@code countsUnreceivedDeliveries}).
+ *       rebalance, a record below the end of what its previous owner fetched (committed in the
+ *       offset's metadata before any of it was handed out) counts as delivered before, 2, runs
+ *       alone, and the pump counts the rest in its storage ({@code countsUnreceivedDeliveries}).
  *   <li><b>Send</b>: an idempotent producer ({@code acks=all}); a batch is sent as records, then
  *       waited for once. {@code pump.ordering-key} becomes the record key, so messages of one key
  *       stay in order on their partition. Headers are Kafka headers in UTF-8; the message id is

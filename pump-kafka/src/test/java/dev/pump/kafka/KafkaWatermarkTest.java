@@ -76,7 +76,7 @@ class KafkaWatermarkTest {
         .untilAsserted(() -> {
           OffsetAndMetadata offset = committed(admin, queue, topic).get(0);
           assertThat(offset).isNotNull();
-          assertThat(offset.metadata()).isEqualTo("pump:handed-out-end=6");
+          assertThat(offset.metadata()).isEqualTo("pump:fetched-end=6");
           assertThat(offset.offset()).isZero();
         });
 

@@ -10,17 +10,18 @@ import org.apache.kafka.common.TopicPartition;
  * any order; the committed offset never passes an unsettled one, so a new owner can only see a
  * record again, never miss one.
  *
- * <p>The committed offset's metadata carries the end of what this owner handed out, so the next
- * owner knows which records were delivered before. Not thread-safe: its consumer's lock guards it.
+ * <p>The committed offset's metadata carries the end of what this owner fetched, committed before
+ * any of it is handed out, so the next owner knows which records may have been delivered before,
+ * even when this owner died inside a handler. Not thread-safe: its consumer's lock guards it.
  */
 final class PartitionLedger {
-  private static final String MARK = "pump:handed-out-end=";
+  private static final String MARK = "pump:fetched-end=";
 
   private final TopicPartition partition;
   private final long deliveredBefore;
   private final TreeSet<Long> unsettled = new TreeSet<>();
   private long next = -1;
-  private long handedOutEnd;
+  private long fetchedEnd;
   private int handedOut;
   private long committedOffset = -1;
   private long committedMark = -1;
@@ -34,7 +35,7 @@ final class PartitionLedger {
   PartitionLedger(TopicPartition partition, OffsetAndMetadata committed) {
     this.partition = partition;
     this.deliveredBefore = committed == null ? 0 : mark(committed.metadata());
-    this.handedOutEnd = deliveredBefore;
+    this.fetchedEnd = deliveredBefore;
     if (committed != null) {
       this.committedOffset = committed.offset();
       this.committedMark = deliveredBefore;
@@ -57,11 +58,13 @@ final class PartitionLedger {
   void fetched(long offset) {
     unsettled.add(offset);
     next = Math.max(next, offset + 1);
+    fetchedEnd = Math.max(fetchedEnd, next);
   }
 
   /** A record fetched that this queue passes over: settled at once. */
   void passedOver(long offset) {
     next = Math.max(next, offset + 1);
+    fetchedEnd = Math.max(fetchedEnd, next);
   }
 
   /** How many deliveries a record fetched now has had, this one included, as far as known. */
@@ -69,9 +72,8 @@ final class PartitionLedger {
     return offset < deliveredBefore ? 2 : 1;
   }
 
-  void handedOut(long offset) {
+  void handedOut() {
     handedOut++;
-    handedOutEnd = Math.max(handedOutEnd, offset + 1);
   }
 
   /** A handed-out record came back: completed (settled for good) or abandoned (still unsettled). */
@@ -100,19 +102,19 @@ final class PartitionLedger {
     return unsettled.isEmpty() ? next : unsettled.first();
   }
 
-  /** What to commit, if the watermark or the handed-out end moved since the last commit. */
+  /** What to commit, if the watermark or the fetched end moved since the last commit. */
   OffsetAndMetadata toCommit() {
     long watermark = watermark();
-    if (watermark < 0 || (watermark == committedOffset && handedOutEnd == committedMark)) {
+    if (watermark < 0 || (watermark == committedOffset && fetchedEnd == committedMark)) {
       return null;
     }
-    return new OffsetAndMetadata(watermark, MARK + handedOutEnd);
+    return new OffsetAndMetadata(watermark, MARK + fetchedEnd);
   }
 
   /** What to commit when letting the partition go or closing, changed or not; null if unknown. */
   OffsetAndMetadata current() {
     long watermark = watermark();
-    return watermark < 0 ? null : new OffsetAndMetadata(watermark, MARK + handedOutEnd);
+    return watermark < 0 ? null : new OffsetAndMetadata(watermark, MARK + fetchedEnd);
   }
 
   /** Forgets a commit that failed, so the next cycle sends it again. */

@@ -4,6 +4,7 @@ import dev.pump.core.internal.shared.Loggers;
 import dev.pump.core.spi.ReceivedMessage;
 import dev.pump.core.spi.TransportException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -131,8 +132,16 @@ final class QueueConsumer implements ConsumerRebalanceListener {
         } catch (WakeupException woken) {
           records = ConsumerRecords.empty();
         }
+        List<Fetched> staged = new ArrayList<>(records.count());
         for (ConsumerRecord<byte[], byte[]> record : records) {
-          add(record);
+          Fetched fetched = stage(record);
+          if (fetched != null) {
+            staged.add(fetched);
+          }
+        }
+        if (!staged.isEmpty()) {
+          commitFetched();
+          buffer.release(staged);
         }
         commitAsync();
       }
@@ -147,7 +156,7 @@ final class QueueConsumer implements ConsumerRebalanceListener {
     }
   }
 
-  private void add(ConsumerRecord<byte[], byte[]> record) {
+  private Fetched stage(ConsumerRecord<byte[], byte[]> record) {
     TopicPartition partition = new TopicPartition(record.topic(), record.partition());
     PartitionLedger ledger = buffer.ledger(partition);
     if (ledger == null) {
@@ -159,7 +168,24 @@ final class QueueConsumer implements ConsumerRebalanceListener {
     boolean take =
         subscriptions.takes(
             queue, settings.topicNames().name(record.topic()), received.publishedTopics());
-    buffer.add(ledger, record.offset(), received, take);
+    return buffer.stage(ledger, record.offset(), received, take);
+  }
+
+  // Before a fetched record can be handed out, the end of what was fetched is committed: a handler
+  // that kills its process leaves behind that its record was delivered, so the next owner runs
+  // it alone and the pump counts its deliveries. A commit that fails (a rebalance under way) is
+  // not waited for: the records go out, and the next cycle commits again.
+  private void commitFetched() {
+    Map<TopicPartition, OffsetAndMetadata> offsets = buffer.toCommit();
+    if (offsets.isEmpty()) {
+      return;
+    }
+    try {
+      commitSync(offsets, settings.sendTimeout());
+    } catch (RuntimeException e) {
+      buffer.commitFailed(offsets);
+      log.debug("Commit of what queue {} fetched failed: {}", queue, e.toString());
+    }
   }
 
   private void commitAsync() {

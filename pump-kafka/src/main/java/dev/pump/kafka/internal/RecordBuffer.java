@@ -83,19 +83,36 @@ final class RecordBuffer {
     }
   }
 
-  /** Adds a fetched record to hand out, or passes over one this queue does not take. */
-  void add(PartitionLedger ledger, long offset, KafkaRecords.Received received, boolean take) {
+  /**
+   * Books a fetched record in its ledger, not yet to be taken: returns it, or null for one this
+   * queue passes over (settled at once). {@link #release} makes the returned ones takeable.
+   */
+  Fetched stage(PartitionLedger ledger, long offset, KafkaRecords.Received received, boolean take) {
     lock.lock();
     try {
       if (ledger.isRevoked()) {
-        return;
+        return null;
       }
       if (!take) {
         ledger.passedOver(offset);
-        return;
+        return null;
       }
       ledger.fetched(offset);
-      ready.addLast(new Fetched(ledger, offset, received, ledger.firstDeliveryCount(offset)));
+      return new Fetched(ledger, offset, received, ledger.firstDeliveryCount(offset));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Makes staged records takeable, in order; those of partitions revoked since are dropped. */
+  void release(List<Fetched> staged) {
+    lock.lock();
+    try {
+      for (Fetched fetched : staged) {
+        if (!fetched.ledger().isRevoked()) {
+          ready.addLast(fetched);
+        }
+      }
       changed.signalAll();
     } finally {
       lock.unlock();
@@ -149,7 +166,7 @@ final class RecordBuffer {
 
   private ReceivedMessage handOut(QueueConsumer owner, Fetched fetched) {
     handedOut++;
-    fetched.ledger().handedOut(fetched.offset());
+    fetched.ledger().handedOut();
     return new KafkaReceivedMessage(owner, fetched);
   }
 

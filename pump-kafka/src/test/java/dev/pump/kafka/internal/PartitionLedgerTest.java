@@ -15,7 +15,7 @@ class PartitionLedgerTest {
     PartitionLedger ledger = new PartitionLedger(PARTITION, null);
     for (long offset = 10; offset < 15; offset++) {
       ledger.fetched(offset);
-      ledger.handedOut(offset);
+      ledger.handedOut();
     }
     ledger.returned(12, true);
     ledger.returned(14, true);
@@ -24,7 +24,7 @@ class PartitionLedgerTest {
     assertThat(ledger.watermark()).isEqualTo(11);
     ledger.returned(11, false); // abandoned: still unsettled
     assertThat(ledger.watermark()).isEqualTo(11);
-    ledger.handedOut(11);
+    ledger.handedOut();
     ledger.returned(11, true);
     ledger.returned(13, true);
     assertThat(ledger.watermark()).isEqualTo(15);
@@ -38,30 +38,33 @@ class PartitionLedgerTest {
     ledger.fetched(1);
     ledger.passedOver(2);
     assertThat(ledger.watermark()).isEqualTo(1);
-    ledger.handedOut(1);
+    ledger.handedOut();
     ledger.returned(1, true);
     assertThat(ledger.watermark()).isEqualTo(3);
   }
 
   @Test
-  void aCommitIsSentOnlyWhenTheWatermarkOrTheHandedOutEndMoved() {
+  void aCommitIsSentOnlyWhenTheWatermarkOrTheFetchedEndMoved() {
     PartitionLedger ledger = new PartitionLedger(PARTITION, null);
     assertThat(ledger.toCommit()).isNull();
     ledger.fetched(0);
     OffsetAndMetadata first = ledger.toCommit();
     assertThat(first.offset()).isZero();
+    assertThat(first.metadata()).isEqualTo("pump:fetched-end=1");
     ledger.committing(first);
     assertThat(ledger.toCommit()).isNull();
-    ledger.handedOut(0);
+    ledger.handedOut();
+    assertThat(ledger.toCommit()).as("handing out changes nothing to commit").isNull();
+    ledger.fetched(1);
     OffsetAndMetadata marked = ledger.toCommit();
     assertThat(marked.offset()).isZero();
-    assertThat(marked.metadata()).isEqualTo("pump:handed-out-end=1");
+    assertThat(marked.metadata()).isEqualTo("pump:fetched-end=2");
   }
 
   @Test
-  void recordsTheLastOwnerHandedOutCountAsDeliveredBefore() {
+  void recordsTheLastOwnerFetchedCountAsDeliveredBefore() {
     PartitionLedger ledger =
-        new PartitionLedger(PARTITION, new OffsetAndMetadata(5, "pump:handed-out-end=8"));
+        new PartitionLedger(PARTITION, new OffsetAndMetadata(5, "pump:fetched-end=8"));
     assertThat(ledger.firstDeliveryCount(5)).isEqualTo(2);
     assertThat(ledger.firstDeliveryCount(7)).isEqualTo(2);
     assertThat(ledger.firstDeliveryCount(8)).isEqualTo(1);

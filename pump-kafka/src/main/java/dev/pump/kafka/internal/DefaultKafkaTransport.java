@@ -203,11 +203,6 @@ public final class DefaultKafkaTransport implements KafkaTransport {
     return consumer == null ? 0 : consumer.held();
   }
 
-  /** Batches the producer had acknowledged, and records in them: {@code [batches, records]}. */
-  public long[] sendCounts() {
-    return new long[] {sender.batches(), sender.records()};
-  }
-
   /**
    * Stops every consumer (settled records committed, unsettled ones back to their partitions' next
    * owner), then the producer and the admin client. Idempotent; later calls of other methods fail.

@@ -9,7 +9,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -23,8 +22,6 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 final class RecordSender implements AutoCloseable {
   private final KafkaSettings settings;
   private final ClientFactory clients;
-  private final AtomicLong batches = new AtomicLong();
-  private final AtomicLong records = new AtomicLong();
   private volatile KafkaProducer<byte[], byte[]> producer;
   private volatile boolean closed;
 
@@ -70,18 +67,6 @@ final class RecordSender implements AutoCloseable {
             e);
       }
     }
-    batches.incrementAndGet();
-    records.addAndGet(batch.size());
-  }
-
-  /** Batches acknowledged so far. */
-  long batches() {
-    return batches.get();
-  }
-
-  /** Records in them. */
-  long records() {
-    return records.get();
   }
 
   private KafkaProducer<byte[], byte[]> producer() {

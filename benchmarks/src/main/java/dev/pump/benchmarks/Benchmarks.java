@@ -6,6 +6,7 @@ import dev.pump.benchmarks.dispatcher.DispatcherProbes;
 import dev.pump.benchmarks.drain.Drain;
 import dev.pump.benchmarks.endtoend.EndToEnd;
 import dev.pump.benchmarks.harness.Broker;
+import dev.pump.benchmarks.harness.Brokers;
 import dev.pump.benchmarks.harness.Database;
 import dev.pump.benchmarks.harness.Gruelbox;
 import dev.pump.benchmarks.harness.Pgbench;
@@ -95,7 +96,8 @@ public final class Benchmarks {
           case WritePath.NAME -> scenario = new WritePath(database, plan, pgbench, work).run();
           case Drain.NAME -> scenario = new Drain(database, plan, rabbit, kafka).run();
           case EndToEnd.NAME -> {
-            EndToEnd endToEnd = new EndToEnd(database, plan, pgbench, work, rabbit);
+            EndToEnd endToEnd =
+                new EndToEnd(database, plan, pgbench, work, new Brokers(rabbit, kafka));
             scenario = endToEnd.run();
             sustainable = endToEnd.postgresSustainableRate();
           }

@@ -18,5 +18,6 @@ module dev.pump.core {
   exports dev.pump.core.internal.shared to
       dev.pump.jdbc,
       dev.pump.rabbitmq,
+      dev.pump.kafka,
       dev.pump.micrometer;
 }

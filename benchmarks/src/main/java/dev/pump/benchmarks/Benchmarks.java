@@ -6,6 +6,7 @@ import dev.pump.benchmarks.dispatcher.DispatcherProbes;
 import dev.pump.benchmarks.drain.Drain;
 import dev.pump.benchmarks.endtoend.EndToEnd;
 import dev.pump.benchmarks.harness.Broker;
+import dev.pump.benchmarks.harness.Brokers;
 import dev.pump.benchmarks.harness.Database;
 import dev.pump.benchmarks.harness.Gruelbox;
 import dev.pump.benchmarks.harness.Pgbench;
@@ -74,6 +75,8 @@ public final class Benchmarks {
     conditions.put("round_s", plan.round().toSeconds());
     String rabbit = rabbitUri(options);
     conditions.put("rabbitmq", rabbit == null ? "not used" : "at " + withoutPassword(rabbit));
+    String kafka = options.kafkaBootstrap();
+    conditions.put("kafka", kafka == null ? "not used" : "at " + kafka);
     Path work = Files.createTempDirectory("pump-bench");
     List<Scenario> scenarios = new ArrayList<>();
     try (Database database =
@@ -91,9 +94,10 @@ public final class Benchmarks {
         Scenario scenario;
         switch (name) {
           case WritePath.NAME -> scenario = new WritePath(database, plan, pgbench, work).run();
-          case Drain.NAME -> scenario = new Drain(database, plan, rabbit).run();
+          case Drain.NAME -> scenario = new Drain(database, plan, rabbit, kafka).run();
           case EndToEnd.NAME -> {
-            EndToEnd endToEnd = new EndToEnd(database, plan, pgbench, work, rabbit);
+            EndToEnd endToEnd =
+                new EndToEnd(database, plan, pgbench, work, new Brokers(rabbit, kafka));
             scenario = endToEnd.run();
             sustainable = endToEnd.postgresSustainableRate();
           }

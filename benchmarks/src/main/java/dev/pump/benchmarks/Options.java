@@ -19,7 +19,7 @@ import java.util.Map;
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar [--out DIR] [--quick]
  *     [--scenario write-path|drain|end-to-end|soak|memory|dispatcher|confirms ...] [--jdbc-url URL --jdbc-user U --jdbc-password P]
- *     [--rabbitmq URI|none] [--pgbench PATH]
+ *     [--rabbitmq URI|none] [--kafka HOST:PORT|none] [--pgbench PATH]
  * </pre>
  *
  * <p>Without {@code --scenario} the five side-by-side scenarios run; {@code dispatcher} (batch
@@ -29,8 +29,9 @@ import java.util.Map;
  * {@code PUMP_TEST_JDBC_URL} (with {@code PUMP_TEST_JDBC_USER} and {@code
  * PUMP_TEST_JDBC_PASSWORD}), as for the tests, else embedded PostgreSQL. RabbitMQ is {@code
  * --rabbitmq}, else {@code PUMP_TEST_RABBITMQ_URI}, else {@code amqp://guest:guest@127.0.0.1:5672}
- * if it answers; {@code --rabbitmq none} leaves it out. The soak runs with Pump's metrics and
- * traces on, as production would, unless {@code --soak-without-telemetry}.
+ * if it answers; {@code --rabbitmq none} leaves it out. Kafka is {@code --kafka}, else {@code
+ * PUMP_KAFKA_BOOTSTRAP}, else left out; the drain relays to it too. The soak runs with Pump's
+ * metrics and traces on, as production would, unless {@code --soak-without-telemetry}.
  */
 public record Options(
     Path out,
@@ -40,6 +41,7 @@ public record Options(
     String jdbcUser,
     String jdbcPassword,
     String rabbitUri,
+    String kafkaBootstrap,
     String pgbench,
     boolean soakObserved) {
 
@@ -60,6 +62,7 @@ public record Options(
     String user = env.getOrDefault(ExternalPostgres.USER_VARIABLE, "postgres");
     String password = env.getOrDefault(ExternalPostgres.PASSWORD_VARIABLE, "");
     String rabbit = env.get("PUMP_TEST_RABBITMQ_URI");
+    String kafka = env.get("PUMP_KAFKA_BOOTSTRAP");
     String pgbench = env.getOrDefault("PUMP_PGBENCH", "pgbench");
     boolean soakObserved = true;
     for (int i = 0; i < args.length; i++) {
@@ -77,6 +80,7 @@ public record Options(
         case "--jdbc-user" -> user = value(args, ++i, arg);
         case "--jdbc-password" -> password = value(args, ++i, arg);
         case "--rabbitmq" -> rabbit = value(args, ++i, arg);
+        case "--kafka" -> kafka = value(args, ++i, arg);
         case "--pgbench" -> pgbench = value(args, ++i, arg);
         case "--soak-without-telemetry" -> soakObserved = false;
         case "--help", "-h" -> throw new IllegalArgumentException(usage());
@@ -107,8 +111,20 @@ public record Options(
     if (url != null && url.isBlank()) {
       url = null;
     }
+    if (kafka != null && (kafka.isBlank() || kafka.equals("none"))) {
+      kafka = null;
+    }
     return new Options(
-        out, quick, List.copyOf(scenarios), url, user, password, rabbit, pgbench, soakObserved);
+        out,
+        quick,
+        List.copyOf(scenarios),
+        url,
+        user,
+        password,
+        rabbit,
+        kafka,
+        pgbench,
+        soakObserved);
   }
 
   private static String value(String[] args, int i, String option) {
@@ -124,6 +140,7 @@ public record Options(
         + "|"
         + String.join("|", OPT_IN_SCENARIOS)
         + " ...] [--jdbc-url URL --jdbc-user U --jdbc-password P] [--rabbitmq URI|none]"
+        + " [--kafka HOST:PORT|none]"
         + " [--pgbench PATH] [--soak-without-telemetry]";
   }
 }

@@ -11,6 +11,7 @@ import java.net.URISyntaxException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
 
 /**
  * A loopback TCP relay to a server (a broker, a database) that a test or a fault harness can cut:
@@ -20,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class TcpRelay implements AutoCloseable {
   private final String targetHost;
-  private final int targetPort;
+  private final IntSupplier targetPort;
   private final ServerSocket server;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private final AtomicLong refused = new AtomicLong();
@@ -28,6 +29,15 @@ public final class TcpRelay implements AutoCloseable {
 
   /** Relays a new loopback port to {@code targetHost:targetPort}. */
   public TcpRelay(String targetHost, int targetPort) throws IOException {
+    this(targetHost, () -> targetPort);
+  }
+
+  /**
+   * Relays a new loopback port to {@code targetHost} at the port {@code targetPort} gives when a
+   * connection arrives: for a server that must be told the relay's port before it starts (a Kafka
+   * broker advertising it) and binds its own port only then.
+   */
+  public TcpRelay(String targetHost, IntSupplier targetPort) throws IOException {
     this.targetHost = targetHost;
     this.targetPort = targetPort;
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -87,7 +97,7 @@ public final class TcpRelay implements AutoCloseable {
           refused.incrementAndGet();
           continue;
         }
-        Socket target = new Socket(targetHost, targetPort);
+        Socket target = new Socket(targetHost, targetPort.getAsInt());
         open.add(client);
         open.add(target);
         relay(client, target);

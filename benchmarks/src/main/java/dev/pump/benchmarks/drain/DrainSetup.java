@@ -12,10 +12,13 @@ import dev.pump.core.memory.InMemoryTransport;
 import dev.pump.core.spi.Transport;
 import dev.pump.jdbc.JdbcStorage;
 import dev.pump.jdbc.PostgresTransport;
+import dev.pump.kafka.KafkaTransport;
 import dev.pump.rabbitmq.RabbitMqTransport;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -33,10 +36,12 @@ public final class DrainSetup {
 
   final Database database;
   private final String rabbitUri;
+  private final String kafkaBootstrap;
 
-  DrainSetup(Database database, String rabbitUri) {
+  DrainSetup(Database database, String rabbitUri, String kafkaBootstrap) {
     this.database = database;
     this.rabbitUri = rabbitUri;
+    this.kafkaBootstrap = kafkaBootstrap;
   }
 
   /**
@@ -70,6 +75,8 @@ public final class DrainSetup {
       case POSTGRES -> PostgresTransport.builder().storage(storage).build();
       case RABBITMQ ->
           RabbitMqTransport.builder().uri(rabbitUri).connectionName("pump-bench").build();
+      case KAFKA ->
+          KafkaTransport.builder().bootstrapServers(kafkaBootstrap).clientId("pump-bench").build();
     };
   }
 
@@ -85,7 +92,7 @@ public final class DrainSetup {
   }
 
   void createQueues(TransportKind kind, List<String> names) throws Exception {
-    if (kind == TransportKind.RABBITMQ) {
+    if (kind != TransportKind.POSTGRES) {
       try (Transport transport = open(kind, null)) {
         names.forEach(transport::createQueue);
       }
@@ -93,6 +100,13 @@ public final class DrainSetup {
   }
 
   void deleteQueues(TransportKind kind, List<String> names) throws Exception {
+    if (kind == TransportKind.KAFKA) {
+      // what the rounds sent stays until now: a drain only writes, nobody reads the topics
+      try (Admin admin =
+          Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrap))) {
+        admin.deleteTopics(names).all().get();
+      }
+    }
     if (kind == TransportKind.RABBITMQ) {
       withChannel(channel -> {
         for (String name : names) {

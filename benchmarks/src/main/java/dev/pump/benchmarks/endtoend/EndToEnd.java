@@ -5,9 +5,11 @@ package dev.pump.benchmarks.endtoend;
 
 import dev.pump.benchmarks.Plan;
 import dev.pump.benchmarks.harness.Broker;
+import dev.pump.benchmarks.harness.Brokers;
 import dev.pump.benchmarks.harness.CpuUsage;
 import dev.pump.benchmarks.harness.Database;
 import dev.pump.benchmarks.harness.DbCost;
+import dev.pump.benchmarks.harness.KafkaTopics;
 import dev.pump.benchmarks.harness.Pgbench;
 import dev.pump.benchmarks.harness.Sink;
 import dev.pump.benchmarks.harness.TransportKind;
@@ -65,20 +67,22 @@ public final class EndToEnd {
   private final Pgbench pgbench;
   private final Path workDirectory;
   private final String rabbitUri;
+  private final Brokers brokers;
   private final EndToEndRuns runs;
   private double postgresSustainable = Double.NaN;
 
   /**
-   * @param rabbitUri the broker, or null to run the PostgreSQL queue transport only
+   * @param brokers RabbitMQ and Kafka, where given: each runs beside the PostgreSQL queue
    */
   public EndToEnd(
-      Database database, Plan plan, Pgbench pgbench, Path workDirectory, String rabbitUri) {
+      Database database, Plan plan, Pgbench pgbench, Path workDirectory, Brokers brokers) {
     this.database = database;
     this.plan = plan.endToEnd();
     this.pgbench = pgbench;
     this.workDirectory = workDirectory;
-    this.rabbitUri = rabbitUri;
-    this.runs = new EndToEndRuns(database, this.plan, rabbitUri);
+    this.rabbitUri = brokers.rabbitUri();
+    this.brokers = brokers;
+    this.runs = new EndToEndRuns(database, this.plan, brokers);
   }
 
   /** The sustainable rate with the PostgreSQL transport of the last {@link #run}, or NaN. */
@@ -88,8 +92,13 @@ public final class EndToEnd {
 
   public Scenario run() throws Exception {
     List<Case> cases = new ArrayList<>();
-    List<TransportKind> kinds =
-        rabbitUri == null ? List.of(TransportKind.POSTGRES) : List.of(TransportKind.values());
+    List<TransportKind> kinds = new ArrayList<>(List.of(TransportKind.POSTGRES));
+    if (rabbitUri != null) {
+      kinds.add(TransportKind.RABBITMQ);
+    }
+    if (brokers.kafkaBootstrap() != null) {
+      kinds.add(TransportKind.KAFKA);
+    }
     for (TransportKind kind : kinds) {
       System.out.printf("%s: %s%n", NAME, kind.label);
       try {
@@ -97,6 +106,11 @@ public final class EndToEnd {
       } finally {
         if (kind == TransportKind.RABBITMQ) {
           deleteBrokerQueues();
+        }
+        if (kind == TransportKind.KAFKA) {
+          KafkaTopics.purge(
+              brokers.kafkaBootstrap(),
+              List.of(EndToEndService.INPUT, EndToEndService.OUTPUT, EndToEndService.ERRORS));
         }
       }
     }

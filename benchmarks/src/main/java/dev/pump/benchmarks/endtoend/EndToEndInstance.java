@@ -1,6 +1,7 @@
 package dev.pump.benchmarks.endtoend;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.pump.benchmarks.harness.Brokers;
 import dev.pump.benchmarks.harness.Database;
 import dev.pump.benchmarks.harness.Observed;
 import dev.pump.benchmarks.harness.TimedTransport;
@@ -13,6 +14,7 @@ import dev.pump.jdbc.JdbcStorage;
 import dev.pump.jdbc.OutboxDispatcher;
 import dev.pump.jdbc.PostgresTransport;
 import dev.pump.jdbc.RetentionCleaner;
+import dev.pump.kafka.KafkaTransport;
 import dev.pump.rabbitmq.RabbitMqTransport;
 import java.time.Duration;
 import java.util.List;
@@ -37,7 +39,7 @@ final class EndToEndInstance implements AutoCloseable {
 
   EndToEndInstance(
       Database database,
-      String rabbitUri,
+      Brokers brokers,
       EndToEndService.Settings settings,
       Timeline timeline,
       int index) {
@@ -51,16 +53,22 @@ final class EndToEndInstance implements AutoCloseable {
     }
     this.storage = builder.build();
     Transport raw =
-        settings.kind() == TransportKind.RABBITMQ
-            ? RabbitMqTransport.builder()
-                .uri(rabbitUri)
-                .connectionName(
-                    index == 0
-                        ? EndToEndService.APPLICATION
-                        : EndToEndService.APPLICATION + "-" + (index + 1))
-                .prefetch(settings.concurrency())
+        settings.kind() == TransportKind.KAFKA
+            ? KafkaTransport.builder()
+                .bootstrapServers(brokers.kafkaBootstrap())
+                .clientId(EndToEndService.APPLICATION + "-" + (index + 1))
+                .maxInFlight(settings.concurrency())
                 .build()
-            : PostgresTransport.builder().storage(storage).build();
+            : settings.kind() == TransportKind.RABBITMQ
+                ? RabbitMqTransport.builder()
+                    .uri(brokers.rabbitUri())
+                    .connectionName(
+                        index == 0
+                            ? EndToEndService.APPLICATION
+                            : EndToEndService.APPLICATION + "-" + (index + 1))
+                    .prefetch(settings.concurrency())
+                    .build()
+                : PostgresTransport.builder().storage(storage).build();
     this.transport = new TimedTransport(raw, timeline, EndToEndService.OUTPUT);
     transport.createQueue(EndToEndService.OUTPUT);
     // the soak samples the outbox and queues often enough to draw them

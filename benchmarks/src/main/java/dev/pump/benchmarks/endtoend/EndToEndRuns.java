@@ -3,9 +3,11 @@ package dev.pump.benchmarks.endtoend;
 import dev.pump.benchmarks.Plan;
 import dev.pump.benchmarks.harness.BacklogWatch;
 import dev.pump.benchmarks.harness.Broker;
+import dev.pump.benchmarks.harness.Brokers;
 import dev.pump.benchmarks.harness.CpuUsage;
 import dev.pump.benchmarks.harness.Database;
 import dev.pump.benchmarks.harness.DbCost;
+import dev.pump.benchmarks.harness.KafkaTopics;
 import dev.pump.benchmarks.harness.Load;
 import dev.pump.benchmarks.harness.Producers;
 import dev.pump.benchmarks.harness.Timeline;
@@ -34,15 +36,15 @@ public final class EndToEndRuns {
 
   private final Database database;
   private final Plan.EndToEndPlan plan;
-  private final String rabbitUri;
+  private final Brokers brokers;
 
   /**
-   * @param rabbitUri the broker, or null when only the PostgreSQL transport runs
+   * @param brokers the brokers beside PostgreSQL, if any
    */
-  public EndToEndRuns(Database database, Plan.EndToEndPlan plan, String rabbitUri) {
+  public EndToEndRuns(Database database, Plan.EndToEndPlan plan, Brokers brokers) {
     this.database = database;
     this.plan = plan;
-    this.rabbitUri = rabbitUri;
+    this.brokers = brokers;
   }
 
   /** A short measurement of the sustainable rate with PostgreSQL: a warm-up and one round. */
@@ -127,7 +129,7 @@ public final class EndToEndRuns {
     try (EndToEndService service =
             EndToEndService.start(
                 database,
-                rabbitUri,
+                brokers,
                 settings(kind, instances, messagesPerTransaction, observed),
                 nextRun());
         Producers producers =
@@ -217,7 +219,7 @@ public final class EndToEndRuns {
     try (EndToEndService service =
         EndToEndService.start(
             database,
-            rabbitUri,
+            brokers,
             settings(kind, 1, plan.messagesPerTransaction(), false),
             nextRun())) {
       Timeline timeline = service.timeline();
@@ -264,11 +266,15 @@ public final class EndToEndRuns {
     if (kind == TransportKind.RABBITMQ) {
       for (String queue : List.of(EndToEndService.INPUT, EndToEndService.OUTPUT)) {
         try {
-          Broker.withChannel(rabbitUri, channel -> channel.queuePurge(queue));
+          Broker.withChannel(brokers.rabbitUri(), channel -> channel.queuePurge(queue));
         } catch (java.io.IOException e) {
           // not declared yet: the first round's endpoint creates it
         }
       }
+    }
+    if (kind == TransportKind.KAFKA) {
+      KafkaTopics.purge(
+          brokers.kafkaBootstrap(), List.of(EndToEndService.INPUT, EndToEndService.OUTPUT));
     }
   }
 }

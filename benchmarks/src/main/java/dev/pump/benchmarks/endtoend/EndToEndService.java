@@ -1,6 +1,7 @@
 package dev.pump.benchmarks.endtoend;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.pump.benchmarks.harness.Brokers;
 import dev.pump.benchmarks.harness.Database;
 import dev.pump.benchmarks.harness.OrderPlaced;
 import dev.pump.benchmarks.harness.Sink;
@@ -24,6 +25,7 @@ import dev.pump.jdbc.JdbcContext;
 import dev.pump.jdbc.JdbcStorage;
 import dev.pump.jdbc.OutboxDispatcher;
 import dev.pump.jdbc.PostgresTransport;
+import dev.pump.kafka.KafkaTransport;
 import dev.pump.rabbitmq.RabbitMqTransport;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -88,7 +90,7 @@ public final class EndToEndService implements AutoCloseable {
   private final Endpoint client;
   private final Sink sink;
 
-  private EndToEndService(Database database, String rabbitUri, Settings settings, String run) {
+  private EndToEndService(Database database, Brokers brokers, Settings settings, String run) {
     this.database = database;
     this.timeline = new Timeline(run + "-");
     boolean rabbit = settings.kind() == TransportKind.RABBITMQ;
@@ -96,7 +98,18 @@ public final class EndToEndService implements AutoCloseable {
       this.producerPool = null;
       this.producerStorage = null;
       this.producer =
-          RabbitMqTransport.builder().uri(rabbitUri).connectionName(PRODUCER_APPLICATION).build();
+          RabbitMqTransport.builder()
+              .uri(brokers.rabbitUri())
+              .connectionName(PRODUCER_APPLICATION)
+              .build();
+    } else if (settings.kind() == TransportKind.KAFKA) {
+      this.producerPool = null;
+      this.producerStorage = null;
+      this.producer =
+          KafkaTransport.builder()
+              .bootstrapServers(brokers.kafkaBootstrap())
+              .clientId(PRODUCER_APPLICATION)
+              .build();
     } else {
       this.producerPool = database.pool(PRODUCER_APPLICATION, settings.producers(), null);
       this.producerStorage = Database.storage(producerPool);
@@ -106,17 +119,19 @@ public final class EndToEndService implements AutoCloseable {
         Endpoint.builder().name("bench-e2e-client").transport(InMemoryTransport.create()).build();
     this.sink =
         rabbit
-            ? Sink.rabbitmq(rabbitUri, OUTPUT)
-            : Sink.postgres(database.pool("pump-bench-e2e-sink", 1, null), OUTPUT);
+            ? Sink.rabbitmq(brokers.rabbitUri(), OUTPUT)
+            : settings.kind() == TransportKind.KAFKA
+                ? Sink.none()
+                : Sink.postgres(database.pool("pump-bench-e2e-sink", 1, null), OUTPUT);
     for (int i = 0; i < settings.instances(); i++) {
-      instances.add(new EndToEndInstance(database, rabbitUri, settings, timeline, i));
+      instances.add(new EndToEndInstance(database, brokers, settings, timeline, i));
     }
   }
 
   /** Builds the service and starts the endpoints, the dispatchers and the sink. */
   public static EndToEndService start(
-      Database database, String rabbitUri, Settings settings, String run) {
-    EndToEndService service = new EndToEndService(database, rabbitUri, settings, run);
+      Database database, Brokers brokers, Settings settings, String run) {
+    EndToEndService service = new EndToEndService(database, brokers, settings, run);
     try {
       service.instances.forEach(EndToEndInstance::start);
       service.sink.start();

@@ -68,6 +68,11 @@ public final class Sink implements AutoCloseable {
         pool);
   }
 
+  /** Empties nothing: a Kafka topic keeps what it is given until its retention. */
+  public static Sink none() {
+    return new Sink(() -> {}, () -> {});
+  }
+
   /** Purges the broker's queue over a connection of its own. */
   public static Sink rabbitmq(String uri, String queue) {
     try {

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.pump.benchmarks.Plan;
 import dev.pump.benchmarks.endtoend.EndToEndRuns;
 import dev.pump.benchmarks.endtoend.EndToEndService;
+import dev.pump.benchmarks.harness.Brokers;
 import dev.pump.benchmarks.harness.DashboardRecorder;
 import dev.pump.benchmarks.harness.Database;
 import dev.pump.benchmarks.harness.DbCost;
@@ -63,7 +64,7 @@ public final class Soak {
     double sustainable = sustainableRate;
     if (Double.isNaN(sustainable) || sustainable <= 0) {
       source = "a short closed-loop measurement before the soak";
-      sustainable = new EndToEndRuns(database, plan.endToEnd(), null).sustainableRate();
+      sustainable = new EndToEndRuns(database, plan.endToEnd(), Brokers.none()).sustainableRate();
     }
     double rate = 0.7 * sustainable;
     System.out.printf(
@@ -83,7 +84,8 @@ public final class Soak {
     LongTransaction longTransaction;
     long start;
     DashboardRecorder recorder = null;
-    try (EndToEndService service = EndToEndService.start(database, null, settings, "soak");
+    try (EndToEndService service =
+            EndToEndService.start(database, Brokers.none(), settings, "soak");
         HikariDataSource longPool = database.pool(LongTransaction.APPLICATION, 1, null)) {
       Database.sleep(500);
       Load.Pace pace = Load.Pace.startingNow(rate, soak.duration());

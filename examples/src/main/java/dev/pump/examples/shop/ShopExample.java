@@ -8,6 +8,7 @@ import dev.pump.core.SendOptions;
 import dev.pump.core.spi.Transport;
 import dev.pump.jdbc.JdbcStorage;
 import dev.pump.jdbc.PostgresTransport;
+import dev.pump.kafka.KafkaTransport;
 import dev.pump.rabbitmq.RabbitMqTransport;
 import java.io.PrintStream;
 import java.sql.SQLException;
@@ -81,7 +82,8 @@ public final class ShopExample {
           Transport transport = transport(settings, storage)) {
         out.printf(
             "The shop: orders, billing and shipping on %s, messages through %s.%n",
-            database.description(), settings.rabbitMq() ? "RabbitMQ" : "PostgreSQL queues");
+            database.description(),
+            settings.broker() ? settings.transportName() : "PostgreSQL queues");
         return new Story(settings, storage, transport, out, began).play();
       }
     }
@@ -92,6 +94,13 @@ public final class ShopExample {
       return RabbitMqTransport.builder()
           .uri(settings.rabbitMqUri())
           .prefetch(Shop.CONCURRENCY)
+          .build();
+    }
+    if (settings.kafka()) {
+      return KafkaTransport.builder()
+          .bootstrapServers(settings.kafkaBootstrap())
+          .clientId("shop")
+          .maxInFlight(Shop.CONCURRENCY)
           .build();
     }
     return PostgresTransport.builder().storage(storage).build();
@@ -168,7 +177,7 @@ public final class ShopExample {
               + second.dispatcher().counters().batchesSent();
       out.printf(
           "8. Stopped: every order handled, nothing left in the outbox%s.%n",
-          settings.rabbitMq() ? "" : " or in the queues");
+          settings.broker() ? "" : " or in the queues");
 
       ShopSummary summary = summary(dispatched, batches, poisonParked, poisonRetried);
       summary.print(out);
@@ -241,7 +250,7 @@ public final class ShopExample {
           6; // the first attempt and 2 immediate retries, twice: before and after a delay
       waitUntil("the poison message's last attempt", () -> seen.shippingFailures() >= attempts);
       String reason;
-      if (settings.rabbitMq()) {
+      if (settings.broker()) {
         reason = "a queue on the broker";
       } else {
         waitUntil(
@@ -304,7 +313,7 @@ public final class ShopExample {
           && count("SELECT count(*) FROM shop.charge") == placed
           && count("SELECT coalesce(sum(payments), 0) FROM shop.orders") == placed
           && pendingOutbox() == 0
-          && (settings.rabbitMq() || count("SELECT count(*) FROM shop_pump.queue_message") == 0);
+          && (settings.broker() || count("SELECT count(*) FROM shop_pump.queue_message") == 0);
     }
 
     private ShopSummary summary(
@@ -331,7 +340,7 @@ public final class ShopExample {
           Shop.CONCURRENCY,
           pendingOutbox()
               + count("SELECT count(*) FROM shop_pump.outbox WHERE parked_at IS NOT NULL"),
-          settings.rabbitMq() ? 0 : count("SELECT count(*) FROM shop_pump.audit_error_queue"));
+          settings.broker() ? 0 : count("SELECT count(*) FROM shop_pump.audit_error_queue"));
     }
 
     private void audit() {

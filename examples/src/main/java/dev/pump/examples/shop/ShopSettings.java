@@ -4,22 +4,34 @@ import java.util.Map;
 
 /**
  * Where the shop runs: with no settings, on embedded PostgreSQL with the PostgreSQL queue
- * transport; a JDBC URL points it at a real server; a RabbitMQ URI switches the transport.
+ * transport; a JDBC URL points it at a real server; a RabbitMQ URI or Kafka's bootstrap servers
+ * switch the transport.
  *
  * @param jdbcUrl a PostgreSQL JDBC URL, or null for embedded PostgreSQL
  * @param user the database user (with {@code jdbcUrl})
  * @param password the database password (with {@code jdbcUrl})
- * @param rabbitMqUri an AMQP URI, or null for the PostgreSQL queue transport
+ * @param rabbitMqUri an AMQP URI, or null
+ * @param kafkaBootstrap Kafka's bootstrap servers, or null; with neither broker, the PostgreSQL
+ *     queue transport
  */
-public record ShopSettings(String jdbcUrl, String user, String password, String rabbitMqUri) {
+public record ShopSettings(
+    String jdbcUrl, String user, String password, String rabbitMqUri, String kafkaBootstrap) {
   /** The broker {@code --rabbitmq} without a value connects to. */
   public static final String DEFAULT_RABBITMQ_URI = "amqp://guest:guest@localhost:5672";
+
+  /** The broker {@code --kafka} without a value connects to. */
+  public static final String DEFAULT_KAFKA_BOOTSTRAP = "localhost:9092";
+
+  /** Settings without Kafka. */
+  public ShopSettings(String jdbcUrl, String user, String password, String rabbitMqUri) {
+    this(jdbcUrl, user, password, rabbitMqUri, null);
+  }
 
   /** What {@code --help} prints. */
   public static final String USAGE =
       """
       Usage: ShopExample [--jdbc-url=URL [--jdbc-user=USER] [--jdbc-password=PASSWORD]]
-                         [--rabbitmq[=amqp://user:pass@host:5672/vhost]]
+                         [--rabbitmq[=amqp://user:pass@host:5672/vhost] | --kafka[=host:port]]
 
         (no options)     embedded PostgreSQL and the PostgreSQL queue transport
         --jdbc-url       a PostgreSQL server instead (env PUMP_JDBC_URL, PUMP_JDBC_USER,
@@ -28,9 +40,11 @@ public record ShopSettings(String jdbcUrl, String user, String password, String 
         --rabbitmq       RabbitMQ as the transport (default %s); the database
                          still holds the business tables, the inbox and the outbox. Uses the
                          queues orders, billing, shipping and error: give it a broker of its own
+        --kafka          Kafka as the transport (default %s): topics orders, billing,
+                         shipping, error and one per event type; a broker of its own, too
       Through Maven: ./mvnw -q -pl examples -am verify -DskipTests -Pexample -Dexec.args="..."
       """
-          .formatted(DEFAULT_RABBITMQ_URI);
+          .formatted(DEFAULT_RABBITMQ_URI, DEFAULT_KAFKA_BOOTSTRAP);
 
   /** Embedded PostgreSQL and the PostgreSQL queue transport. */
   public static ShopSettings embedded() {
@@ -47,9 +61,29 @@ public record ShopSettings(String jdbcUrl, String user, String password, String 
     return rabbitMqUri != null;
   }
 
+  /** Whether Kafka carries the messages. */
+  public boolean kafka() {
+    return kafkaBootstrap != null;
+  }
+
+  /** Whether a broker carries the messages (and holds the queues), not PostgreSQL. */
+  public boolean broker() {
+    return rabbitMq() || kafka();
+  }
+
+  /** The transport's name, for people. */
+  public String transportName() {
+    return rabbitMq() ? "RabbitMQ" : kafka() ? "Kafka" : "PostgreSQL";
+  }
+
   /** The same settings with RabbitMQ at {@code uri}. */
   public ShopSettings withRabbitMq(String uri) {
-    return new ShopSettings(jdbcUrl, user, password, uri);
+    return new ShopSettings(jdbcUrl, user, password, uri, null);
+  }
+
+  /** The same settings with Kafka at {@code bootstrapServers}. */
+  public ShopSettings withKafka(String bootstrapServers) {
+    return new ShopSettings(jdbcUrl, user, password, null, bootstrapServers);
   }
 
   /**
@@ -62,6 +96,7 @@ public record ShopSettings(String jdbcUrl, String user, String password, String 
     String user = env.get("PUMP_JDBC_USER");
     String password = env.get("PUMP_JDBC_PASSWORD");
     String rabbit = null;
+    String kafka = null;
     for (String arg : args) {
       if (arg.isBlank()) {
         continue;
@@ -75,6 +110,10 @@ public record ShopSettings(String jdbcUrl, String user, String password, String 
         rabbit = DEFAULT_RABBITMQ_URI;
       } else if (arg.startsWith("--rabbitmq=")) {
         rabbit = value(arg);
+      } else if (arg.equals("--kafka")) {
+        kafka = DEFAULT_KAFKA_BOOTSTRAP;
+      } else if (arg.startsWith("--kafka=")) {
+        kafka = value(arg);
       } else {
         throw new IllegalArgumentException("unknown option " + arg);
       }
@@ -87,7 +126,11 @@ public record ShopSettings(String jdbcUrl, String user, String password, String 
           "--jdbc-url must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database), was "
               + url);
     }
-    return new ShopSettings(url, url == null ? null : user, url == null ? null : password, rabbit);
+    if (rabbit != null && kafka != null) {
+      throw new IllegalArgumentException("choose one broker: --rabbitmq or --kafka, not both");
+    }
+    return new ShopSettings(
+        url, url == null ? null : user, url == null ? null : password, rabbit, kafka);
   }
 
   private static String value(String arg) {
@@ -100,7 +143,7 @@ public record ShopSettings(String jdbcUrl, String user, String password, String 
     return "ShopSettings[database "
         + (embeddedDatabase() ? "embedded" : jdbcUrl)
         + ", transport "
-        + (rabbitMq() ? "RabbitMQ" : "PostgreSQL")
+        + transportName()
         + "]";
   }
 }

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * decision, so this test lists them; read from the compiled module descriptors and classes.
  */
 class PublicFaceTest {
-  private static final int MOST_USER_FACING_TYPES = 65;
+  private static final int MOST_USER_FACING_TYPES = 66;
 
   private static final Map<String, Set<String>> USER_FACING =
       Map.ofEntries(
@@ -79,6 +79,7 @@ class PublicFaceTest {
                   "RetentionCleaner",
                   "Throughput")),
           Map.entry("dev.pump.rabbitmq", Set.of("QueueType", "RabbitMqTransport")),
+          Map.entry("dev.pump.kafka", Set.of("KafkaTransport")),
           Map.entry("dev.pump.micrometer", Set.of("PumpMetrics")),
           Map.entry("dev.pump.opentelemetry", Set.of("PumpTracing")),
           Map.entry("dev.pump.jackson2", Set.of("Jackson2Serializer")),
@@ -112,7 +113,11 @@ class PublicFaceTest {
    * visible, and {@code internal} is marked by name and by its package Javadoc.
    */
   private static final Map<String, Class<?>> AUTOMATIC_WITH_A_FACE =
-      Map.of("dev.pump.test", dev.pump.test.TestPump.class);
+      Map.of(
+          "dev.pump.test",
+          dev.pump.test.TestPump.class,
+          "dev.pump.kafka",
+          dev.pump.kafka.KafkaTransport.class);
 
   @Test
   void theUserFacingTypesAreTheChosenFewAndTheSpiIsMarkedAsSuch() throws Exception {

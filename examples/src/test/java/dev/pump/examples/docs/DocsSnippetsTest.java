@@ -29,6 +29,7 @@ class DocsSnippetsTest {
   private static final Path GUIDE = Path.of("../docs/guide.md");
   private static final Path OPERATIONS = Path.of("../docs/operations.md");
   private static final Path TESTING = Path.of("../docs/testing.md");
+  private static final Path KAFKA = Path.of("../docs/kafka.md");
 
   @Test
   void everyCompiledSnippetIsQuotedVerbatimInItsPage() throws IOException {
@@ -37,6 +38,7 @@ class DocsSnippetsTest {
     String guide = Files.readString(GUIDE);
     String operations = Files.readString(OPERATIONS);
     String testing = Files.readString(TESTING);
+    String kafka = Files.readString(KAFKA);
 
     assertThat(snippets)
         .containsKeys(
@@ -47,7 +49,8 @@ class DocsSnippetsTest {
             "ops-redrive",
             "testing-unit",
             "testing-flow-class",
-            "testing-spring");
+            "testing-spring",
+            "kafka-builder");
     for (Map.Entry<String, String> snippet : snippets.entrySet()) {
       String name = snippet.getKey();
       String page =
@@ -55,7 +58,9 @@ class DocsSnippetsTest {
               ? readme
               : name.startsWith("ops-")
                   ? operations
-                  : name.startsWith("testing-") ? testing : guide;
+                  : name.startsWith("testing-")
+                      ? testing
+                      : name.startsWith("kafka-") ? kafka : guide;
       assertThat(page)
           .as("snippet %s must be quoted verbatim in its page", name)
           .contains(snippet.getValue());
@@ -65,7 +70,7 @@ class DocsSnippetsTest {
   @Test
   void everyJavaBlockOfTheGuideAndTheOperationsPageIsACompiledSnippet() throws IOException {
     List<String> snippets = List.copyOf(snippets().values());
-    for (Path page : List.of(GUIDE, OPERATIONS, TESTING)) {
+    for (Path page : List.of(GUIDE, OPERATIONS, TESTING, KAFKA)) {
       List<String> blocks = javaBlocks(Files.readString(page));
       assertThat(blocks).isNotEmpty();
       for (String block : blocks) {

@@ -41,6 +41,19 @@ class ShopSettingsTest {
   }
 
   @Test
+  void kafkaWithOrWithoutAnAddressButNotBesideRabbitMq() {
+    ShopSettings kafka = ShopSettings.parse(new String[] {"--kafka"}, Map.of());
+    assertThat(kafka.kafkaBootstrap()).isEqualTo(ShopSettings.DEFAULT_KAFKA_BOOTSTRAP);
+    assertThat(kafka.broker()).isTrue();
+    assertThat(kafka.toString()).contains("Kafka");
+    assertThat(
+            ShopSettings.parse(new String[] {"--kafka=k1:9092,k2:9092"}, Map.of()).kafkaBootstrap())
+        .isEqualTo("k1:9092,k2:9092");
+    assertThatThrownBy(() -> ShopSettings.parse(new String[] {"--kafka", "--rabbitmq"}, Map.of()))
+        .hasMessageContaining("not both");
+  }
+
+  @Test
   void badInputIsNamed() {
     assertThatThrownBy(() -> ShopSettings.parse(new String[] {"--jdbc=x"}, Map.of()))
         .hasMessage("unknown option --jdbc=x");

@@ -8,6 +8,7 @@ import dev.pump.jdbc.OutboxDispatcher;
 import dev.pump.jdbc.PostgresTransport;
 import dev.pump.jdbc.PumpDataSources;
 import dev.pump.jdbc.RetentionCleaner;
+import dev.pump.kafka.KafkaTransport;
 import dev.pump.rabbitmq.RabbitMqTransport;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ import java.util.concurrent.CountDownLatch;
  *     [--user postgres] [--password ""] [--roles orders,billing,shipping,dispatcher,cleaner]
  *     [--crash handler@120|before-ack@40|after-send@3|none] [--broken dest1,dest2]
  *     [--max-attempts 10] [--rabbitmq-uri amqp://guest:guest@127.0.0.1:5672 --queue-prefix f3-]
+ *     [--kafka-bootstrap 127.0.0.1:9092 --queue-prefix f3-]
  * </pre>
  *
  * Runs until killed (or stopped with SIGTERM, which stops the endpoints and the dispatcher).
@@ -57,15 +59,29 @@ public final class SutMain {
     SutTables.create(storage.jdbi());
     String prefix = options.getOrDefault("queue-prefix", "");
     String rabbitmq = options.get("rabbitmq-uri");
-    Transport transport =
-        rabbitmq == null
-            ? PostgresTransport.builder().storage(storage).build()
-            : RabbitMqTransport.builder()
-                .uri(rabbitmq)
-                .connectionName("pump-faults-" + ProcessHandle.current().pid())
-                .prefetch(4)
-                .networkRecoveryInterval(Duration.ofSeconds(1))
-                .build();
+    String kafka = options.get("kafka-bootstrap");
+    Transport transport;
+    if (rabbitmq != null) {
+      transport =
+          RabbitMqTransport.builder()
+              .uri(rabbitmq)
+              .connectionName("pump-faults-" + ProcessHandle.current().pid())
+              .prefetch(4)
+              .networkRecoveryInterval(Duration.ofSeconds(1))
+              .build();
+    } else if (kafka != null) {
+      transport =
+          KafkaTransport.builder()
+              .bootstrapServers(kafka)
+              .clientId("pump-faults-" + ProcessHandle.current().pid())
+              .maxInFlight(4)
+              // a killed process's partitions move after 6 s (Kafka's shortest), not 45 s
+              .consumerProperty("session.timeout.ms", 6_000)
+              .consumerProperty("heartbeat.interval.ms", 1_000)
+              .build();
+    } else {
+      transport = PostgresTransport.builder().storage(storage).build();
+    }
     List<Endpoint> endpoints = new ArrayList<>();
     for (String role : roles) {
       if (Sut.ENDPOINTS.contains(role)) {

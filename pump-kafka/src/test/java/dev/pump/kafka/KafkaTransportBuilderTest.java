@@ -1,0 +1,73 @@
+package dev.pump.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pump.core.PumpConfigurationException;
+import dev.pump.core.spi.OutgoingMessage;
+import dev.pump.core.spi.TransportException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The builder names every bad setting; names Kafka cannot take are refused before any I/O. */
+class KafkaTransportBuilderTest {
+  @Test
+  void everyBadSettingIsNamedAtOnce() {
+    assertThatThrownBy(() ->
+            KafkaTransport.builder()
+                .bootstrapServers(" ")
+                .maxInFlight(0)
+                .partitions(0)
+                .pollTimeout(Duration.ZERO)
+                .maxMessageBytes(10)
+                .topicPrefix("bad prefix")
+                .consumerProperty("enable.auto.commit", true)
+                .producerProperty("acks", "1")
+                .build())
+        .isInstanceOf(PumpConfigurationException.class)
+        .hasMessageContainingAll(
+            "kafka.bootstrapServers",
+            "kafka.maxInFlight",
+            "kafka.partitions",
+            "kafka.pollTimeout",
+            "kafka.maxMessageBytes",
+            "kafka.topicPrefix",
+            "enable.auto.commit",
+            "[acks]");
+  }
+
+  @Test
+  void aNameKafkaCannotTakeIsRefusedWithTheReason() {
+    try (KafkaTransport transport = KafkaTransport.builder().topicPrefix("shop.").build()) {
+      assertThat(transport.topicOf("orders")).isEqualTo("shop.orders");
+      assertThatThrownBy(() -> transport.send("billing:eu", List.of()))
+          .isInstanceOf(PumpConfigurationException.class)
+          .hasMessageContaining("billing:eu")
+          .hasMessageContaining("cannot be a Kafka topic");
+      String longest = "x".repeat(200);
+      assertThat(transport.topicOf(longest)).hasSize(205);
+    }
+  }
+
+  @Test
+  void theLongestPrefixAndNameStillMakeALegalTopic() {
+    try (KafkaTransport transport =
+        KafkaTransport.builder().topicPrefix("p".repeat(39) + ".").build()) {
+      assertThat(transport.topicOf("q".repeat(200))).hasSize(240);
+    }
+  }
+
+  @Test
+  void aDelayedMessageIsRefusedBeforeAnythingIsSent() {
+    try (KafkaTransport transport = KafkaTransport.builder().build()) {
+      OutgoingMessage later =
+          OutgoingMessage.of("m", Map.of(), new byte[1]).withDelay(Duration.ofSeconds(5));
+      assertThatThrownBy(() -> transport.send("orders", List.of(later)))
+          .isInstanceOf(TransportException.class)
+          .hasMessageContaining("no delayed delivery");
+      assertThat(transport.capabilities().delayedDelivery()).isFalse();
+    }
+  }
+}

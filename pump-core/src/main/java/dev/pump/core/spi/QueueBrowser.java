@@ -13,8 +13,10 @@ import java.util.Objects;
  * Decision#TAKE take} is still in the queue when {@link #browse} returns or throws; one it takes is
  * removed only after the visitor returned for it, so what the visitor did with it first (sent a
  * copy, wrote an audit row) happened before the message left. The order of the messages kept may
- * change where the transport says so. Thread-safe; concurrent browses of one queue each see part of
- * it.
+ * change where the transport says so. A transport on a log, whose records cannot be removed, may
+ * record a take where later browses see it but its receivers do not, and show messages a receiver
+ * holds; it says so too (Kafka: browse its error queues, do not receive them). Thread-safe;
+ * concurrent browses of one queue each see part of it.
  */
 public interface QueueBrowser {
   /**

@@ -48,6 +48,23 @@ public abstract class QueueBrowserContractTest {
     return true;
   }
 
+  /**
+   * Whether a receive skips what a browse took from the middle of the queue. A log (Kafka) records
+   * such takes where browses see them but its consumers do not: its error queues are browsed, not
+   * received; then only browses are checked.
+   */
+  protected boolean receiversSkipTaken() {
+    return true;
+  }
+
+  /**
+   * Whether a browse shows messages a receiver holds unsettled. A log (Kafka) shows everything
+   * after the committed position, what a consumer holds included; nothing is lost either way.
+   */
+  protected boolean showsMessagesInFlight() {
+    return false;
+  }
+
   /** How long a receive may wait for a message a browse gave back. */
   protected Duration deliveryTimeout() {
     return Duration.ofSeconds(10);
@@ -99,8 +116,15 @@ public abstract class QueueBrowserContractTest {
             m.messageId().equals("m-1") || m.messageId().equals("m-3")
                 ? QueueBrowser.Decision.TAKE
                 : QueueBrowser.Decision.KEEP);
+    List<QueueBrowser.BrowsedMessage> after = new ArrayList<>();
+    browser.browse(queue(), 100, m -> keep(after, m));
 
-    assertThat(receiveAll()).containsExactlyInAnyOrder("m-0", "m-2", "m-4");
+    assertThat(after)
+        .extracting(QueueBrowser.BrowsedMessage::messageId)
+        .containsExactlyInAnyOrder("m-0", "m-2", "m-4");
+    if (receiversSkipTaken()) {
+      assertThat(receiveAll()).containsExactlyInAnyOrder("m-0", "m-2", "m-4");
+    }
   }
 
   @Test
@@ -184,10 +208,12 @@ public abstract class QueueBrowserContractTest {
     held.complete();
 
     // a prefetching transport may hold the others for its receiver too: they need not be shown
-    assertThat(seen)
-        .extracting(QueueBrowser.BrowsedMessage::messageId)
-        .doesNotContain(held.messageId())
-        .isSubsetOf("m-0", "m-1", "m-2");
+    if (!showsMessagesInFlight()) {
+      assertThat(seen)
+          .extracting(QueueBrowser.BrowsedMessage::messageId)
+          .doesNotContain(held.messageId())
+          .isSubsetOf("m-0", "m-1", "m-2");
+    }
     List<String> rest = receiveAll();
     assertThat(rest).hasSize(2).doesNotContain(held.messageId());
   }

@@ -8,6 +8,7 @@ import dev.pump.core.recoverability.Recoverability;
 import dev.pump.core.spi.QueueBrowser.Decision;
 import dev.pump.jdbc.DispatcherCounters;
 import dev.pump.jdbc.JdbcStorage;
+import dev.pump.jdbc.OrderFlow;
 import dev.pump.jdbc.PumpDataSources;
 import dev.pump.kafka.internal.DefaultKafkaTransport;
 import dev.pump.testkit.PostgresExtension;
@@ -25,12 +26,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * End to end on Kafka: PostgreSQL holds the business data, the inbox and the outbox; Kafka carries
- * the messages; the dispatcher relays the outbox (see {@link KafkaOrderFlow}). Every command is
- * placed twice with one message id, the billing and shipping consumers are lost twice mid-run (as
- * when their process goes away: what they handed out and did not settle comes back, counted as
- * delivered before), and some charges fail until a delayed retry, which waits in the outbox.
- * Afterwards every order has exactly one order row, one charge and one shipment, each endpoint's
- * inbox one row per order, and nothing is parked, pending or in the error topic.
+ * the messages; the dispatcher relays the outbox (see {@link OrderFlow}). Every command is placed
+ * twice with one message id, the billing and shipping consumers are lost twice mid-run (as when
+ * their process goes away: what they handed out and did not settle comes back, counted as delivered
+ * before), and some charges fail until a delayed retry, which waits in the outbox. Afterwards every
+ * order has exactly one order row, one charge and one shipment, each endpoint's inbox one row per
+ * order, and nothing is parked, pending or in the error topic.
  */
 @ExtendWith(PostgresExtension.class)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -45,7 +46,7 @@ class KafkaOutboxEndToEndTest {
 
   private KafkaTransport transport;
   private HikariDataSource pool;
-  private KafkaOrderFlow flow;
+  private OrderFlow flow;
 
   @AfterEach
   void closeEverything() {
@@ -71,9 +72,8 @@ class KafkaOutboxEndToEndTest {
             .build();
     pool = PumpDataSources.pooled(db.jdbcUrl(), db.user(), db.password(), 3 * CONCURRENCY + 4);
     JdbcStorage storage = JdbcStorage.builder().dataSource(pool).build();
-    KafkaOrderFlow.createTables(storage.jdbi());
-    KafkaOrderFlow.Queues queues =
-        new KafkaOrderFlow.Queues("orders", "billing", "shipping", "error");
+    OrderFlow.createTables(storage.jdbi());
+    OrderFlow.Queues queues = new OrderFlow.Queues("orders", "billing", "shipping", "error");
     assertThat(transport.capabilities().delayedDelivery()).isFalse();
     Recoverability recoverability =
         Recoverability.builder()
@@ -83,7 +83,7 @@ class KafkaOutboxEndToEndTest {
             .errorQueue(queues.error())
             .build();
     flow =
-        new KafkaOrderFlow(
+        new OrderFlow(
             storage,
             transport,
             queues,

@@ -7,6 +7,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.pump.core.recoverability.Recoverability;
 import dev.pump.jdbc.DispatcherCounters;
 import dev.pump.jdbc.JdbcStorage;
+import dev.pump.jdbc.OrderFlow;
 import dev.pump.jdbc.PumpDataSources;
 import dev.pump.testkit.PostgresExtension;
 import dev.pump.testkit.TcpRelay;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,6 +51,24 @@ class RabbitMqOutboxEndToEndTest {
   private static final Predicate<String> FLAKY =
       id -> Integer.parseInt(id.substring("order-".length())) % 20 == 0;
 
+  /**
+   * The exchanges the flow declares, one per topic, named after the type as pump-core names topics
+   * (the binary name with dots for {@code $}): those publishing OrderPlaced uses, and PlaceOrder's,
+   * to which the orders endpoint subscribes like to every type it handles. Shared by every run on a
+   * broker.
+   */
+  private static final List<String> EXCHANGES =
+      Stream.of(OrderFlow.OrderPlaced.class, OrderFlow.OrderEvent.class, OrderFlow.PlaceOrder.class)
+          .map(type -> type.getName().replace('$', '.'))
+          .toList();
+
+  /**
+   * A broker-wide lock ({@link BrokerAdmin#tryLock}) to hold while a flow runs: runs on one broker
+   * (parallel builds, the measurement) share {@link #EXCHANGES}, so the events of one would reach
+   * the subscribers of another.
+   */
+  private static final String BROKER_LOCK = "pump-test-order-flow-lock";
+
   private BrokerAdmin admin;
   private TcpRelay proxy;
   private RabbitMqTransport transport;
@@ -60,8 +80,8 @@ class RabbitMqOutboxEndToEndTest {
     admin = new BrokerAdmin(); // skips (or fails, in CI) here when there is no broker
     await("the broker-wide lock of this test")
         .atMost(Duration.ofMinutes(2))
-        .until(() -> admin.tryLock(OrderFlow.BROKER_LOCK));
-    OrderFlow.EXCHANGES.forEach(admin::deleteSharedExchangeLater);
+        .until(() -> admin.tryLock(BROKER_LOCK));
+    EXCHANGES.forEach(admin::deleteSharedExchangeLater);
     proxy = new TcpRelay(RabbitMqBroker.host(), RabbitMqBroker.port());
     transport =
         RabbitMqTransport.builder()

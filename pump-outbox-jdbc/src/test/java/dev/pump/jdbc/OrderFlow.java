@@ -1,12 +1,10 @@
-package dev.pump.kafka;
+package dev.pump.jdbc;
 
 import dev.pump.core.Endpoint;
 import dev.pump.core.Headers;
 import dev.pump.core.SendOptions;
 import dev.pump.core.recoverability.Recoverability;
-import dev.pump.jdbc.JdbcContext;
-import dev.pump.jdbc.JdbcStorage;
-import dev.pump.jdbc.OutboxDispatcher;
+import dev.pump.core.spi.Transport;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
@@ -14,9 +12,9 @@ import java.util.function.UnaryOperator;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * The order flow of {@link KafkaOutboxEndToEndTest}: PostgreSQL holds the business tables, the
- * inbox and the outbox; Kafka carries every message; one {@link OutboxDispatcher} relays the outbox
- * to Kafka.
+ * The order flow of the brokers' end-to-end tests (RabbitMQ's, Kafka's): PostgreSQL holds the
+ * business tables, the inbox and the outbox; the broker's transport carries every message; one
+ * {@link OutboxDispatcher} relays the outbox to it. Shared through this module's test-jar.
  *
  * <pre>
  * session (web) ──PlaceOrder──► orders:   INSERT orders, publish OrderPlaced
@@ -27,20 +25,20 @@ import org.jdbi.v3.core.Jdbi;
  * Every endpoint has the {@link JdbcStorage}, so each handler's rows, its inbox row and what it
  * sent commit in one transaction.
  */
-final class KafkaOrderFlow implements AutoCloseable {
+public final class OrderFlow implements AutoCloseable {
   /** The command. */
-  record PlaceOrder(String orderId) {}
+  public record PlaceOrder(String orderId) {}
 
   /** The event family: a subscriber to it receives every implementation. */
-  interface OrderEvent {
+  public interface OrderEvent {
     String orderId();
   }
 
   /** The event. */
-  record OrderPlaced(String orderId) implements OrderEvent {}
+  public record OrderPlaced(String orderId) implements OrderEvent {}
 
   /** Where each endpoint receives; unique per run so runs on one broker do not mix. */
-  record Queues(String orders, String billing, String shipping, String error) {}
+  public record Queues(String orders, String billing, String shipping, String error) {}
 
   private final JdbcStorage storage;
   private final Queues queues;
@@ -58,9 +56,9 @@ final class KafkaOrderFlow implements AutoCloseable {
    * @param billingFailsFirstRound orders whose charge fails every attempt until a delayed retry
    * @param dispatcherSettings adjusts the dispatcher's builder (storage and transport are set)
    */
-  KafkaOrderFlow(
+  public OrderFlow(
       JdbcStorage storage,
-      KafkaTransport transport,
+      Transport transport,
       Queues queues,
       int concurrency,
       Recoverability recoverability,
@@ -106,7 +104,8 @@ final class KafkaOrderFlow implements AutoCloseable {
                         .execute("INSERT INTO shipment (order_id) VALUES (?)", event.orderId()))
             .build();
     // sends from outside any handler, through the transactional session; never started. It needs
-    // the storage too: default recoverability has delayed retries, which Kafka cannot delay
+    // the storage too: default recoverability has delayed retries, which a broker without delays
+    // cannot delay
     this.web = Endpoint.builder().name("web").transport(transport).storage(storage).build();
     this.dispatcher =
         dispatcherSettings
@@ -117,7 +116,7 @@ final class KafkaOrderFlow implements AutoCloseable {
   private dev.pump.core.EndpointBuilder endpoint(
       String name,
       String queue,
-      KafkaTransport transport,
+      Transport transport,
       int concurrency,
       Recoverability recoverability) {
     return Endpoint.builder()
@@ -132,7 +131,7 @@ final class KafkaOrderFlow implements AutoCloseable {
   }
 
   /** Creates the business tables (no unique keys: a duplicate effect must show, not fail). */
-  static void createTables(Jdbi jdbi) {
+  public static void createTables(Jdbi jdbi) {
     jdbi.useHandle(h -> {
       h.execute("CREATE TABLE orders (order_id text NOT NULL)");
       h.execute("CREATE TABLE charge (order_id text NOT NULL, delayed_round int NOT NULL)");
@@ -140,8 +139,11 @@ final class KafkaOrderFlow implements AutoCloseable {
     });
   }
 
-  /** Starts the subscribers first (they subscribe from the topics' ends), then the rest. */
-  void start() {
+  /**
+   * Starts the subscribers first (they bind their topics; on Kafka they start at the topics' ends),
+   * then orders and the dispatcher.
+   */
+  public void start() {
     billing.start();
     shipping.start();
     orders.start();
@@ -153,7 +155,7 @@ final class KafkaOrderFlow implements AutoCloseable {
    * message id, is in the outbox once this returns. Called twice for one order, it is a client
    * retrying its request: two messages with one id.
    */
-  void placeOrder(String orderId) {
+  public void placeOrder(String orderId) {
     storage.inTransaction(
         web,
         (handle, sender) -> {
@@ -166,12 +168,12 @@ final class KafkaOrderFlow implements AutoCloseable {
   }
 
   /** The dispatcher, for its counters. */
-  OutboxDispatcher dispatcher() {
+  public OutboxDispatcher dispatcher() {
     return dispatcher;
   }
 
   /** Outbox rows neither dispatched nor parked, due or not. */
-  long pendingInOutbox() {
+  public long pendingInOutbox() {
     return count(
         "SELECT count(*) FROM "
             + storage.schema().table("outbox")
@@ -179,7 +181,7 @@ final class KafkaOrderFlow implements AutoCloseable {
   }
 
   /** A single number from {@code sql}. */
-  long count(String sql) {
+  public long count(String sql) {
     Long value = storage.jdbi().withHandle(h -> h.createQuery(sql).mapTo(Long.class).one());
     return value == null ? 0 : value;
   }

@@ -67,6 +67,12 @@ public final class Harness implements AutoCloseable {
     return new Fleet(jdbcUrl, server.user(), server.password(), logs);
   }
 
+  /** How many distinct messages {@code endpoint}'s handlers had an effect for. */
+  public long handled(String endpoint) {
+    return count(
+        "SELECT count(DISTINCT message_id) FROM fault_effect WHERE endpoint = '" + endpoint + "'");
+  }
+
   /** A number from the database, e.g. {@code SELECT count(*) FROM fault_effect}. */
   public long count(String sql) {
     // the harness's pooled connections die with the faults too: a dead one fails once, then the
@@ -92,8 +98,7 @@ public final class Harness implements AutoCloseable {
                 "SELECT count(*) FROM pump.outbox WHERE dispatched_at IS NULL AND parked_at IS NULL")
             == 0
         && count("SELECT count(*) FROM pump.queue_message WHERE queue <> 'error'") == 0
-        && count("SELECT count(DISTINCT message_id) FROM fault_effect WHERE endpoint = 'orders'")
-            >= inputs;
+        && handled("orders") >= inputs;
   }
 
   /**

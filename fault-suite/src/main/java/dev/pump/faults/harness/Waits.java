@@ -36,4 +36,10 @@ public final class Waits {
       Thread.sleep(100);
     }
   }
+
+  /** Lets {@code duration} pass, running {@code between} every 100 ms meanwhile. */
+  public static void pause(Duration duration, Step between) throws Exception {
+    long until = System.nanoTime() + duration.toNanos();
+    until(() -> System.nanoTime() > until, duration.plusMinutes(1), between);
+  }
 }

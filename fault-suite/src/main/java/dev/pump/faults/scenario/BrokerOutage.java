@@ -106,13 +106,13 @@ public final class BrokerOutage {
                 .destination(prefix + "orders");
         Thread loader = Thread.ofPlatform().name("load").start(load);
         for (int drop = 0; drop < 2; drop++) {
-          pause(Duration.ofMillis(1000 + random.nextInt(2000)), relaunch);
+          Waits.pause(Duration.ofMillis(1000 + random.nextInt(2000)), relaunch);
           cutter.cut(); // every connection dropped; the clients reconnect at once
           cutter.restore();
         }
-        pause(Duration.ofMillis(500 + random.nextInt(1000)), relaunch);
+        Waits.pause(Duration.ofMillis(500 + random.nextInt(1000)), relaunch);
         cutter.cut();
-        pause(s.outage(), relaunch);
+        Waits.pause(s.outage(), relaunch);
         String pending =
             "SELECT count(*) FROM pump.outbox WHERE dispatched_at IS NULL AND parked_at IS NULL";
         facts.put("outageSeconds", s.outage().toSeconds());
@@ -126,9 +126,9 @@ public final class BrokerOutage {
             Waits.until(
                 () ->
                     harness.count(pending) == 0
-                        && handled(harness, "orders") == s.inputs()
-                        && handled(harness, "billing") == s.inputs()
-                        && handled(harness, "shipping") == s.inputs()
+                        && harness.handled("orders") == s.inputs()
+                        && harness.handled("billing") == s.inputs()
+                        && harness.handled("shipping") == s.inputs()
                         && brokerEmpty(broker, prefix),
                 s.timeout(),
                 relaunch);
@@ -148,16 +148,6 @@ public final class BrokerOutage {
         deleteQueues(broker, prefix);
       }
     }
-  }
-
-  private static long handled(Harness harness, String endpoint) {
-    return harness.count(
-        "SELECT count(DISTINCT message_id) FROM fault_effect WHERE endpoint = '" + endpoint + "'");
-  }
-
-  private static void pause(Duration duration, Waits.Step between) throws Exception {
-    long until = System.nanoTime() + duration.toNanos();
-    Waits.until(() -> System.nanoTime() > until, duration.plusMinutes(1), between);
   }
 
   private static boolean brokerEmpty(String broker, String prefix) throws Exception {

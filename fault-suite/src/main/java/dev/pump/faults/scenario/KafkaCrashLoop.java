@@ -94,9 +94,9 @@ public final class KafkaCrashLoop {
             Waits.until(
                 () ->
                     harness.count(pending) == 0
-                        && handled(harness, "orders") == s.inputs()
-                        && handled(harness, "billing") == s.inputs()
-                        && handled(harness, "shipping") == s.inputs(),
+                        && harness.handled("orders") == s.inputs()
+                        && harness.handled("billing") == s.inputs()
+                        && harness.handled("shipping") == s.inputs(),
                 s.timeout(),
                 () -> fleet.relaunchEnded(m -> CrashPlan.never()));
         fleet.close();
@@ -121,11 +121,6 @@ public final class KafkaCrashLoop {
         fleet.close();
       }
     }
-  }
-
-  private static long handled(Harness harness, String endpoint) {
-    return harness.count(
-        "SELECT count(DISTINCT message_id) FROM fault_effect WHERE endpoint = '" + endpoint + "'");
   }
 
   private static CrashPlan arm(Random random, int[] armsLeft, boolean dispatcher) {

@@ -86,7 +86,7 @@ public final class KafkaPoisonInput {
         new LoadGenerator(harness.storage(), harness.web(), 20, 0, seed, 0)
             .destination(prefix + "orders")
             .run();
-        Waits.until(() -> handled(harness, "shipping") >= 20, Duration.ofMinutes(1), () -> {});
+        Waits.until(() -> harness.handled("shipping") >= 20, Duration.ofMinutes(1), () -> {});
         List<Poison> poisons = poisons(harness, prefix);
         Thread load =
             Thread.ofPlatform()
@@ -102,8 +102,8 @@ public final class KafkaPoisonInput {
             Waits.until(
                 () ->
                     !load.isAlive()
-                        && handled(harness, "orders") >= inputs + 20
-                        && handled(harness, "shipping") >= inputs + 20
+                        && harness.handled("orders") >= inputs + 20
+                        && harness.handled("shipping") >= inputs + 20
                         && errors.browse(errorTopic, 1_000, m -> Decision.KEEP) >= expectedErrors,
                 Duration.ofMinutes(2),
                 () -> {});
@@ -161,11 +161,6 @@ public final class KafkaPoisonInput {
         dispatcher.stop(Duration.ofSeconds(5));
       }
     }
-  }
-
-  private static long handled(Harness harness, String endpoint) {
-    return harness.count(
-        "SELECT count(DISTINCT message_id) FROM fault_effect WHERE endpoint = '" + endpoint + "'");
   }
 
   /** Produces every poison record and records it, with the id Pump parks it under. */

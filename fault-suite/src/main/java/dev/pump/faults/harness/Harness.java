@@ -73,6 +73,19 @@ public final class Harness implements AutoCloseable {
         "SELECT count(DISTINCT message_id) FROM fault_effect WHERE endpoint = '" + endpoint + "'");
   }
 
+  /**
+   * Inputs sent k times whose orders inbox has not yet skipped k - 1 copies. On a broker whose
+   * queues the harness cannot count (Kafka), the last copies may still be on their way when the
+   * first ones are handled: a run settles only once this is zero, and the books still fail a copy
+   * that never comes.
+   */
+  public long repeatsNotYetAbsorbed() {
+    return count(
+        "SELECT count(*) FROM (SELECT message_id, count(*) AS n FROM fault_input GROUP BY"
+            + " message_id) f LEFT JOIN pump.inbox i ON i.endpoint = 'orders'"
+            + " AND i.message_id = f.message_id WHERE coalesce(i.duplicates, -1) < f.n - 1");
+  }
+
   /** A number from the database, e.g. {@code SELECT count(*) FROM fault_effect}. */
   public long count(String sql) {
     // the harness's pooled connections die with the faults too: a dead one fails once, then the

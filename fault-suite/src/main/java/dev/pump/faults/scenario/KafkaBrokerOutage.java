@@ -107,7 +107,8 @@ public final class KafkaBrokerOutage {
                     harness.count(pending) == 0
                         && harness.handled("orders") == s.inputs()
                         && harness.handled("billing") == s.inputs()
-                        && harness.handled("shipping") == s.inputs(),
+                        && harness.handled("shipping") == s.inputs()
+                        && harness.repeatsNotYetAbsorbed() == 0,
                 s.timeout(),
                 relaunch);
         facts.put("settled", settled);

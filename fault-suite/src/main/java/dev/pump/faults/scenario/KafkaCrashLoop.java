@@ -96,7 +96,8 @@ public final class KafkaCrashLoop {
                     harness.count(pending) == 0
                         && harness.handled("orders") == s.inputs()
                         && harness.handled("billing") == s.inputs()
-                        && harness.handled("shipping") == s.inputs(),
+                        && harness.handled("shipping") == s.inputs()
+                        && harness.repeatsNotYetAbsorbed() == 0,
                 s.timeout(),
                 () -> fleet.relaunchEnded(m -> CrashPlan.never()));
         fleet.close();

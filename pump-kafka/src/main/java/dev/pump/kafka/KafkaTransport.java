@@ -59,8 +59,8 @@ public interface KafkaTransport extends Transport {
   /** The client id, suffixed by each client's role: {@code pump}. */
   String DEFAULT_CLIENT_ID = "pump";
 
-  /** Records held per received queue: the endpoint's default concurrency. */
-  int DEFAULT_MAX_IN_FLIGHT = EndpointBuilder.DEFAULT_CONCURRENCY;
+  /** Records held per received queue: twice the endpoint's default concurrency. */
+  int DEFAULT_MAX_IN_FLIGHT = 2 * EndpointBuilder.DEFAULT_CONCURRENCY;
 
   /** Partitions of the topics the transport creates: 3. */
   int DEFAULT_PARTITIONS = 3;
@@ -137,8 +137,9 @@ public interface KafkaTransport extends Transport {
 
     /**
      * How many records one received queue holds at most, buffered or handed out and unsettled,
-     * before its partitions are paused: set it to the endpoint's concurrency. 1 to 10000. Default
-     * {@link #DEFAULT_MAX_IN_FLIGHT}.
+     * before its partitions are paused: set it to twice the endpoint's concurrency, so that while
+     * the pump holds as many as it may, the next ones are already fetched and a finished batch does
+     * not wait for a poll. 1 to 10000. Default {@link #DEFAULT_MAX_IN_FLIGHT}.
      */
     public Builder maxInFlight(int maxInFlight) {
       this.maxInFlight = maxInFlight;

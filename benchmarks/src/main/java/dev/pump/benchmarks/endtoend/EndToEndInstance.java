@@ -57,7 +57,7 @@ final class EndToEndInstance implements AutoCloseable {
             ? KafkaTransport.builder()
                 .bootstrapServers(brokers.kafkaBootstrap())
                 .clientId(EndToEndService.APPLICATION + "-" + (index + 1))
-                .maxInFlight(settings.concurrency())
+                .maxInFlight(2 * settings.concurrency()) // as docs/kafka.md advises
                 .build()
             : settings.kind() == TransportKind.RABBITMQ
                 ? RabbitMqTransport.builder()

@@ -13,7 +13,7 @@ public final class KafkaSetup {
         KafkaTransport.builder()
             .bootstrapServers("kafka-1:9092,kafka-2:9092")
             .clientId("shop")
-            .maxInFlight(32) // the endpoint's concurrency
+            .maxInFlight(64) // twice the endpoint's concurrency
             .build();
     // docs:end
     return transport;

@@ -100,7 +100,7 @@ public final class ShopExample {
       return KafkaTransport.builder()
           .bootstrapServers(settings.kafkaBootstrap())
           .clientId("shop")
-          .maxInFlight(Shop.CONCURRENCY)
+          .maxInFlight(2 * Shop.CONCURRENCY) // fetched ahead while the pump handles its share
           .build();
     }
     return PostgresTransport.builder().storage(storage).build();

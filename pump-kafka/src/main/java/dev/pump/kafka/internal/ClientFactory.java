@@ -69,11 +69,32 @@ final class ClientFactory {
     config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, settings.maxRecordBytes() + 1024);
     config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, settings.sendTimeout().toMillis());
     config.putAll(settings.producerOverrides());
+    if (!config.containsKey(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG)) {
+      // a batch not acknowledged within sendTimeout is given up by the producer, with its reason
+      // (the partition and what it waited for), and is not sent later behind the failure
+      // reported; Kafka wants it at least linger.ms + request.timeout.ms
+      long sendTimeout = settings.sendTimeout().toMillis();
+      config.putIfAbsent(
+          ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(30_000, sendTimeout));
+      long floor =
+          millis(config.get(ProducerConfig.LINGER_MS_CONFIG))
+              + millis(config.get(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG));
+      config.put(
+          ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+          (int) Math.min(Integer.MAX_VALUE, Math.max(sendTimeout, floor)));
+    }
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     return new KafkaProducer<>(config);
+  }
+
+  // a Kafka time setting as the user gave it: a number, or its text
+  private static long millis(Object value) {
+    return value instanceof Number number
+        ? number.longValue()
+        : Long.parseLong(value.toString().strip());
   }
 
   /** The admin client: topics and consumer-group offsets. */

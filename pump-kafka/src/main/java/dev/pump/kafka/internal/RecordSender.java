@@ -12,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RetriableException;
 
 /**
  * Sends batches of records with the transport's one idempotent producer, opened on first use: every
@@ -20,6 +21,10 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  * requests.
  */
 final class RecordSender implements AutoCloseable {
+  // the producer expires a batch after sendTimeout with its own reason; this wait only ends one
+  // whose expiry never comes
+  private static final Duration EXPIRY_GRACE = Duration.ofSeconds(5);
+
   private final KafkaSettings settings;
   private final ClientFactory clients;
   private volatile KafkaProducer<byte[], byte[]> producer;
@@ -45,7 +50,7 @@ final class RecordSender implements AutoCloseable {
     } catch (RuntimeException e) {
       throw new TransportException("cannot " + operation + ": " + e.getMessage(), e);
     }
-    long deadline = System.nanoTime() + settings.sendTimeout().toNanos();
+    long deadline = System.nanoTime() + settings.sendTimeout().plus(EXPIRY_GRACE).toNanos();
     for (Future<RecordMetadata> acknowledgement : acknowledgements) {
       try {
         acknowledgement.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -54,8 +59,12 @@ final class RecordSender implements AutoCloseable {
         throw new TransportException(
             "interrupted while waiting for Kafka to acknowledge " + operation, e);
       } catch (ExecutionException e) {
-        throw new TransportException(
-            "cannot " + operation + ": " + e.getCause().getMessage(), e.getCause());
+        String message = "cannot " + operation + ": " + e.getCause().getMessage();
+        if (e.getCause() instanceof RetriableException) {
+          // the broker unreachable or the partition without a leader: nothing wrong with the batch
+          throw new TransportUnavailableException(message, e.getCause());
+        }
+        throw new TransportException(message, e.getCause());
       } catch (TimeoutException e) {
         throw new TransportUnavailableException(
             "cannot "
@@ -63,7 +72,7 @@ final class RecordSender implements AutoCloseable {
                 + ": Kafka at "
                 + settings.bootstrapServers()
                 + " did not acknowledge the batch within "
-                + settings.sendTimeout(),
+                + settings.sendTimeout().plus(EXPIRY_GRACE),
             e);
       }
     }

@@ -4,6 +4,7 @@ import dev.pump.core.EndpointBuilder;
 import dev.pump.core.PumpConfigurationException;
 import dev.pump.core.internal.shared.Problems;
 import dev.pump.core.spi.Transport;
+import dev.pump.kafka.internal.ClientFactory;
 import dev.pump.kafka.internal.DefaultKafkaTransport;
 import dev.pump.kafka.internal.KafkaSettings;
 import dev.pump.kafka.internal.TopicNames;
@@ -235,7 +236,7 @@ public interface KafkaTransport extends Transport {
       found.add(KafkaSettings.overrideProblem("kafka.consumerProperty", consumerProperties));
       found.add(KafkaSettings.overrideProblem("kafka.producerProperty", producerProperties));
       found.throwIfAny();
-      return new DefaultKafkaTransport(
+      KafkaSettings settings =
           new KafkaSettings(
               bootstrapServers.strip(),
               clientId,
@@ -247,7 +248,10 @@ public interface KafkaTransport extends Transport {
               sendTimeout,
               maxMessageBytes,
               Map.copyOf(consumerProperties),
-              Map.copyOf(producerProperties)));
+              Map.copyOf(producerProperties));
+      found.add(ClientFactory.problem(settings));
+      found.throwIfAny();
+      return new DefaultKafkaTransport(settings);
     }
   }
 }

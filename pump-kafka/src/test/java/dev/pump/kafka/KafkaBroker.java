@@ -127,6 +127,9 @@ public final class KafkaBroker {
                         .build())
                 // a new consumer group gets its partitions at once, not after 3 s
                 .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                // the consumer group protocol's heartbeat, which tells members of a rebalance
+                .setConfigProp("group.consumer.min.heartbeat.interval.ms", "500")
+                .setConfigProp("group.consumer.heartbeat.interval.ms", "500")
                 .setConfigProp("offsets.topic.replication.factor", "1")
                 .setConfigProp("offsets.topic.num.partitions", "3")
                 .setConfigProp("transaction.state.log.replication.factor", "1")

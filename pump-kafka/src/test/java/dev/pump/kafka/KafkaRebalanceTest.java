@@ -24,23 +24,26 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A second transport joining a queue's consumer group takes partitions from the first while both
- * work: the first lets them go after its records in flight are settled, and no message is lost.
+ * work: the first lets them go after its records in flight are settled, and no message is lost;
+ * with the classic group protocol and with KIP-848's consumer protocol.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class KafkaRebalanceTest {
   private static final int PARTITIONS = 3;
 
-  @Test
-  void aSecondConsumerJoiningTheGroupLosesNothing() throws Exception {
+  @ParameterizedTest(name = "group.protocol={0}")
+  @ValueSource(strings = {"classic", "consumer"})
+  void aSecondConsumerJoiningTheGroupLosesNothing(String protocol) throws Exception {
     String queue = queueName("rebalance");
     ExecutorService workers = Executors.newFixedThreadPool(2);
-    try (KafkaTransport first = transport("first");
-        KafkaTransport second = transport("second");
+    try (KafkaTransport first = transport("first", protocol);
+        KafkaTransport second = transport("second", protocol);
         Admin admin = KafkaBroker.admin()) {
       first.createQueue(queue);
       Set<String> sent = ConcurrentHashMap.newKeySet();
@@ -93,15 +96,20 @@ class KafkaRebalanceTest {
     }
   }
 
-  private static KafkaTransport transport(String clientId) {
-    return KafkaTestSupport.transport()
-        .clientId(clientId)
-        .partitions(PARTITIONS)
-        .maxInFlight(8)
-        .revokeWait(Duration.ofSeconds(10))
-        // the classic protocol tells a member of a rebalance in its next heartbeat
-        .consumerProperty("heartbeat.interval.ms", 500)
-        .build();
+  private static KafkaTransport transport(String clientId, String protocol) {
+    KafkaTransport.Builder builder =
+        KafkaTestSupport.transport()
+            .clientId(clientId)
+            .partitions(PARTITIONS)
+            .maxInFlight(8)
+            .revokeWait(Duration.ofSeconds(10))
+            .consumerProperty("group.protocol", protocol);
+    if (protocol.equals("classic")) {
+      // a member hears of a rebalance in its next heartbeat: the classic protocol's is the
+      // client's to set, the consumer protocol's the broker's (the test broker's is 500 ms)
+      builder.consumerProperty("heartbeat.interval.ms", 500);
+    }
+    return builder.build();
   }
 
   // keyed by id, so every batch spreads over the partitions

@@ -39,6 +39,31 @@ class KafkaTransportBuilderTest {
   }
 
   @Test
+  void whatKafkasClientsWouldRefuseIsRefusedAtBuild() {
+    assertThatThrownBy(() ->
+            KafkaTransport.builder()
+                .consumerProperty("group.protocol", "consumer")
+                .consumerProperty("heartbeat.interval.ms", 500)
+                .build())
+        .isInstanceOf(PumpConfigurationException.class)
+        .hasMessageContaining("kafka.consumerProperty")
+        .hasMessageContaining("heartbeat.interval.ms");
+    assertThatThrownBy(
+            () -> KafkaTransport.builder().consumerProperty("fetch.max.wait.ms", "soon").build())
+        .isInstanceOf(PumpConfigurationException.class)
+        .hasMessageContaining("fetch.max.wait.ms");
+    assertThatThrownBy(() ->
+            KafkaTransport.builder()
+                .producerProperty("linger.ms", 5_000)
+                .producerProperty("delivery.timeout.ms", 1_000)
+                .build())
+        .isInstanceOf(PumpConfigurationException.class)
+        .hasMessageContaining("delivery.timeout.ms must be at least linger.ms");
+    // the newer group protocol without the classic one's assignor, which it refuses
+    KafkaTransport.builder().consumerProperty("group.protocol", "consumer").build().close();
+  }
+
+  @Test
   void aNameKafkaCannotTakeIsRefusedWithTheReason() {
     try (KafkaTransport transport = KafkaTransport.builder().topicPrefix("shop.").build()) {
       assertThat(transport.topicOf("orders")).isEqualTo("shop.orders");

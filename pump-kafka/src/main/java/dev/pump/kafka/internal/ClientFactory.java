@@ -6,9 +6,11 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.GroupProtocol;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -16,37 +18,94 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Makes the transport's Kafka clients: its defaults, the user's overrides, then the properties its
  * guarantees rest on, which no override may change. Thread-safe: immutable.
  */
-final class ClientFactory {
+public final class ClientFactory {
   private final KafkaSettings settings;
 
   ClientFactory(KafkaSettings settings) {
     this.settings = settings;
   }
 
+  /**
+   * What Kafka's clients would refuse in these settings, checked without connecting: a property of
+   * the wrong type, an unknown value, or one the chosen group protocol does not take. Null when
+   * there is nothing.
+   */
+  public static String problem(KafkaSettings settings) {
+    ClientFactory factory = new ClientFactory(settings);
+    try {
+      checkConsumer(factory.consumerConfig("pump-check", "check"));
+      checkConsumer(factory.browserConfig("check"));
+    } catch (KafkaException e) {
+      return "kafka.consumerProperty: " + e.getMessage();
+    }
+    try {
+      Map<String, Object> checked = ProducerConfig.configDef().parse(factory.producerConfig());
+      long floor = deliveryFloor(checked);
+      int delivery = (Integer) checked.get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG);
+      if (delivery < floor) {
+        return "kafka.producerProperty: delivery.timeout.ms must be at least linger.ms +"
+            + " request.timeout.ms ("
+            + floor
+            + "), was "
+            + delivery;
+      }
+    } catch (KafkaException e) {
+      return "kafka.producerProperty: " + e.getMessage();
+    }
+    return null;
+  }
+
+  // parsed as the consumer parses it, the group protocol's own checks included, without logging
+  private static void checkConsumer(Map<String, Object> config) {
+    new ConsumerConfig(config, false) {};
+  }
+
+  // Kafka refuses a delivery timeout below this
+  private static long deliveryFloor(Map<String, Object> parsed) {
+    return (Long) parsed.get(ProducerConfig.LINGER_MS_CONFIG)
+        + (Integer) parsed.get(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG);
+  }
+
   /** A consumer in {@code group}, committing only what the transport commits. */
   KafkaConsumer<byte[], byte[]> consumer(String group, String queue) {
+    return new KafkaConsumer<>(consumerConfig(group, queue));
+  }
+
+  private Map<String, Object> consumerConfig(String group, String queue) {
     Map<String, Object> config = new HashMap<>();
     config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
     config.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.clientId() + "-consumer-" + queue);
     // a queue's records sent before its group first met must be received
     config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    // a rebalance takes away only the partitions that move, so the others keep working
-    config.put(
-        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
-        CooperativeStickyAssignor.class.getName());
     config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, settings.maxRecordBytes());
     config.putAll(settings.consumerOverrides());
+    if (classicProtocol(config)) {
+      // a rebalance takes away only the partitions that move, so the others keep working (the
+      // consumer protocol of KIP-848 does so by itself, and refuses an assignor set here)
+      config.putIfAbsent(
+          ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+          CooperativeStickyAssignor.class.getName());
+    }
     config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.maxInFlight());
     config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    return new KafkaConsumer<>(config);
+    return config;
+  }
+
+  private static boolean classicProtocol(Map<String, Object> config) {
+    Object protocol = config.get(ConsumerConfig.GROUP_PROTOCOL_CONFIG);
+    return protocol == null || GroupProtocol.CLASSIC.name().equalsIgnoreCase(protocol.toString());
   }
 
   /** A consumer in no group, for reading a queue without taking from it. */
   KafkaConsumer<byte[], byte[]> browser(String queue) {
+    return new KafkaConsumer<>(browserConfig(queue));
+  }
+
+  private Map<String, Object> browserConfig(String queue) {
     Map<String, Object> config = new HashMap<>();
     config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
     config.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.clientId() + "-browse-" + queue);
@@ -57,11 +116,15 @@ final class ClientFactory {
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    return new KafkaConsumer<>(config);
+    return config;
   }
 
   /** The idempotent producer: every record acknowledged by all in-sync replicas, once. */
   KafkaProducer<byte[], byte[]> producer() {
+    return new KafkaProducer<>(producerConfig());
+  }
+
+  private Map<String, Object> producerConfig() {
     Map<String, Object> config = new HashMap<>();
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
     config.put(ProducerConfig.CLIENT_ID_CONFIG, settings.clientId() + "-producer");
@@ -69,6 +132,10 @@ final class ClientFactory {
     config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, settings.maxRecordBytes() + 1024);
     config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, settings.sendTimeout().toMillis());
     config.putAll(settings.producerOverrides());
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     if (!config.containsKey(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG)) {
       // a batch not acknowledged within sendTimeout is given up by the producer, with its reason
       // (the partition and what it waited for), and is not sent later behind the failure
@@ -76,25 +143,12 @@ final class ClientFactory {
       long sendTimeout = settings.sendTimeout().toMillis();
       config.putIfAbsent(
           ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(30_000, sendTimeout));
-      long floor =
-          millis(config.get(ProducerConfig.LINGER_MS_CONFIG))
-              + millis(config.get(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG));
+      long floor = deliveryFloor(ProducerConfig.configDef().parse(config));
       config.put(
           ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
           (int) Math.min(Integer.MAX_VALUE, Math.max(sendTimeout, floor)));
     }
-    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    config.put(ProducerConfig.ACKS_CONFIG, "all");
-    config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-    config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-    return new KafkaProducer<>(config);
-  }
-
-  // a Kafka time setting as the user gave it: a number, or its text
-  private static long millis(Object value) {
-    return value instanceof Number number
-        ? number.longValue()
-        : Long.parseLong(value.toString().strip());
+    return config;
   }
 
   /** The admin client: topics and consumer-group offsets. */

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -100,7 +101,19 @@ public final class DefaultKafkaTransport implements KafkaTransport {
     checkOpen("receive from " + queue);
     settings.topicNames().topic("queue", queue);
     Objects.requireNonNull(maxWait, "maxWait");
-    QueueConsumer consumer = consumer(queue);
+    QueueConsumer consumer;
+    try {
+      consumer = consumer(queue);
+    } catch (KafkaException e) {
+      if (Thread.interrupted() || interruptedIn(e)) {
+        // the newer group protocol's consumer starts a thread, which an interrupt fails
+        InterruptedException interrupted =
+            new InterruptedException("interrupted while starting to receive from " + queue);
+        interrupted.initCause(e);
+        throw interrupted;
+      }
+      throw new TransportException("cannot receive from " + queue + ": " + e.getMessage(), e);
+    }
     try {
       return consumer.take(max, maxWait, fillWait);
     } catch (TransportException e) {
@@ -241,6 +254,17 @@ public final class DefaultKafkaTransport implements KafkaTransport {
                 + " outbox holds them until due");
       }
     }
+  }
+
+  // the consumer's constructor may swallow the interrupt and keep only its trace
+  private static boolean interruptedIn(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof InterruptedException
+          || cause instanceof org.apache.kafka.common.errors.InterruptException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private QueueConsumer consumer(String queue) {

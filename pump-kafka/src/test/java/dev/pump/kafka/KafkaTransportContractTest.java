@@ -13,12 +13,16 @@ import org.junit.jupiter.api.Timeout;
 class KafkaTransportContractTest extends TransportContractTest {
   @Override
   protected Transport createTransport() {
+    return builder().build();
+  }
+
+  /** The transport under test, before it is built. */
+  protected KafkaTransport.Builder builder() {
     return KafkaTransport.builder()
         .bootstrapServers(KafkaBroker.bootstrapServers())
         .clientId("pump-contract-test")
         // the competing-consumers test holds 4 messages at once on one transport
-        .maxInFlight(8)
-        .build();
+        .maxInFlight(8);
   }
 
   /** Its consumer goes away as its process would: what it did not settle comes back. */

@@ -25,7 +25,8 @@ import java.util.Set;
  * drops every connection twice, then refuses them for the outage; an endpoint process and a
  * dispatcher process each crash once (before an acknowledgement, between a publish and its mark)
  * and are relaunched. The outbox accumulates while the broker is away and drains after; the books
- * must be clean.
+ * must be clean, the clients must have been refused during the outage, and nothing may be parked in
+ * the error topic.
  */
 public final class KafkaBrokerOutage {
   /**
@@ -114,18 +115,25 @@ public final class KafkaBrokerOutage {
         facts.put("settled", settled);
         facts.put("plannedCrashes", fleet.crashes());
         fleet.close();
+        int errorTopic;
         try (KafkaTransport probe =
             KafkaTransport.builder()
                 .bootstrapServers(bootstrap)
                 .clientId("pump-faults-harness")
                 .build()) {
-          facts.put(
-              "errorTopic",
+          errorTopic =
               probe
                   .browser()
                   .orElseThrow()
-                  .browse(prefix + Sut.ERROR_QUEUE, 1_000, m -> Decision.KEEP));
+                  .browse(prefix + Sut.ERROR_QUEUE, 1_000, m -> Decision.KEEP);
         }
+        facts.put("errorTopic", errorTopic);
+        // the outage bit (the clients were refused, the outbox held rows) and nothing was parked
+        facts.put(
+            "expectationsMet",
+            (Long) facts.get("pendingAtEndOfOutage") > 0
+                && (Long) facts.get("refusedConnections") > 0
+                && errorTopic == 0);
         // the consumer groups' subscriptions, which the database cannot see
         harness.recordBrokerSubscription(prefix + "shipping");
         return new Outcome(name, harness.books(), facts);

@@ -24,8 +24,8 @@ import java.util.Set;
  * process are SIGKILLed at seeded moments and relaunched, some armed to crash themselves inside a
  * handler's transaction, before the acknowledgement or between a publish and its mark, while the
  * input flows with injected duplicates. Records a dead process handed out come back to the
- * partition's next owner, counted as delivered before; the books must be clean. Topics carry a
- * per-run prefix, so runs on one broker do not mix.
+ * partition's next owner, counted as delivered before; the books must be clean and the error topic
+ * empty. Topics carry a per-run prefix, so runs on one broker do not mix.
  */
 public final class KafkaCrashLoop {
   /**
@@ -109,12 +109,13 @@ public final class KafkaCrashLoop {
         facts.put("launches", fleet.launches());
         facts.put("inputCopiesSent", load.sent());
         facts.put("settled", settled);
-        facts.put(
-            "errorTopic",
+        int errorTopic =
             probe
                 .browser()
                 .orElseThrow()
-                .browse(prefix + Sut.ERROR_QUEUE, 1_000, m -> Decision.KEEP));
+                .browse(prefix + Sut.ERROR_QUEUE, 1_000, m -> Decision.KEEP);
+        facts.put("errorTopic", errorTopic);
+        facts.put("expectationsMet", errorTopic == 0);
         // the consumer groups' subscriptions, which the database cannot see
         harness.recordBrokerSubscription(prefix + "shipping");
         return new Outcome(name, harness.books(), facts);

@@ -46,7 +46,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * already handled. Each is recorded in {@code fault_poison} with its expected outcome (a record
  * without an id under the id Pump parks it with, {@code kafka:<topic>:<partition>:<offset>}); the
  * error topic is transcribed into {@code fault_broker_error} for the books, and anything in it that
- * was not expected there is reported. The endpoints run in this process.
+ * was not expected there is reported and fails the run. The endpoints run in this process.
  */
 public final class KafkaPoisonInput {
   private KafkaPoisonInput() {}
@@ -150,6 +150,7 @@ public final class KafkaPoisonInput {
         facts.put("inErrorTopic", parked.size());
         facts.put("unexpectedInErrorTopic", unexpected);
         facts.put("settled", settled);
+        facts.put("expectationsMet", unexpected.isEmpty() && parked.size() == expectedErrors);
         facts.put("reasons", reasons);
         // the consumer groups' subscriptions, which the database cannot see
         harness.recordBrokerSubscription(prefix + "shipping");

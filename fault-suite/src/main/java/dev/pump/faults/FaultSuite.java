@@ -9,9 +9,14 @@ import dev.pump.faults.scenario.CleanupKill;
 import dev.pump.faults.scenario.CrashLoop;
 import dev.pump.faults.scenario.DatabaseOutage;
 import dev.pump.faults.scenario.HostileConfiguration;
+import dev.pump.faults.scenario.KafkaBrokerOutage;
+import dev.pump.faults.scenario.KafkaCrashLoop;
+import dev.pump.faults.scenario.KafkaPoisonInput;
+import dev.pump.faults.scenario.KafkaProcessKiller;
 import dev.pump.faults.scenario.PoisonInput;
 import dev.pump.faults.scenario.ProcessKiller;
 import dev.pump.faults.sut.SutMain;
+import dev.pump.kafka.KafkaBroker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,11 +39,18 @@ import java.util.Set;
  * prints one line per scenario, writes each to {@code results/<scenario>.txt} and all of this run's
  * to {@code results/latest.txt}, and exits with 1 if any scenario is not clean. {@code --fast true}
  * runs the sizes of the CI tests. {@code broker-outage} and {@code process-killer-rabbitmq} need
- * RabbitMQ ({@code PUMP_TEST_RABBITMQ_URI}, else {@code 127.0.0.1:5672}); without one they are
- * reported as skipped, which is not clean. An unknown name in {@code --only} is refused with the
- * list of the valid ones.
+ * RabbitMQ ({@code PUMP_TEST_RABBITMQ_URI}, else {@code 127.0.0.1:5672}). {@code crash-loop-kafka},
+ * {@code process-killer-kafka} and {@code poison-input-kafka} run on the Kafka broker the tests use
+ * ({@link KafkaBroker}): the one at {@code PUMP_KAFKA_BOOTSTRAP}, else one started in this process
+ * on first use and shared by the run; {@code broker-outage-kafka} always starts a broker of its own
+ * in this process, behind the relay it cuts, because the relay must be the address the broker
+ * advertises. A scenario whose broker does not answer or does not start is reported as skipped,
+ * which is not clean. An unknown name in {@code --only} is refused with the list of the valid ones.
  */
 public final class FaultSuite {
+  private static final String NO_RABBITMQ =
+      "no RabbitMQ answers at PUMP_TEST_RABBITMQ_URI or 127.0.0.1:5672";
+
   private FaultSuite() {}
 
   /** Runs the suite. */
@@ -170,7 +182,7 @@ public final class FaultSuite {
         String broker = BrokerOutage.brokerUri();
         yield BrokerOutage.brokerAnswers(broker)
             ? ProcessKiller.run(server, name, broker, 15, logs)
-            : skipped(name);
+            : skipped(name, NO_RABBITMQ);
       }
       case KILL_DURING_CLEANUP ->
           CleanupKill.run(
@@ -180,6 +192,29 @@ public final class FaultSuite {
                   ? new CleanupKill.Settings(500, 20_000, 3, 10L, Duration.ofMinutes(2))
                   : new CleanupKill.Settings(5_000, 50_000, 10, 10L, Duration.ofMinutes(5)),
               logs);
+      case CRASH_LOOP_KAFKA ->
+          onKafka(
+              name,
+              bootstrap ->
+                  KafkaCrashLoop.run(
+                      server,
+                      name,
+                      bootstrap,
+                      fast
+                          ? new KafkaCrashLoop.Settings(
+                              600, 3, 2, 60, 20261206L, Duration.ofMinutes(3))
+                          : new KafkaCrashLoop.Settings(
+                              20_000, 12, 6, 200, 1L, Duration.ofMinutes(5)),
+                      logs));
+      case BROKER_OUTAGE_KAFKA -> kafkaBrokerOutage(server, name, logs, fast);
+      case PROCESS_KILLER_KAFKA ->
+          onKafka(name, bootstrap -> KafkaProcessKiller.run(server, name, bootstrap, 15, logs));
+      case POISON_INPUT_KAFKA ->
+          onKafka(
+              name,
+              bootstrap ->
+                  KafkaPoisonInput.run(
+                      server, name, bootstrap, fast ? 300 : 2_000, fast ? 20261206L : 5L));
     };
   }
 
@@ -187,7 +222,7 @@ public final class FaultSuite {
       throws Exception {
     String broker = BrokerOutage.brokerUri();
     if (!BrokerOutage.brokerAnswers(broker)) {
-      return skipped(name);
+      return skipped(name, NO_RABBITMQ);
     }
     return BrokerOutage.run(
         server,
@@ -200,9 +235,53 @@ public final class FaultSuite {
         logs);
   }
 
-  private static Outcome skipped(String scenario) {
+  /** A scenario that runs against the Kafka at {@code bootstrap}. */
+  @FunctionalInterface
+  private interface OnKafka {
+    Outcome run(String bootstrap) throws Exception;
+  }
+
+  /** Runs {@code scenario} on the run's shared Kafka broker, or reports it skipped. */
+  private static Outcome onKafka(String name, OnKafka scenario) throws Exception {
+    String bootstrap;
+    try {
+      bootstrap = KafkaBroker.bootstrapServers();
+    } catch (RuntimeException e) {
+      return skipped(name, "the in-process Kafka broker did not start: " + e.getMessage());
+    }
+    if (!KafkaBrokerOutage.brokerAnswers(bootstrap)) {
+      return skipped(
+          name, "no Kafka answers at " + bootstrap + " (" + KafkaBroker.BOOTSTRAP_VARIABLE + ")");
+    }
+    return scenario.run(bootstrap);
+  }
+
+  private static Outcome kafkaBrokerOutage(
+      FaultDatabase server, String name, Path logs, boolean fast) throws Exception {
+    KafkaBroker.Relayed broker;
+    try {
+      broker = KafkaBroker.startBehindRelay();
+    } catch (Exception e) {
+      return skipped(name, "the in-process Kafka broker behind a relay did not start: " + e);
+    }
+    try (broker) {
+      return KafkaBrokerOutage.run(
+          server,
+          name,
+          broker.bootstrapServers(),
+          broker.relay(),
+          fast
+              ? new KafkaBrokerOutage.Settings(
+                  600, 60, Duration.ofSeconds(5), 3L, Duration.ofMinutes(3))
+              : new KafkaBrokerOutage.Settings(
+                  10_000, 150, Duration.ofSeconds(30), 3L, Duration.ofMinutes(5)),
+          logs);
+    }
+  }
+
+  private static Outcome skipped(String scenario, String why) {
     Map<String, Object> facts = new LinkedHashMap<>();
-    facts.put("skipped", "no RabbitMQ answers at PUMP_TEST_RABBITMQ_URI or 127.0.0.1:5672");
+    facts.put("skipped", why);
     facts.put("expectationsMet", false);
     return new Outcome(scenario, new Verdict(Map.of(), List.of()), facts);
   }

@@ -18,6 +18,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.KafkaException;
 
 /**
  * broker-outage-kafka: the system under test runs on Kafka with the outbox in PostgreSQL, every
@@ -140,6 +146,23 @@ public final class KafkaBrokerOutage {
       } finally {
         fleet.close();
       }
+    }
+  }
+
+  /** True when a Kafka broker answers at {@code bootstrap} within a few seconds. */
+  public static boolean brokerAnswers(String bootstrap) {
+    try (Admin admin =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000))) {
+      return !admin.describeCluster().nodes().get(15, TimeUnit.SECONDS).isEmpty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (ExecutionException | TimeoutException | KafkaException e) {
+      return false;
     }
   }
 }

@@ -1,5 +1,9 @@
 package dev.pump.faults;
 
+import dev.pump.faults.broker.Broker;
+import dev.pump.faults.broker.Kafka;
+import dev.pump.faults.broker.PostgresQueue;
+import dev.pump.faults.broker.RabbitMq;
 import dev.pump.faults.harness.FaultDatabase;
 import dev.pump.faults.report.Outcome;
 import dev.pump.faults.report.Verdict;
@@ -9,14 +13,12 @@ import dev.pump.faults.scenario.CleanupKill;
 import dev.pump.faults.scenario.CrashLoop;
 import dev.pump.faults.scenario.DatabaseOutage;
 import dev.pump.faults.scenario.HostileConfiguration;
-import dev.pump.faults.scenario.KafkaBrokerOutage;
-import dev.pump.faults.scenario.KafkaCrashLoop;
 import dev.pump.faults.scenario.KafkaPoisonInput;
-import dev.pump.faults.scenario.KafkaProcessKiller;
 import dev.pump.faults.scenario.PoisonInput;
 import dev.pump.faults.scenario.ProcessKiller;
 import dev.pump.faults.sut.SutMain;
 import dev.pump.kafka.KafkaBroker;
+import dev.pump.testkit.TcpRelay;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,8 +50,7 @@ import java.util.Set;
  * which is not clean. An unknown name in {@code --only} is refused with the list of the valid ones.
  */
 public final class FaultSuite {
-  private static final String NO_RABBITMQ =
-      "no RabbitMQ answers at PUMP_TEST_RABBITMQ_URI or 127.0.0.1:5672";
+  private static final Broker POSTGRESQL = new PostgresQueue();
 
   private FaultSuite() {}
 
@@ -149,6 +150,7 @@ public final class FaultSuite {
           CrashLoop.run(
               server,
               name,
+              POSTGRESQL,
               fast
                   ? new CrashLoop.Settings(1_500, 0.1, 4, 3, 1, 1, 100, 1L, Duration.ofMinutes(3))
                   : new CrashLoop.Settings(
@@ -164,26 +166,40 @@ public final class FaultSuite {
                   : new DatabaseOutage.Settings(
                       20_000, 250, 10, Duration.ofSeconds(20), 2L, Duration.ofMinutes(15)),
               logs);
-      case BROKER_OUTAGE -> brokerOutage(server, name, logs, fast);
+      case BROKER_OUTAGE ->
+          onRabbitMq(
+              name,
+              rabbitMq -> {
+                try (TcpRelay relay = rabbitMq.newRelay()) {
+                  return BrokerOutage.run(
+                      server,
+                      name,
+                      rabbitMq.through(relay),
+                      relay,
+                      fast
+                          ? new BrokerOutage.Settings(
+                              600, 60, Duration.ofSeconds(5), 3L, Duration.ofMinutes(3))
+                          : new BrokerOutage.Settings(
+                              10_000, 150, Duration.ofSeconds(30), 3L, Duration.ofMinutes(15)),
+                      logs);
+                }
+              });
       case BAD_DESTINATION -> BadDestination.run(server, name, fast ? 500 : 5_000, 4L, logs);
       case POISON_INPUT -> PoisonInput.run(server, name, fast ? 300 : 2_000, 5L);
       case COMPETING_INSTANCES ->
           CrashLoop.run(
               server,
               name,
+              POSTGRESQL,
               fast
                   ? new CrashLoop.Settings(1_500, 0.1, 4, 2, 3, 2, 100, 6L, Duration.ofMinutes(3))
                   : new CrashLoop.Settings(
                       20_000, 0.1, 12, 6, 3, 2, 400, 6L, Duration.ofMinutes(15)),
               logs);
       case HOSTILE_CONFIGURATION -> HostileConfiguration.run(server, name);
-      case PROCESS_KILLER_POSTGRESQL -> ProcessKiller.run(server, name, null, 15, logs);
-      case PROCESS_KILLER_RABBITMQ -> {
-        String broker = BrokerOutage.brokerUri();
-        yield BrokerOutage.brokerAnswers(broker)
-            ? ProcessKiller.run(server, name, broker, 15, logs)
-            : skipped(name, NO_RABBITMQ);
-      }
+      case PROCESS_KILLER_POSTGRESQL -> ProcessKiller.run(server, name, POSTGRESQL, 15, logs);
+      case PROCESS_KILLER_RABBITMQ ->
+          onRabbitMq(name, rabbitMq -> ProcessKiller.run(server, name, rabbitMq, 15, logs));
       case KILL_DURING_CLEANUP ->
           CleanupKill.run(
               server,
@@ -195,65 +211,65 @@ public final class FaultSuite {
       case CRASH_LOOP_KAFKA ->
           onKafka(
               name,
-              bootstrap ->
-                  KafkaCrashLoop.run(
+              kafka ->
+                  CrashLoop.run(
                       server,
                       name,
-                      bootstrap,
+                      kafka,
                       fast
-                          ? new KafkaCrashLoop.Settings(
-                              600, 3, 2, 60, 20261206L, Duration.ofMinutes(3))
-                          : new KafkaCrashLoop.Settings(
-                              20_000, 12, 6, 200, 1L, Duration.ofMinutes(5)),
+                          ? new CrashLoop.Settings(
+                              600, 0.1, 3, 2, 2, 1, 60, 20261206L, Duration.ofMinutes(3))
+                          : new CrashLoop.Settings(
+                              20_000, 0.1, 12, 6, 2, 1, 200, 1L, Duration.ofMinutes(5)),
                       logs));
       case BROKER_OUTAGE_KAFKA -> kafkaBrokerOutage(server, name, logs, fast);
       case PROCESS_KILLER_KAFKA ->
-          onKafka(name, bootstrap -> KafkaProcessKiller.run(server, name, bootstrap, 15, logs));
+          onKafka(name, kafka -> ProcessKiller.run(server, name, kafka, 15, logs));
       case POISON_INPUT_KAFKA ->
           onKafka(
               name,
-              bootstrap ->
+              kafka ->
                   KafkaPoisonInput.run(
-                      server, name, bootstrap, fast ? 300 : 2_000, fast ? 20261206L : 5L));
+                      server,
+                      name,
+                      kafka.bootstrapServers(),
+                      fast ? 300 : 2_000,
+                      fast ? 20261206L : 5L));
     };
   }
 
-  private static Outcome brokerOutage(FaultDatabase server, String name, Path logs, boolean fast)
-      throws Exception {
-    String broker = BrokerOutage.brokerUri();
-    if (!BrokerOutage.brokerAnswers(broker)) {
-      return skipped(name, NO_RABBITMQ);
-    }
-    return BrokerOutage.run(
-        server,
-        name,
-        broker,
-        fast
-            ? new BrokerOutage.Settings(600, 60, Duration.ofSeconds(5), 3L, Duration.ofMinutes(3))
-            : new BrokerOutage.Settings(
-                10_000, 150, Duration.ofSeconds(30), 3L, Duration.ofMinutes(15)),
-        logs);
+  /** A scenario on a broker of type {@code B}. */
+  @FunctionalInterface
+  private interface OnBroker<B extends Broker> {
+    Outcome run(B broker) throws Exception;
   }
 
-  /** A scenario that runs against the Kafka at {@code bootstrap}. */
-  @FunctionalInterface
-  private interface OnKafka {
-    Outcome run(String bootstrap) throws Exception;
+  /** Runs {@code scenario} on the RabbitMQ of {@link RabbitMq#local()}, or reports it skipped. */
+  private static Outcome onRabbitMq(String name, OnBroker<RabbitMq> scenario) throws Exception {
+    RabbitMq rabbitMq = RabbitMq.local();
+    return rabbitMq.answers()
+        ? scenario.run(rabbitMq)
+        : skipped(name, "no RabbitMQ answers at PUMP_TEST_RABBITMQ_URI or 127.0.0.1:5672");
   }
 
   /** Runs {@code scenario} on the run's shared Kafka broker, or reports it skipped. */
-  private static Outcome onKafka(String name, OnKafka scenario) throws Exception {
-    String bootstrap;
+  private static Outcome onKafka(String name, OnBroker<Kafka> scenario) throws Exception {
+    Kafka kafka;
     try {
-      bootstrap = KafkaBroker.bootstrapServers();
+      kafka = new Kafka(KafkaBroker.bootstrapServers());
     } catch (RuntimeException e) {
       return skipped(name, "the in-process Kafka broker did not start: " + e.getMessage());
     }
-    if (!KafkaBrokerOutage.brokerAnswers(bootstrap)) {
+    if (!kafka.answers()) {
       return skipped(
-          name, "no Kafka answers at " + bootstrap + " (" + KafkaBroker.BOOTSTRAP_VARIABLE + ")");
+          name,
+          "no Kafka answers at "
+              + kafka.bootstrapServers()
+              + " ("
+              + KafkaBroker.BOOTSTRAP_VARIABLE
+              + ")");
     }
-    return scenario.run(bootstrap);
+    return scenario.run(kafka);
   }
 
   private static Outcome kafkaBrokerOutage(
@@ -265,15 +281,14 @@ public final class FaultSuite {
       return skipped(name, "the in-process Kafka broker behind a relay did not start: " + e);
     }
     try (broker) {
-      return KafkaBrokerOutage.run(
+      return BrokerOutage.run(
           server,
           name,
-          broker.bootstrapServers(),
+          new Kafka(broker.bootstrapServers()),
           broker.relay(),
           fast
-              ? new KafkaBrokerOutage.Settings(
-                  600, 60, Duration.ofSeconds(5), 3L, Duration.ofMinutes(3))
-              : new KafkaBrokerOutage.Settings(
+              ? new BrokerOutage.Settings(600, 60, Duration.ofSeconds(5), 3L, Duration.ofMinutes(3))
+              : new BrokerOutage.Settings(
                   10_000, 150, Duration.ofSeconds(30), 3L, Duration.ofMinutes(5)),
           logs);
     }

@@ -30,7 +30,15 @@ public enum FaultScenario {
   /** One input that halts every process handling it, on RabbitMQ. */
   PROCESS_KILLER_RABBITMQ("process-killer-rabbitmq"),
   /** Retention cleaner processes killed while they purge. */
-  KILL_DURING_CLEANUP("kill-during-cleanup");
+  KILL_DURING_CLEANUP("kill-during-cleanup"),
+  /** As the crash loop, on Kafka, with two endpoint processes and one dispatcher process. */
+  CRASH_LOOP_KAFKA("crash-loop-kafka"),
+  /** The processes' connections to a Kafka broker of its own cut through a relay it advertises. */
+  BROKER_OUTAGE_KAFKA("broker-outage-kafka"),
+  /** One input that halts every process handling it, on Kafka. */
+  PROCESS_KILLER_KAFKA("process-killer-kafka"),
+  /** Hostile records produced straight to the endpoints' topics beside ordinary inputs. */
+  POISON_INPUT_KAFKA("poison-input-kafka");
 
   private final String label;
 

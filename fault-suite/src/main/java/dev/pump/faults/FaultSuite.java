@@ -1,5 +1,9 @@
 package dev.pump.faults;
 
+import dev.pump.faults.broker.Broker;
+import dev.pump.faults.broker.Kafka;
+import dev.pump.faults.broker.PostgresQueue;
+import dev.pump.faults.broker.RabbitMq;
 import dev.pump.faults.harness.FaultDatabase;
 import dev.pump.faults.report.Outcome;
 import dev.pump.faults.report.Verdict;
@@ -9,9 +13,12 @@ import dev.pump.faults.scenario.CleanupKill;
 import dev.pump.faults.scenario.CrashLoop;
 import dev.pump.faults.scenario.DatabaseOutage;
 import dev.pump.faults.scenario.HostileConfiguration;
+import dev.pump.faults.scenario.KafkaPoisonInput;
 import dev.pump.faults.scenario.PoisonInput;
 import dev.pump.faults.scenario.ProcessKiller;
 import dev.pump.faults.sut.SutMain;
+import dev.pump.kafka.KafkaBroker;
+import dev.pump.testkit.TcpRelay;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,11 +41,17 @@ import java.util.Set;
  * prints one line per scenario, writes each to {@code results/<scenario>.txt} and all of this run's
  * to {@code results/latest.txt}, and exits with 1 if any scenario is not clean. {@code --fast true}
  * runs the sizes of the CI tests. {@code broker-outage} and {@code process-killer-rabbitmq} need
- * RabbitMQ ({@code PUMP_TEST_RABBITMQ_URI}, else {@code 127.0.0.1:5672}); without one they are
- * reported as skipped, which is not clean. An unknown name in {@code --only} is refused with the
- * list of the valid ones.
+ * RabbitMQ ({@code PUMP_TEST_RABBITMQ_URI}, else {@code 127.0.0.1:5672}). {@code crash-loop-kafka},
+ * {@code process-killer-kafka} and {@code poison-input-kafka} run on the Kafka broker the tests use
+ * ({@link KafkaBroker}): the one at {@code PUMP_KAFKA_BOOTSTRAP}, else one started in this process
+ * on first use and shared by the run; {@code broker-outage-kafka} always starts a broker of its own
+ * in this process, behind the relay it cuts, because the relay must be the address the broker
+ * advertises. A scenario whose broker does not answer or does not start is reported as skipped,
+ * which is not clean. An unknown name in {@code --only} is refused with the list of the valid ones.
  */
 public final class FaultSuite {
+  private static final Broker POSTGRESQL = new PostgresQueue();
+
   private FaultSuite() {}
 
   /** Runs the suite. */
@@ -137,6 +150,7 @@ public final class FaultSuite {
           CrashLoop.run(
               server,
               name,
+              POSTGRESQL,
               fast
                   ? new CrashLoop.Settings(1_500, 0.1, 4, 3, 1, 1, 100, 1L, Duration.ofMinutes(3))
                   : new CrashLoop.Settings(
@@ -152,26 +166,40 @@ public final class FaultSuite {
                   : new DatabaseOutage.Settings(
                       20_000, 250, 10, Duration.ofSeconds(20), 2L, Duration.ofMinutes(15)),
               logs);
-      case BROKER_OUTAGE -> brokerOutage(server, name, logs, fast);
+      case BROKER_OUTAGE ->
+          onRabbitMq(
+              name,
+              rabbitMq -> {
+                try (TcpRelay relay = rabbitMq.newRelay()) {
+                  return BrokerOutage.run(
+                      server,
+                      name,
+                      rabbitMq.through(relay),
+                      relay,
+                      fast
+                          ? new BrokerOutage.Settings(
+                              600, 60, Duration.ofSeconds(5), 3L, Duration.ofMinutes(3))
+                          : new BrokerOutage.Settings(
+                              10_000, 150, Duration.ofSeconds(30), 3L, Duration.ofMinutes(15)),
+                      logs);
+                }
+              });
       case BAD_DESTINATION -> BadDestination.run(server, name, fast ? 500 : 5_000, 4L, logs);
       case POISON_INPUT -> PoisonInput.run(server, name, fast ? 300 : 2_000, 5L);
       case COMPETING_INSTANCES ->
           CrashLoop.run(
               server,
               name,
+              POSTGRESQL,
               fast
                   ? new CrashLoop.Settings(1_500, 0.1, 4, 2, 3, 2, 100, 6L, Duration.ofMinutes(3))
                   : new CrashLoop.Settings(
                       20_000, 0.1, 12, 6, 3, 2, 400, 6L, Duration.ofMinutes(15)),
               logs);
       case HOSTILE_CONFIGURATION -> HostileConfiguration.run(server, name);
-      case PROCESS_KILLER_POSTGRESQL -> ProcessKiller.run(server, name, null, 15, logs);
-      case PROCESS_KILLER_RABBITMQ -> {
-        String broker = BrokerOutage.brokerUri();
-        yield BrokerOutage.brokerAnswers(broker)
-            ? ProcessKiller.run(server, name, broker, 15, logs)
-            : skipped(name);
-      }
+      case PROCESS_KILLER_POSTGRESQL -> ProcessKiller.run(server, name, POSTGRESQL, 15, logs);
+      case PROCESS_KILLER_RABBITMQ ->
+          onRabbitMq(name, rabbitMq -> ProcessKiller.run(server, name, rabbitMq, 15, logs));
       case KILL_DURING_CLEANUP ->
           CleanupKill.run(
               server,
@@ -180,29 +208,95 @@ public final class FaultSuite {
                   ? new CleanupKill.Settings(500, 20_000, 3, 10L, Duration.ofMinutes(2))
                   : new CleanupKill.Settings(5_000, 50_000, 10, 10L, Duration.ofMinutes(5)),
               logs);
+      case CRASH_LOOP_KAFKA ->
+          onKafka(
+              name,
+              kafka ->
+                  CrashLoop.run(
+                      server,
+                      name,
+                      kafka,
+                      fast
+                          ? new CrashLoop.Settings(
+                              600, 0.1, 3, 2, 2, 1, 60, 20261206L, Duration.ofMinutes(3))
+                          : new CrashLoop.Settings(
+                              20_000, 0.1, 12, 6, 2, 1, 200, 1L, Duration.ofMinutes(5)),
+                      logs));
+      case BROKER_OUTAGE_KAFKA -> kafkaBrokerOutage(server, name, logs, fast);
+      case PROCESS_KILLER_KAFKA ->
+          onKafka(name, kafka -> ProcessKiller.run(server, name, kafka, 15, logs));
+      case POISON_INPUT_KAFKA ->
+          onKafka(
+              name,
+              kafka ->
+                  KafkaPoisonInput.run(
+                      server,
+                      name,
+                      kafka.bootstrapServers(),
+                      fast ? 300 : 2_000,
+                      fast ? 20261206L : 5L));
     };
   }
 
-  private static Outcome brokerOutage(FaultDatabase server, String name, Path logs, boolean fast)
-      throws Exception {
-    String broker = BrokerOutage.brokerUri();
-    if (!BrokerOutage.brokerAnswers(broker)) {
-      return skipped(name);
-    }
-    return BrokerOutage.run(
-        server,
-        name,
-        broker,
-        fast
-            ? new BrokerOutage.Settings(600, 60, Duration.ofSeconds(5), 3L, Duration.ofMinutes(3))
-            : new BrokerOutage.Settings(
-                10_000, 150, Duration.ofSeconds(30), 3L, Duration.ofMinutes(15)),
-        logs);
+  /** A scenario on a broker of type {@code B}. */
+  @FunctionalInterface
+  private interface OnBroker<B extends Broker> {
+    Outcome run(B broker) throws Exception;
   }
 
-  private static Outcome skipped(String scenario) {
+  /** Runs {@code scenario} on the RabbitMQ of {@link RabbitMq#local()}, or reports it skipped. */
+  private static Outcome onRabbitMq(String name, OnBroker<RabbitMq> scenario) throws Exception {
+    RabbitMq rabbitMq = RabbitMq.local();
+    return rabbitMq.answers()
+        ? scenario.run(rabbitMq)
+        : skipped(name, "no RabbitMQ answers at PUMP_TEST_RABBITMQ_URI or 127.0.0.1:5672");
+  }
+
+  /** Runs {@code scenario} on the run's shared Kafka broker, or reports it skipped. */
+  private static Outcome onKafka(String name, OnBroker<Kafka> scenario) throws Exception {
+    Kafka kafka;
+    try {
+      kafka = new Kafka(KafkaBroker.bootstrapServers());
+    } catch (RuntimeException e) {
+      return skipped(name, "the in-process Kafka broker did not start: " + e.getMessage());
+    }
+    if (!kafka.answers()) {
+      return skipped(
+          name,
+          "no Kafka answers at "
+              + kafka.bootstrapServers()
+              + " ("
+              + KafkaBroker.BOOTSTRAP_VARIABLE
+              + ")");
+    }
+    return scenario.run(kafka);
+  }
+
+  private static Outcome kafkaBrokerOutage(
+      FaultDatabase server, String name, Path logs, boolean fast) throws Exception {
+    KafkaBroker.Relayed broker;
+    try {
+      broker = KafkaBroker.startBehindRelay();
+    } catch (Exception e) {
+      return skipped(name, "the in-process Kafka broker behind a relay did not start: " + e);
+    }
+    try (broker) {
+      return BrokerOutage.run(
+          server,
+          name,
+          new Kafka(broker.bootstrapServers()),
+          broker.relay(),
+          fast
+              ? new BrokerOutage.Settings(600, 60, Duration.ofSeconds(5), 3L, Duration.ofMinutes(3))
+              : new BrokerOutage.Settings(
+                  10_000, 150, Duration.ofSeconds(30), 3L, Duration.ofMinutes(5)),
+          logs);
+    }
+  }
+
+  private static Outcome skipped(String scenario, String why) {
     Map<String, Object> facts = new LinkedHashMap<>();
-    facts.put("skipped", "no RabbitMQ answers at PUMP_TEST_RABBITMQ_URI or 127.0.0.1:5672");
+    facts.put("skipped", why);
     facts.put("expectationsMet", false);
     return new Outcome(scenario, new Verdict(Map.of(), List.of()), facts);
   }

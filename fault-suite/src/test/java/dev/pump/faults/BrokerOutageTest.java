@@ -3,8 +3,10 @@ package dev.pump.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.pump.faults.broker.RabbitMq;
 import dev.pump.faults.report.Outcome;
 import dev.pump.faults.scenario.BrokerOutage;
+import dev.pump.testkit.TcpRelay;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -17,19 +19,23 @@ import org.junit.jupiter.api.Test;
 class BrokerOutageTest {
   @Test
   void theOutboxAccumulatesDuringTheOutageAndDrainsAfterwards() throws Exception {
-    String broker = BrokerOutage.brokerUri();
-    boolean answers = BrokerOutage.brokerAnswers(broker);
+    RabbitMq broker = RabbitMq.local();
+    boolean answers = broker.answers();
     if (Boolean.parseBoolean(System.getenv("PUMP_REQUIRE_RABBITMQ"))) {
       assertThat(answers).as("PUMP_REQUIRE_RABBITMQ=true, but no RabbitMQ answers").isTrue();
     }
     assumeTrue(answers, "no RabbitMQ answers; set PUMP_TEST_RABBITMQ_URI to run this test");
-    Outcome outcome =
-        BrokerOutage.run(
-            TestServer.shared(),
-            FaultScenario.BROKER_OUTAGE.label(),
-            broker,
-            new BrokerOutage.Settings(600, 60, Duration.ofSeconds(5), 3L, Duration.ofMinutes(3)),
-            TestServer.logs());
+    Outcome outcome;
+    try (TcpRelay relay = broker.newRelay()) {
+      outcome =
+          BrokerOutage.run(
+              TestServer.shared(),
+              FaultScenario.BROKER_OUTAGE.label(),
+              broker.through(relay),
+              relay,
+              new BrokerOutage.Settings(600, 60, Duration.ofSeconds(5), 3L, Duration.ofMinutes(3)),
+              TestServer.logs());
+    }
     System.out.println(outcome.line());
     assertThat(outcome.clean()).as(outcome.line()).isTrue();
     assertThat((Long) outcome.facts().get("pendingAtEndOfOutage")).isPositive();

@@ -2,6 +2,7 @@ package dev.pump.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pump.faults.broker.PostgresQueue;
 import dev.pump.faults.harness.FaultDatabase;
 import dev.pump.faults.report.Outcome;
 import dev.pump.faults.scenario.CrashLoop;
@@ -22,6 +23,7 @@ class CrashLoopTest {
         CrashLoop.run(
             server,
             FaultScenario.CRASH_LOOP.label(),
+            new PostgresQueue(),
             new CrashLoop.Settings(1_500, 0.1, 4, 3, 1, 1, 100, 20261121L, Duration.ofMinutes(2)),
             TestServer.logs());
     System.out.println(outcome.line());

@@ -2,8 +2,9 @@ package dev.pump.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pump.faults.broker.Kafka;
 import dev.pump.faults.report.Outcome;
-import dev.pump.faults.scenario.KafkaBrokerOutage;
+import dev.pump.faults.scenario.BrokerOutage;
 import dev.pump.kafka.KafkaBroker;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -21,20 +22,19 @@ class KafkaBrokerOutageTest {
   void theOutboxAccumulatesDuringTheOutageAndDrainsAfterwards() throws Exception {
     try (KafkaBroker.Relayed broker = KafkaBroker.startBehindRelay()) {
       Outcome outcome =
-          KafkaBrokerOutage.run(
+          BrokerOutage.run(
               TestServer.shared(),
-              "broker-outage-kafka",
-              broker.bootstrapServers(),
+              FaultScenario.BROKER_OUTAGE_KAFKA.label(),
+              new Kafka(broker.bootstrapServers()),
               broker.relay(),
-              new KafkaBrokerOutage.Settings(
-                  600, 60, Duration.ofSeconds(5), 3L, Duration.ofMinutes(3)),
+              new BrokerOutage.Settings(600, 60, Duration.ofSeconds(5), 3L, Duration.ofMinutes(3)),
               TestServer.logs());
       System.out.println(outcome.line());
       assertThat(outcome.clean()).as(outcome.line()).isTrue();
       assertThat((Boolean) outcome.facts().get("settled")).as(outcome.line()).isTrue();
       assertThat((Long) outcome.facts().get("pendingAtEndOfOutage")).isPositive();
       assertThat((Long) outcome.facts().get("refusedConnections")).isPositive();
-      assertThat(outcome.facts().get("errorTopic")).isEqualTo(0);
+      assertThat(outcome.facts().get("errorTopic")).isEqualTo(0L);
     }
   }
 }

@@ -2,8 +2,9 @@ package dev.pump.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pump.faults.broker.Kafka;
 import dev.pump.faults.report.Outcome;
-import dev.pump.faults.scenario.KafkaCrashLoop;
+import dev.pump.faults.scenario.CrashLoop;
 import dev.pump.kafka.KafkaBroker;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -21,17 +22,17 @@ class KafkaCrashLoopTest {
   @Test
   void killedProcessesOnKafkaLoseNothingAndHandleNothingTwice() throws Exception {
     Outcome outcome =
-        KafkaCrashLoop.run(
+        CrashLoop.run(
             TestServer.shared(),
-            "crash-loop-kafka",
-            KafkaBroker.bootstrapServers(),
-            new KafkaCrashLoop.Settings(600, 3, 2, 60, 20261206L, Duration.ofMinutes(3)),
+            FaultScenario.CRASH_LOOP_KAFKA.label(),
+            new Kafka(KafkaBroker.bootstrapServers()),
+            new CrashLoop.Settings(600, 0.1, 3, 2, 2, 1, 60, 20261206L, Duration.ofMinutes(3)),
             TestServer.logs());
     System.out.println(outcome.line());
     assertThat(outcome.clean()).as(outcome.line()).isTrue();
     assertThat(outcome.verdict().count("inputs")).isEqualTo(600);
     assertThat((Boolean) outcome.facts().get("settled")).as(outcome.line()).isTrue();
     assertThat((Integer) outcome.facts().get("kills")).as(outcome.line()).isPositive();
-    assertThat(outcome.facts().get("errorTopic")).isEqualTo(0);
+    assertThat(outcome.facts().get("errorTopic")).isEqualTo(0L);
   }
 }

@@ -22,7 +22,7 @@ class KafkaPoisonInputTest {
     Outcome outcome =
         KafkaPoisonInput.run(
             TestServer.shared(),
-            "poison-input-kafka",
+            FaultScenario.POISON_INPUT_KAFKA.label(),
             KafkaBroker.bootstrapServers(),
             300,
             20261206L);

@@ -2,8 +2,9 @@ package dev.pump.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pump.faults.broker.Kafka;
 import dev.pump.faults.report.Outcome;
-import dev.pump.faults.scenario.KafkaProcessKiller;
+import dev.pump.faults.scenario.ProcessKiller;
 import dev.pump.kafka.KafkaBroker;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -20,10 +21,10 @@ class KafkaProcessKillerTest {
   @Test
   void aMessageThatKillsItsProcessIsParkedOnKafkaAndTakesNoOtherWithIt() throws Exception {
     Outcome outcome =
-        KafkaProcessKiller.run(
+        ProcessKiller.run(
             TestServer.shared(),
-            "process-killer-kafka",
-            KafkaBroker.bootstrapServers(),
+            FaultScenario.PROCESS_KILLER_KAFKA.label(),
+            new Kafka(KafkaBroker.bootstrapServers()),
             15,
             TestServer.logs());
     System.out.println(outcome.line());
@@ -32,7 +33,7 @@ class KafkaProcessKillerTest {
         .containsEntry("killerParked", true)
         .containsEntry("othersHandled", true)
         .as("only the killer is in the error topic")
-        .containsEntry("errorTopic", 1);
+        .containsEntry("errorTopic", 1L);
     assertThat(outcome.verdict().count("orders")).isEqualTo(100);
   }
 }

@@ -3,9 +3,10 @@ package dev.pump.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.pump.faults.broker.PostgresQueue;
+import dev.pump.faults.broker.RabbitMq;
 import dev.pump.faults.harness.FaultDatabase;
 import dev.pump.faults.report.Outcome;
-import dev.pump.faults.scenario.BrokerOutage;
 import dev.pump.faults.scenario.ProcessKiller;
 import dev.pump.faults.sut.Sut;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,11 @@ class ProcessKillerTest {
   void aMessageThatKillsItsProcessIsParkedAndTakesNoOtherMessageWithIt() throws Exception {
     Outcome outcome =
         ProcessKiller.run(
-            server, FaultScenario.PROCESS_KILLER_POSTGRESQL.label(), null, 15, TestServer.logs());
+            server,
+            FaultScenario.PROCESS_KILLER_POSTGRESQL.label(),
+            new PostgresQueue(),
+            15,
+            TestServer.logs());
     assertParkedAlone(outcome);
   }
 
@@ -35,8 +40,8 @@ class ProcessKillerTest {
    */
   @Test
   void onRabbitMqTheMessagesPrefetchedBesideTheKillerAreNotParkedWithIt() throws Exception {
-    String broker = BrokerOutage.brokerUri();
-    boolean answers = BrokerOutage.brokerAnswers(broker);
+    RabbitMq broker = RabbitMq.local();
+    boolean answers = broker.answers();
     if (Boolean.parseBoolean(System.getenv("PUMP_REQUIRE_RABBITMQ"))) {
       assertThat(answers).as("PUMP_REQUIRE_RABBITMQ=true, but no RabbitMQ answers").isTrue();
     }

@@ -67,6 +67,28 @@ public final class Harness implements AutoCloseable {
     return new Fleet(jdbcUrl, server.user(), server.password(), logs);
   }
 
+  /**
+   * Records that the queue {@code prefix + endpoint} is read by {@code endpoint}, for each endpoint
+   * of the system under test; nothing to record for the empty prefix.
+   */
+  public void routeQueues(String prefix) {
+    if (prefix.isEmpty()) {
+      return;
+    }
+    storage
+        .jdbi()
+        .useHandle(h -> {
+          for (String endpoint : Sut.ENDPOINTS) {
+            h.execute("INSERT INTO fault_route VALUES (?, ?)", prefix + endpoint, endpoint);
+          }
+        });
+  }
+
+  /** True when each endpoint's handlers had an effect for exactly {@code inputs} messages. */
+  public boolean everyEndpointHandled(long inputs) {
+    return Sut.ENDPOINTS.stream().allMatch(endpoint -> handled(endpoint) == inputs);
+  }
+
   /** How many distinct messages {@code endpoint}'s handlers had an effect for. */
   public long handled(String endpoint) {
     return count(
@@ -84,6 +106,12 @@ public final class Harness implements AutoCloseable {
         "SELECT count(*) FROM (SELECT message_id, count(*) AS n FROM fault_input GROUP BY"
             + " message_id) f LEFT JOIN pump.inbox i ON i.endpoint = 'orders'"
             + " AND i.message_id = f.message_id WHERE coalesce(i.duplicates, -1) < f.n - 1");
+  }
+
+  /** Outbox rows neither dispatched nor parked yet. */
+  public long pendingOutbox() {
+    return count(
+        "SELECT count(*) FROM pump.outbox WHERE dispatched_at IS NULL AND parked_at IS NULL");
   }
 
   /** A number from the database, e.g. {@code SELECT count(*) FROM fault_effect}. */
@@ -107,11 +135,20 @@ public final class Harness implements AutoCloseable {
    * the error queue, and at least {@code inputs} orders handled.
    */
   public boolean settled(long inputs) {
-    return count(
-                "SELECT count(*) FROM pump.outbox WHERE dispatched_at IS NULL AND parked_at IS NULL")
-            == 0
+    return pendingOutbox() == 0
         && count("SELECT count(*) FROM pump.queue_message WHERE queue <> 'error'") == 0
         && handled("orders") >= inputs;
+  }
+
+  /**
+   * Records for the books that a broker's error queue holds the message {@code messageId}, parked
+   * for {@code reason}, where the database cannot see it.
+   */
+  public void recordBrokerError(String messageId, String reason) {
+    storage
+        .jdbi()
+        .useHandle(
+            h -> h.execute("INSERT INTO fault_broker_error VALUES (?, ?)", messageId, reason));
   }
 
   /**

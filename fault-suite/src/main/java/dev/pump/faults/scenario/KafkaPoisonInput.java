@@ -46,7 +46,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * already handled. Each is recorded in {@code fault_poison} with its expected outcome (a record
  * without an id under the id Pump parks it with, {@code kafka:<topic>:<partition>:<offset>}); the
  * error topic is transcribed into {@code fault_broker_error} for the books, and anything in it that
- * was not expected there is reported. The endpoints run in this process.
+ * was not expected there is reported and fails the run. The endpoints run in this process.
  */
 public final class KafkaPoisonInput {
   private KafkaPoisonInput() {}
@@ -64,14 +64,7 @@ public final class KafkaPoisonInput {
             PumpDataSources.pooled(harness.jdbcUrl(), server.user(), server.password(), 20);
         KafkaTransport transport =
             KafkaTransport.builder().bootstrapServers(bootstrap).clientId(prefix).build()) {
-      harness
-          .storage()
-          .jdbi()
-          .useHandle(h -> {
-            for (String endpoint : Sut.ENDPOINTS) {
-              h.execute("INSERT INTO fault_route VALUES (?, ?)", prefix + endpoint, endpoint);
-            }
-          });
+      harness.routeQueues(prefix);
       JdbcStorage storage = JdbcStorage.builder().dataSource(pool).migrate(false).build();
       List<Endpoint> endpoints = new ArrayList<>();
       for (String role : Sut.ENDPOINTS) {
@@ -125,23 +118,17 @@ public final class KafkaPoisonInput {
               return Decision.KEEP;
             });
         List<String> unexpected = new ArrayList<>();
-        harness
-            .storage()
-            .jdbi()
-            .useHandle(h -> {
-              for (String[] p : parked) {
-                h.execute("INSERT INTO fault_broker_error VALUES (?, ?)", p[0], p[1]);
-                if (p[1] == null || p[1].isEmpty()) {
-                  unexpected.add(p[0] + " without a reason");
-                }
-                boolean expected =
-                    poisons.stream()
-                        .anyMatch(x -> x.expect().equals("error") && p[0].equals(x.id()));
-                if (!expected) {
-                  unexpected.add(p[0]);
-                }
-              }
-            });
+        for (String[] p : parked) {
+          harness.recordBrokerError(p[0], String.valueOf(p[1]));
+          if (p[1] == null || p[1].isEmpty()) {
+            unexpected.add(p[0] + " without a reason");
+          }
+          boolean expected =
+              poisons.stream().anyMatch(x -> x.expect().equals("error") && p[0].equals(x.id()));
+          if (!expected) {
+            unexpected.add(p[0]);
+          }
+        }
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("seed", seed);
         facts.put("transport", "kafka");
@@ -150,6 +137,7 @@ public final class KafkaPoisonInput {
         facts.put("inErrorTopic", parked.size());
         facts.put("unexpectedInErrorTopic", unexpected);
         facts.put("settled", settled);
+        facts.put("expectationsMet", unexpected.isEmpty() && parked.size() == expectedErrors);
         facts.put("reasons", reasons);
         // the consumer groups' subscriptions, which the database cannot see
         harness.recordBrokerSubscription(prefix + "shipping");

@@ -1,9 +1,7 @@
 package dev.pump.faults.scenario;
 
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.GetResponse;
 import dev.pump.core.SendOptions;
+import dev.pump.faults.broker.Broker;
 import dev.pump.faults.harness.FaultDatabase;
 import dev.pump.faults.harness.Fleet;
 import dev.pump.faults.harness.Harness;
@@ -16,51 +14,40 @@ import dev.pump.faults.sut.Sut;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * process-killer-postgresql and process-killer-rabbitmq: one input halts every process that handles
- * it, among ordinary inputs. The harness relaunches the endpoint process after each death.
- * Promised: after {@link Sut#MAX_DELIVERIES} deliveries the message is parked in the error queue
- * with reason {@code too-many-deliveries} and everything else is handled. On a broker, the harness
- * transcribes the broker's error queue into {@code fault_broker_error} for the books, and reports
- * how many messages it holds at the end ({@code brokerErrorQueue}, 1).
+ * process-killer-postgresql, process-killer-rabbitmq and process-killer-kafka: one input halts
+ * every process that handles it, among 100 ordinary inputs. The harness relaunches the endpoint
+ * process after each death. Promised: after {@link Sut#MAX_DELIVERIES} deliveries the message is
+ * parked in the error queue with reason {@code too-many-deliveries}, and everything else is
+ * handled. Where the books cannot see the broker's error queue, the harness transcribes it into
+ * {@code fault_broker_error} for them and reports how many messages it holds at the end (the killer
+ * alone, 1).
  */
 public final class ProcessKiller {
   private ProcessKiller() {}
 
   /**
-   * Runs the probe on the PostgreSQL transport ({@code broker} null) or on RabbitMQ, giving up
-   * after {@code maxLaunches} launches of the endpoint process.
+   * Runs the probe on {@code broker}, giving up after {@code maxLaunches} of the endpoint process.
    */
   public static Outcome run(
-      FaultDatabase server, String name, String broker, int maxLaunches, Path logs)
+      FaultDatabase server, String name, Broker broker, int maxLaunches, Path logs)
       throws Exception {
-    String prefix = broker == null ? "" : "pk" + Long.toString(System.nanoTime(), 36) + "-";
-    try (Harness harness = new Harness(server, name)) {
-      Fleet fleet = harness.fleet(logs.resolve(name));
-      if (broker != null) {
-        fleet.extraArguments(List.of("--rabbitmq-uri", broker, "--queue-prefix", prefix));
-        harness
-            .storage()
-            .jdbi()
-            .useHandle(h -> {
-              for (String endpoint : Sut.ENDPOINTS) {
-                h.execute("INSERT INTO fault_route VALUES (?, ?)", prefix + endpoint, endpoint);
-              }
-            });
-      }
+    try (Harness harness = new Harness(server, name);
+        Broker.Run on = broker.begin("pk")) {
+      String orders = on.prefix() + "orders";
+      harness.routeQueues(on.prefix());
+      Fleet fleet = harness.fleet(logs.resolve(name)).extraArguments(on.processArguments());
       Map<String, Object> facts = new LinkedHashMap<>();
-      facts.put("transport", broker == null ? "postgresql" : "rabbitmq");
+      facts.put("transport", broker.name());
       try {
-        Fleet.Member endpoints =
-            fleet.add("endpoints-1", "orders,billing,shipping", Set.of(), 10, CrashPlan.never());
+        fleet.add("endpoints-1", "orders,billing,shipping", Set.of(), 10, CrashPlan.never());
         fleet.add("dispatcher-1", "dispatcher", Set.of(), 10, CrashPlan.never());
         Waits.until(fleet::allReady, Duration.ofMinutes(1), () -> {});
         new LoadGenerator(harness.storage(), harness.web(), 100, 0, 8L, 0)
-            .destination(prefix + "orders")
+            .destination(orders)
             .run();
         harness
             .storage()
@@ -69,9 +56,9 @@ public final class ProcessKiller {
                 (h, sender) -> {
                   h.execute(
                       "INSERT INTO fault_poison VALUES ('killer-1', ?, 'process-killer', 'error')",
-                      prefix + "orders");
+                      orders);
                   sender.send(
-                      prefix + "orders",
+                      orders,
                       new PlaceOrder("killer", Sut.PROCESS_KILLER),
                       SendOptions.builder().messageId("killer-1").build());
                   return null;
@@ -79,10 +66,10 @@ public final class ProcessKiller {
         int[] launches = {1};
         boolean parked =
             Waits.until(
-                () -> parked(harness, broker, prefix) || launches[0] > maxLaunches,
+                () -> on.errorQueueDepth(harness) > 0 || launches[0] > maxLaunches,
                 Duration.ofMinutes(10),
                 () -> launches[0] += fleet.relaunchEnded(m -> CrashPlan.never()));
-        parked = parked && parked(harness, broker, prefix);
+        parked = parked && on.errorQueueDepth(harness) > 0;
         facts.put("endpointLaunches", launches[0]);
         facts.put("killerParked", parked);
         boolean settled =
@@ -94,56 +81,17 @@ public final class ProcessKiller {
                 Duration.ofMinutes(2),
                 () -> fleet.relaunchEnded(m -> CrashPlan.never()));
         facts.put("othersHandled", settled);
-        facts.put("expectationsMet", parked && settled);
         fleet.close();
-        if (broker != null) {
-          // the broker's error queue, which the books cannot see: the killer alone must be there
-          facts.put("brokerErrorQueue", depth(broker, prefix + Sut.ERROR_QUEUE));
-          // the broker's bindings, which the database cannot see
-          harness.recordBrokerSubscription(prefix + "shipping");
-        }
+        // where the books cannot count the error queue: the killer alone must be there
+        long inErrorQueue = on.errorQueueDepth(harness);
+        boolean alone = broker.errorQueueFact().isEmpty() || inErrorQueue == 1;
+        facts.put("expectationsMet", parked && settled && alone);
+        broker.errorQueueFact().ifPresent(fact -> facts.put(fact, inErrorQueue));
+        on.recordForTheBooks(harness);
         return new Outcome(name, harness.books(), facts);
       } finally {
         fleet.close();
-        if (broker != null) {
-          BrokerOutage.deleteQueues(broker, prefix);
-        }
       }
-    }
-  }
-
-  private static long depth(String broker, String queue) throws Exception {
-    try (Connection connection = BrokerOutage.factory(broker).newConnection("pump-faults-harness");
-        Channel channel = connection.createChannel()) {
-      return channel.queueDeclarePassive(queue).getMessageCount();
-    }
-  }
-
-  private static boolean parked(Harness harness, String broker, String prefix) throws Exception {
-    if (broker == null) {
-      return harness.count("SELECT count(*) FROM pump.queue_message WHERE queue = 'error'") > 0;
-    }
-    try (Connection connection = BrokerOutage.factory(broker).newConnection("pump-faults-harness");
-        Channel channel = connection.createChannel()) {
-      GetResponse got;
-      try {
-        got = channel.basicGet(prefix + Sut.ERROR_QUEUE, false);
-      } catch (java.io.IOException e) {
-        return false; // the error queue is not declared yet
-      }
-      if (got == null) {
-        return false;
-      }
-      Object reason = got.getProps().getHeaders().get("pump.failure.reason");
-      harness
-          .storage()
-          .jdbi()
-          .useHandle(h ->
-              h.execute(
-                  "INSERT INTO fault_broker_error VALUES (?, ?)",
-                  got.getProps().getMessageId(),
-                  String.valueOf(reason)));
-      return true;
     }
   }
 }

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -30,6 +31,7 @@ public final class ConsoleHandler {
 
   private final Settings settings;
   private final Sessions sessions;
+  private final SignInThrottle throttle;
   private final Templates templates = new Templates();
   private final Pages pages;
   private final Actions actions;
@@ -39,6 +41,7 @@ public final class ConsoleHandler {
   public ConsoleHandler(Settings settings) {
     this.settings = settings;
     this.sessions = new Sessions(settings.clock(), settings.sessionTimeout());
+    this.throttle = new SignInThrottle(settings.clock());
     this.pages = new Pages(settings);
     this.actions = new Actions(settings);
     assets.put("/static/console.css", asset("static/console.css"));
@@ -149,7 +152,23 @@ public final class ConsoleHandler {
   }
 
   private Response login(Request request, Sessions.Session session) {
+    Duration wait = throttle.waitFor(request.remoteAddress());
+    if (!wait.isZero()) {
+      long seconds = Math.max(1, wait.toSeconds() + (wait.toMillisPart() > 0 ? 1 : 0));
+      Views.Frame frame = frame(request, session, "login", "Sign in");
+      return Replies.withHeader(
+          Replies.html(
+              429,
+              templates.page(
+                  "login.jte",
+                  frame,
+                  new Views.Login(
+                      "Too many wrong tokens from this address: try again in " + seconds + " s."))),
+          "retry-after",
+          String.valueOf(seconds));
+    }
     if (!Sessions.same(request.formParameter("token"), settings.token())) {
+      throttle.failed(request.remoteAddress());
       LOG.warn("console: a sign-in with a wrong token from {}", request.remoteAddress());
       Views.Frame frame = frame(request, session, "login", "Sign in");
       return Replies.html(
@@ -157,6 +176,7 @@ public final class ConsoleHandler {
           templates.page(
               "login.jte", frame, new Views.Login("That is not the console's action token.")));
     }
+    throttle.succeeded(request.remoteAddress());
     if (session != null) {
       sessions.end(session.id());
     }

@@ -25,6 +25,12 @@ final class Replies {
     return new Response(200, headers, body);
   }
 
+  static Response withHeader(Response response, String name, String value) {
+    Map<String, String> headers = new LinkedHashMap<>(response.headers());
+    headers.put(name, value);
+    return new Response(response.status(), headers, response.body());
+  }
+
   static Response redirect(String location, String cookie) {
     Map<String, String> headers = secured();
     headers.put("location", location);

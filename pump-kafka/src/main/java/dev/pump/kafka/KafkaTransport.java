@@ -72,8 +72,11 @@ public interface KafkaTransport extends Transport {
   /** How long a revoked partition waits for its records in flight: 10 seconds. */
   Duration DEFAULT_REVOKE_WAIT = Duration.ofSeconds(10);
 
-  /** How long one batch waits for the broker's acknowledgement: 30 seconds. */
-  Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(30);
+  /**
+   * How long one batch waits for the broker: 8 seconds, below the outbox dispatcher's own send
+   * timeout (10 seconds), so that an outage is reported as one before the dispatcher gives up.
+   */
+  Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(8);
 
   /** The largest body sent: 1 MiB. Topics the transport creates take records this large. */
   long DEFAULT_MAX_MESSAGE_BYTES = 1024L * 1024;
@@ -177,8 +180,14 @@ public interface KafkaTransport extends Transport {
     }
 
     /**
-     * How long a send or publish waits for the broker to acknowledge its batch; on expiry the batch
-     * fails. 1 ms to 10 minutes. Default {@link #DEFAULT_SEND_TIMEOUT}.
+     * How long a send or publish waits for the broker: for its topics' metadata, then for the
+     * acknowledgement of its batch, which the producer gives up after this long ({@code
+     * delivery.timeout.ms}, unless set; at least {@code linger.ms + request.timeout.ms}), plus a
+     * second's grace. A batch that fails this way, or in any way Kafka calls retriable, fails as
+     * the transport being unavailable, which the outbox dispatcher does not count against the
+     * messages; keep it below the dispatcher's own send timeout, or the dispatcher gives up first
+     * and counts. Admin calls and offset commits wait as long. 1 ms to 10 minutes. Default {@link
+     * #DEFAULT_SEND_TIMEOUT}.
      */
     public Builder sendTimeout(Duration sendTimeout) {
       this.sendTimeout = sendTimeout;
@@ -249,7 +258,7 @@ public interface KafkaTransport extends Transport {
               maxMessageBytes,
               Map.copyOf(consumerProperties),
               Map.copyOf(producerProperties));
-      found.add(ClientFactory.problem(settings));
+      ClientFactory.problems(settings).forEach(found::add);
       found.throwIfAny();
       return new DefaultKafkaTransport(settings);
     }

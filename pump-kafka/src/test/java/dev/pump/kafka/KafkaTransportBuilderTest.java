@@ -59,6 +59,18 @@ class KafkaTransportBuilderTest {
                 .build())
         .isInstanceOf(PumpConfigurationException.class)
         .hasMessageContaining("delivery.timeout.ms must be at least linger.ms");
+    assertThatThrownBy(() ->
+            KafkaTransport.builder()
+                .producerProperty("max.in.flight.requests.per.connection", 10)
+                .producerProperty("retries", 0)
+                .consumerProperty("group.protocol", "consumer")
+                .consumerProperty("session.timeout.ms", 10_000)
+                .build())
+        .isInstanceOf(PumpConfigurationException.class)
+        .hasMessageContainingAll(
+            "max.in.flight.requests.per.connection must be at most 5",
+            "retries must be at least 1",
+            "session.timeout.ms");
     // the newer group protocol without the classic one's assignor, which it refuses
     KafkaTransport.builder().consumerProperty("group.protocol", "consumer").build().close();
   }

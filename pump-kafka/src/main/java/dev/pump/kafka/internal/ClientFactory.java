@@ -1,6 +1,9 @@
 package dev.pump.kafka.internal;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -27,32 +30,58 @@ public final class ClientFactory {
 
   /**
    * What Kafka's clients would refuse in these settings, checked without connecting: a property of
-   * the wrong type, an unknown value, or one the chosen group protocol does not take. Null when
-   * there is nothing.
+   * the wrong type, an unknown value, one the chosen group protocol does not take, or producer
+   * settings the idempotent producer refuses. Empty when there is nothing.
    */
-  public static String problem(KafkaSettings settings) {
+  public static List<String> problems(KafkaSettings settings) {
     ClientFactory factory = new ClientFactory(settings);
+    List<String> problems = new ArrayList<>();
     try {
       checkConsumer(factory.consumerConfig("pump-check", "check"));
       checkConsumer(factory.browserConfig("check"));
     } catch (KafkaException e) {
-      return "kafka.consumerProperty: " + e.getMessage();
+      problems.add("kafka.consumerProperty: " + e.getMessage());
     }
     try {
-      Map<String, Object> checked = ProducerConfig.configDef().parse(factory.producerConfig());
-      long floor = deliveryFloor(checked);
-      int delivery = (Integer) checked.get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG);
+      Map<String, Object> parsed = ProducerConfig.configDef().parse(factory.producerConfig());
+      long floor = deliveryFloor(parsed);
+      int delivery = (Integer) parsed.get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG);
       if (delivery < floor) {
-        return "kafka.producerProperty: delivery.timeout.ms must be at least linger.ms +"
-            + " request.timeout.ms ("
-            + floor
-            + "), was "
-            + delivery;
+        problems.add(
+            "kafka.producerProperty: delivery.timeout.ms must be at least linger.ms +"
+                + " request.timeout.ms ("
+                + floor
+                + "), was "
+                + delivery);
+      }
+      // what the idempotent producer refuses when it starts
+      int inFlight = (Integer) parsed.get(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION);
+      if (inFlight > 5) {
+        problems.add(
+            "kafka.producerProperty: max.in.flight.requests.per.connection must be at most 5 for"
+                + " the idempotent producer, was "
+                + inFlight);
+      }
+      int retries = (Integer) parsed.get(ProducerConfig.RETRIES_CONFIG);
+      if (retries < 1) {
+        problems.add(
+            "kafka.producerProperty: retries must be at least 1 for the idempotent producer, was "
+                + retries);
       }
     } catch (KafkaException e) {
-      return "kafka.producerProperty: " + e.getMessage();
+      problems.add("kafka.producerProperty: " + e.getMessage());
     }
-    return null;
+    return problems;
+  }
+
+  /**
+   * How long the producer keeps a record before it gives it up: its {@code delivery.timeout.ms},
+   * the send timeout unless the user set it or Kafka's floor ({@code linger.ms +
+   * request.timeout.ms}) is higher.
+   */
+  Duration deliveryTimeout() {
+    Map<String, Object> parsed = ProducerConfig.configDef().parse(producerConfig());
+    return Duration.ofMillis((Integer) parsed.get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG));
   }
 
   // parsed as the consumer parses it, the group protocol's own checks included, without logging
@@ -97,7 +126,8 @@ public final class ClientFactory {
 
   private static boolean classicProtocol(Map<String, Object> config) {
     Object protocol = config.get(ConsumerConfig.GROUP_PROTOCOL_CONFIG);
-    return protocol == null || GroupProtocol.CLASSIC.name().equalsIgnoreCase(protocol.toString());
+    return protocol == null
+        || GroupProtocol.CLASSIC.name().equalsIgnoreCase(protocol.toString().strip());
   }
 
   /** A consumer in no group, for reading a queue without taking from it. */
@@ -111,8 +141,11 @@ public final class ClientFactory {
     config.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.clientId() + "-browse-" + queue);
     config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, settings.maxRecordBytes());
     config.putAll(settings.consumerOverrides());
+    // a consumer in no group: no group settings, whichever protocol the queue's consumers use
     config.remove(ConsumerConfig.GROUP_ID_CONFIG);
     config.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    config.remove(ConsumerConfig.GROUP_PROTOCOL_CONFIG);
+    config.remove(ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG);
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
@@ -136,13 +169,15 @@ public final class ClientFactory {
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    // a produce request waits for acks=all at most as long as the send; not below a second
+    long sendTimeout = settings.sendTimeout().toMillis();
+    config.putIfAbsent(
+        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+        (int) Math.min(30_000, Math.max(1_000, sendTimeout)));
     if (!config.containsKey(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG)) {
       // a batch not acknowledged within sendTimeout is given up by the producer, with its reason
-      // (the partition and what it waited for), and is not sent later behind the failure
-      // reported; Kafka wants it at least linger.ms + request.timeout.ms
-      long sendTimeout = settings.sendTimeout().toMillis();
-      config.putIfAbsent(
-          ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(30_000, sendTimeout));
+      // (the partition and what it waited for); Kafka wants at least linger.ms +
+      // request.timeout.ms
       long floor = deliveryFloor(ProducerConfig.configDef().parse(config));
       config.put(
           ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,

@@ -138,7 +138,18 @@ public final class DefaultKafkaTransport implements KafkaTransport {
     for (OutgoingMessage message : batch) {
       records.add(KafkaRecords.record(topic, message, null));
     }
-    sender.send(records, operation);
+    send(records, List.of(topic), operation);
+  }
+
+  // a topic whose send failed is looked up again next time: it may have been deleted
+  private void send(
+      List<ProducerRecord<byte[], byte[]>> records, List<String> topics, String operation) {
+    try {
+      sender.send(records, operation);
+    } catch (TransportException e) {
+      topics.forEach(admin::forget);
+      throw e;
+    }
   }
 
   @Override
@@ -165,7 +176,7 @@ public final class DefaultKafkaTransport implements KafkaTransport {
         records.add(KafkaRecords.record(topic, message, named));
       }
     }
-    sender.send(records, operation);
+    send(records, kafkaTopics, operation);
   }
 
   @Override

@@ -4,7 +4,9 @@ import dev.pump.core.spi.TransportException;
 import dev.pump.core.spi.TransportUnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -12,45 +14,56 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.RetriableException;
 
 /**
- * Sends batches of records with the transport's one idempotent producer, opened on first use: every
- * record of a batch handed to the producer, then one wait for all of them, so a batch costs about
- * one round trip. Thread-safe: Kafka's producer is, and batches of several threads share its
- * requests.
+ * Sends batches of records with the transport's one idempotent producer, opened on first use: the
+ * metadata of each topic of a batch first (one wait of at most the send timeout, however many
+ * records), then every record handed to the producer, then one wait for all of them, so a batch
+ * costs about one round trip. The producer gives up a record at its delivery timeout with its
+ * reason; this sender waits that long and a little more. Thread-safe: Kafka's producer is, and
+ * batches of several threads share its requests.
  */
 final class RecordSender implements AutoCloseable {
-  // the producer expires a batch after sendTimeout with its own reason; this wait only ends one
-  // whose expiry never comes
-  private static final Duration EXPIRY_GRACE = Duration.ofSeconds(5);
+  private static final Duration EXPIRY_GRACE = Duration.ofSeconds(1);
 
   private final KafkaSettings settings;
   private final ClientFactory clients;
+  private final Duration longestWait;
   private volatile KafkaProducer<byte[], byte[]> producer;
   private volatile boolean closed;
 
   RecordSender(KafkaSettings settings, ClientFactory clients) {
     this.settings = settings;
     this.clients = clients;
+    this.longestWait = clients.deliveryTimeout().plus(EXPIRY_GRACE);
   }
 
   /**
    * Sends {@code batch} and waits until the broker acknowledged every record of it.
    *
-   * @throws TransportException naming {@code operation} if any record was not acknowledged in time
+   * @throws TransportUnavailableException if Kafka did not answer in time or failed in a way it
+   *     calls retriable (no leader, the batch expired, the broker unreachable)
+   * @throws TransportException naming {@code operation} for any other failure
    */
   void send(List<ProducerRecord<byte[], byte[]>> batch, String operation) {
-    KafkaProducer<byte[], byte[]> sending = producer();
+    KafkaProducer<byte[], byte[]> sending = producer(operation);
     List<Future<RecordMetadata>> acknowledgements = new ArrayList<>(batch.size());
     try {
+      Set<String> topics = new LinkedHashSet<>();
+      batch.forEach(record -> topics.add(record.topic()));
+      for (String topic : topics) {
+        // at most max.block.ms (the send timeout) once, instead of once per record
+        sending.partitionsFor(topic);
+      }
       for (ProducerRecord<byte[], byte[]> record : batch) {
         acknowledgements.add(sending.send(record));
       }
-    } catch (RuntimeException e) {
-      throw new TransportException("cannot " + operation + ": " + e.getMessage(), e);
+    } catch (KafkaException e) {
+      throw failure(operation, e);
     }
-    long deadline = System.nanoTime() + settings.sendTimeout().plus(EXPIRY_GRACE).toNanos();
+    long deadline = System.nanoTime() + longestWait.toNanos();
     for (Future<RecordMetadata> acknowledgement : acknowledgements) {
       try {
         acknowledgement.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -59,12 +72,7 @@ final class RecordSender implements AutoCloseable {
         throw new TransportException(
             "interrupted while waiting for Kafka to acknowledge " + operation, e);
       } catch (ExecutionException e) {
-        String message = "cannot " + operation + ": " + e.getCause().getMessage();
-        if (e.getCause() instanceof RetriableException) {
-          // the broker unreachable or the partition without a leader: nothing wrong with the batch
-          throw new TransportUnavailableException(message, e.getCause());
-        }
-        throw new TransportException(message, e.getCause());
+        throw failure(operation, e.getCause());
       } catch (TimeoutException e) {
         throw new TransportUnavailableException(
             "cannot "
@@ -72,13 +80,21 @@ final class RecordSender implements AutoCloseable {
                 + ": Kafka at "
                 + settings.bootstrapServers()
                 + " did not acknowledge the batch within "
-                + settings.sendTimeout().plus(EXPIRY_GRACE),
+                + longestWait,
             e);
       }
     }
   }
 
-  private KafkaProducer<byte[], byte[]> producer() {
+  // the broker unreachable, no leader, the batch expired: nothing wrong with the messages
+  private TransportException failure(String operation, Throwable cause) {
+    String message = "cannot " + operation + ": " + cause.getMessage();
+    return cause instanceof RetriableException
+        ? new TransportUnavailableException(message, cause)
+        : new TransportException(message, cause);
+  }
+
+  private KafkaProducer<byte[], byte[]> producer(String operation) {
     KafkaProducer<byte[], byte[]> current = producer;
     if (current == null) {
       synchronized (this) {
@@ -87,7 +103,12 @@ final class RecordSender implements AutoCloseable {
         }
         current = producer;
         if (current == null) {
-          current = clients.producer();
+          try {
+            current = clients.producer();
+          } catch (KafkaException e) {
+            throw new TransportException(
+                "cannot " + operation + ": Kafka's producer did not start: " + e.getMessage(), e);
+          }
           producer = current;
         }
       }

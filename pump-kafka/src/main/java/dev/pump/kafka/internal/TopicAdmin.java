@@ -42,7 +42,12 @@ final class TopicAdmin implements AutoCloseable {
     this.clients = clients;
   }
 
-  /** Creates {@code topic} unless it exists, with the transport's partitions and record size. */
+  /**
+   * Creates {@code topic} unless it exists, with the transport's partitions and record size, and
+   * returns once the broker describes it with a leader for every partition: Kafka acknowledges a
+   * creation before its brokers know the topic, and a send from another client in that moment would
+   * find no topic.
+   */
   void create(String topic, String operation) {
     if (known.contains(topic)) {
       return;
@@ -60,7 +65,51 @@ final class TopicAdmin implements AutoCloseable {
         throw e;
       }
     }
+    awaitLeaders(topic, operation);
     known.add(topic);
+  }
+
+  private void awaitLeaders(String topic, String operation) {
+    long deadline = System.nanoTime() + settings.sendTimeout().toNanos();
+    while (true) {
+      try {
+        TopicDescription description =
+            await(admin().describeTopics(List.of(topic)).allTopicNames(), operation).get(topic);
+        if (description.partitions().stream().allMatch(p -> p.leader() != null)) {
+          return;
+        }
+      } catch (TransportException e) {
+        if (!(e.getCause() instanceof RetriableException)) {
+          throw e;
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new TransportUnavailableException(
+            "cannot "
+                + operation
+                + ": Kafka at "
+                + settings.bootstrapServers()
+                + " created the topic "
+                + topic
+                + " but did not show it with a leader for every partition within "
+                + settings.sendTimeout());
+      }
+      pause(operation);
+    }
+  }
+
+  private static void pause(String operation) {
+    try {
+      Thread.sleep(RETRY_PAUSE);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TransportException("interrupted while trying to " + operation, e);
+    }
+  }
+
+  /** Forgets that {@code topic} exists, so that the next send or publish looks it up again. */
+  void forget(String topic) {
+    known.remove(topic);
   }
 
   /** Fails unless {@code topic} exists: a send to a queue nobody created is an error. */
@@ -98,12 +147,7 @@ final class TopicAdmin implements AutoCloseable {
           throw e;
         }
       }
-      try {
-        Thread.sleep(RETRY_PAUSE);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new TransportException("interrupted while trying to " + operation, e);
-      }
+      pause(operation);
     }
   }
 

@@ -152,7 +152,7 @@ public final class ConsoleHandler {
   }
 
   private Response login(Request request, Sessions.Session session) {
-    Duration wait = throttle.waitFor(request.remoteAddress());
+    Duration wait = throttle.take(request.remoteAddress());
     if (!wait.isZero()) {
       long seconds = Math.max(1, wait.toSeconds() + (wait.toMillisPart() > 0 ? 1 : 0));
       Views.Frame frame = frame(request, session, "login", "Sign in");
@@ -168,7 +168,6 @@ public final class ConsoleHandler {
           String.valueOf(seconds));
     }
     if (!Sessions.same(request.formParameter("token"), settings.token())) {
-      throttle.failed(request.remoteAddress());
       LOG.warn("console: a sign-in with a wrong token from {}", request.remoteAddress());
       Views.Frame frame = frame(request, session, "login", "Sign in");
       return Replies.html(

@@ -28,6 +28,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntPredicate;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -164,6 +165,43 @@ class BatchFailuresTest {
     assertThat(transactions(runs)).hasSize(1);
     assertThat(committedTransactions()).hasSize(1);
     assertThat(inbox()).isEqualTo(9);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"postgres", "memory", "postgres-hosted", "memory-hosted"})
+  void aMessageThatCatchesADatabaseErrorFailsAloneAndTheOtherNineCommitInOneTransaction(String kind)
+      throws Exception {
+    use(kind, "caught");
+    sendTen();
+    Handler<PlaceOrder> catching =
+        (command, context) -> {
+          record(command, context);
+          if (command.orderId().equals("m4")) {
+            try {
+              // "insert, and ignore a duplicate": the statement's failure aborts the transaction
+              JdbcContext.handle(context).execute("INSERT INTO batch_taken VALUES ('taken')");
+            } catch (UnableToExecuteStatementException duplicate) {
+              // caught, and the handler returns normally
+            }
+          }
+        };
+    start(catching, Recoverability.builder().immediateRetries(2).delayedRetries(0));
+
+    ReceivedMessage parked = parked();
+    await().atMost(Duration.ofMinutes(1)).until(() -> effects() == 9);
+
+    assertThat(parked.messageId()).isEqualTo("m4");
+    assertThat(parked.headers().get(Headers.EXCEPTION_MESSAGE))
+        .as("the error the handler caught is named")
+        .contains("duplicate key");
+    assertThat(ids(runs))
+        .as("the batch-mates after it run once each, in the same transaction")
+        .containsExactly("m0", "m1", "m2", "m3", "m4", "m4", "m4", "m5", "m6", "m7", "m8", "m9");
+    assertThat(transactions(runs)).hasSize(1);
+    assertThat(committedTransactions()).hasSize(1);
+    assertThat(effectsOf("m4")).isZero();
+    assertThat(inbox()).isEqualTo(9);
+    assertThat(outboxCausedByItsMessage()).isEqualTo(9);
   }
 
   @ParameterizedTest

@@ -232,6 +232,35 @@ class BatchFailuresTest {
   }
 
   /**
+   * When the batch's connection is lost (here its handler ends its own backend), nothing handled in
+   * the batch can commit: every message comes back, each alone, and is handled once. None is parked
+   * for a batch-mate's fault, nor lost, nor applied twice.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"postgres", "memory", "postgres-hosted", "memory-hosted"})
+  void aBatchWhoseConnectionIsLostGivesEveryMessageBackAndEachIsHandledOnce(String kind) {
+    use(kind, "lost");
+    sendTen();
+    Handler<PlaceOrder> losing =
+        (command, context) -> {
+          int attempt = record(command, context);
+          if (command.orderId().equals("m4") && attempt == 1) {
+            JdbcContext.handle(context).execute("SELECT pg_terminate_backend(pg_backend_pid())");
+          }
+        };
+    start(losing, Recoverability.builder().immediateRetries(2).delayedRetries(0));
+
+    await().atMost(Duration.ofMinutes(1)).until(() -> effects() == 10);
+
+    assertThat(count("SELECT count(DISTINCT order_id) FROM batch_effect WHERE endpoint = ?"))
+        .as("each applied once")
+        .isEqualTo(10);
+    assertThat(errorQueueDepth()).isZero();
+    assertThat(inbox()).isEqualTo(10);
+    assertThat(outboxCausedByItsMessage()).isEqualTo(10);
+  }
+
+  /**
    * A message delivered before runs alone in its process (a receive from the PostgreSQL queue ends
    * a batch before it), so a batch of ten with one costs three transactions: the messages before
    * it, the message alone, the messages after it. Order is kept and each runs once.

@@ -60,9 +60,15 @@ public final class UnitOfWorkLink implements Middleware {
   /** The unit the batch's messages share, begun by the first of them to get here. */
   private UnitOfWork batchUnit(Batch batch) {
     UnitOfWork unit = batch.attributes().get(batchUnit).orElse(null);
-    // a broken unit will not commit, and the messages handled in it are given back: the rest of
-    // the batch gets a fresh one, instead of failing one after another on the broken one
+    // A broken unit (an attempt could not be undone or begun: its connection failed) will not
+    // commit, so every message handled in the batch is given back once the batch is done; the rest
+    // run in a fresh unit rather than fail on the broken one, which would send them through
+    // recoverability for no fault of theirs. The broken one ends first: its locks would hold the
+    // fresh one (the inbox rows of the whole batch), and a host would join its transaction.
     if (unit == null || unit.isBroken()) {
+      if (unit != null) {
+        unit.close();
+      }
       UnitOfWork begun = runtime.beginUnitOfWork();
       batch.attributes().put(batchUnit, begun);
       batch.beforeCompletion(begun::commit);

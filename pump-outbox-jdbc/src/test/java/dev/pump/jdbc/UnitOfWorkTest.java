@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -294,6 +295,48 @@ class UnitOfWorkTest {
             count(
                 "SELECT count(*) FROM pump.outbox WHERE endpoint = 'web' AND causation_id IS NULL"))
         .isEqualTo(1);
+  }
+
+  @Test
+  void aHandlerThatCatchesADatabaseErrorAndGoesOnFailsItsMessageInsteadOfLosingIt() {
+    start(
+        "catching",
+        Ping.class,
+        (ping, context) -> {
+          Handle handle = JdbcContext.handle(context);
+          handle.execute("INSERT INTO note VALUES ('before the error')");
+          try {
+            handle.execute("INSERT INTO note VALUES (NULL)");
+          } catch (UnableToExecuteStatementException refused) {
+            // caught, and the handler returns normally: its transaction is aborted all the same
+          }
+        });
+    transport.send("catching", List.of(ping("m-caught")));
+
+    await().until(() -> transport.queueStats("error").total() == 1);
+    assertThat(count("SELECT count(*) FROM note")).isZero();
+    assertThat(count("SELECT count(*) FROM pump.inbox")).isZero();
+  }
+
+  @Test
+  void aTransactionalSessionThatCaughtADatabaseErrorIsNotReportedAsCommitted() {
+    Endpoint web = Endpoint.builder().name("web").transport(transport).build();
+
+    assertThatThrownBy(() ->
+            storage.inTransaction(
+                web,
+                (handle, sender) -> {
+                  handle.execute("INSERT INTO note VALUES ('before the error')");
+                  try {
+                    handle.execute("INSERT INTO note VALUES (NULL)");
+                  } catch (UnableToExecuteStatementException refused) {
+                    // caught: the session must not then report a commit that did not happen
+                  }
+                  return null;
+                }))
+        .isInstanceOf(PumpException.class)
+        .hasMessageContaining("null value in column");
+    assertThat(count("SELECT count(*) FROM note")).isZero();
   }
 
   private static long count(String sql) {

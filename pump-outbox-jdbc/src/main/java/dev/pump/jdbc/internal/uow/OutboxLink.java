@@ -48,6 +48,7 @@ public final class OutboxLink implements Middleware {
     if (!context.batch().isShared()) {
       // alone, the rows go in at once: a refusal is this message's failure, decided on by its
       // attempt, and not a failed commit
+      unit.requireNotAborted("the handling of message " + context.messageId());
       outbox.insert(
           unit.handle(), context.endpointName(), context.messageId(), OutboxRows.of(sent));
       unit.afterCommit(runtime::outboxCommitted);

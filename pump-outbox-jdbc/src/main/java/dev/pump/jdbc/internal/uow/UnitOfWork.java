@@ -7,6 +7,7 @@ package dev.pump.jdbc.internal.uow;
 import dev.pump.core.Attributes;
 import dev.pump.core.PumpException;
 import dev.pump.core.internal.shared.Loggers;
+import dev.pump.jdbc.internal.sql.AbortedTransactions;
 import dev.pump.jdbc.internal.sql.BorrowedConnections;
 import dev.pump.jdbc.internal.sql.Transactions;
 import dev.pump.jdbc.spi.HostedTransaction;
@@ -194,6 +195,17 @@ public final class UnitOfWork implements AutoCloseable {
   }
 
   /**
+   * Throws if a statement failed in the transaction and {@code what} caught the failure and went
+   * on: PostgreSQL refuses everything after it, and would roll back at the commit. The attempt that
+   * did it is to fail, so that undoing it makes the transaction usable again for what comes after.
+   */
+  public void requireNotAborted(String what) {
+    if (AbortedTransactions.isAborted(handle.getConnection())) {
+      throw AbortedTransactions.failure(what, handle.getConnection());
+    }
+  }
+
+  /**
    * Makes the attempt's writes that frameworks keep in memory reach the connection (a hosted
    * transaction's JPA persistence context), so undoing a later attempt cannot take them along.
    */
@@ -244,7 +256,8 @@ public final class UnitOfWork implements AutoCloseable {
 
   /**
    * Commits, then runs the after-commit actions. An action that fails is logged: the transaction
-   * committed, and nothing may report it as failed.
+   * committed, and nothing may report it as failed. A transaction a caught failure aborted is
+   * refused, since PostgreSQL would roll it back and report a commit.
    */
   public void commit() {
     if (broken != null) {
@@ -253,6 +266,7 @@ public final class UnitOfWork implements AutoCloseable {
               + " attempt could not begin, so it may hold writes of a failed attempt",
           broken);
     }
+    requireNotAborted("the work in the transaction");
     for (Runnable action : List.copyOf(beforeCommit.values())) {
       action.run();
     }

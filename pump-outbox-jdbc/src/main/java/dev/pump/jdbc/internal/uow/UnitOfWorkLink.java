@@ -18,6 +18,11 @@ import dev.pump.jdbc.internal.sql.SqlFailures;
  * batch, behind a savepoint per attempt, committed once the batch is done (before its messages are
  * completed). The connection always goes back to the pool.
  *
+ * <p>An attempt whose pipeline returned normally with the transaction aborted (a handler caught a
+ * database error and went on) fails like one that threw: undone to its savepoint, which makes the
+ * transaction usable again, so its message alone goes through recoverability and the rest of the
+ * batch still commits; a message alone would otherwise commit nothing and be completed.
+ *
  * <p>A storage with a transaction host begins every unit through the host, on the message's thread:
  * a claimed message's handler then runs in a transaction of its own (or its batch's), committed
  * before the claim is settled in the claim's; a crash between the two brings the message back, and
@@ -55,9 +60,15 @@ public final class UnitOfWorkLink implements Middleware {
   /** The unit the batch's messages share, begun by the first of them to get here. */
   private UnitOfWork batchUnit(Batch batch) {
     UnitOfWork unit = batch.attributes().get(batchUnit).orElse(null);
-    // a broken unit will not commit, and the messages handled in it are given back: the rest of
-    // the batch gets a fresh one, instead of failing one after another on the broken one
+    // A broken unit (an attempt could not be undone or begun: its connection failed) will not
+    // commit, so every message handled in the batch is given back once the batch is done; the rest
+    // run in a fresh unit rather than fail on the broken one, which would send them through
+    // recoverability for no fault of theirs. The broken one ends first: its locks would hold the
+    // fresh one (the inbox rows of the whole batch), and a host would join its transaction.
     if (unit == null || unit.isBroken()) {
+      if (unit != null) {
+        unit.close();
+      }
       UnitOfWork begun = runtime.beginUnitOfWork();
       batch.attributes().put(batchUnit, begun);
       batch.beforeCompletion(begun::commit);
@@ -81,6 +92,8 @@ public final class UnitOfWorkLink implements Middleware {
       next.proceed();
       context.cancellation().throwIfCancelled();
       unit.flushAttempt();
+      // what comes after this attempt in the transaction must not pay for an error it caught
+      unit.requireNotAborted("the handling of message " + context.messageId());
     } catch (Throwable failure) {
       try {
         attempt.undo();
@@ -104,6 +117,7 @@ public final class UnitOfWorkLink implements Middleware {
         // stop cancels a message whose grace ran out, and may return at once; nothing of the
         // endpoint may commit after that, however long its handler ignored the cancellation
         context.cancellation().throwIfCancelled();
+        unit.requireNotAborted("the handling of message " + context.messageId());
         unit.commit();
       } catch (Throwable failure) {
         unit.rollbackQuietly(failure);

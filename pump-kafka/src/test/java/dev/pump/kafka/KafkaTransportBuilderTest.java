@@ -76,6 +76,20 @@ class KafkaTransportBuilderTest {
   }
 
   @Test
+  void theLongestSendIsTheProducersDeliveryTimeoutAndASecond() {
+    try (KafkaTransport defaults = KafkaTransport.builder().build();
+        KafkaTransport slower =
+            KafkaTransport.builder().sendTimeout(Duration.ofSeconds(30)).build();
+        KafkaTransport own =
+            KafkaTransport.builder().producerProperty("delivery.timeout.ms", 60_000).build()) {
+      // the delivery timeout is at least linger.ms (1 ms) + request.timeout.ms (the send timeout)
+      assertThat(defaults.capabilities().longestSend()).isEqualTo(Duration.ofMillis(9_001));
+      assertThat(slower.capabilities().longestSend()).isEqualTo(Duration.ofMillis(31_001));
+      assertThat(own.capabilities().longestSend()).isEqualTo(Duration.ofSeconds(61));
+    }
+  }
+
+  @Test
   void aNameKafkaCannotTakeIsRefusedWithTheReason() {
     try (KafkaTransport transport = KafkaTransport.builder().topicPrefix("shop.").build()) {
       assertThat(transport.topicOf("orders")).isEqualTo("shop.orders");

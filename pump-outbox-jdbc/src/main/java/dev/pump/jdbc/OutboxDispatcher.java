@@ -100,11 +100,15 @@ public final class OutboxDispatcher implements Lifecycle {
   /** How long one transport call may take before the cycle abandons it: 10 seconds. */
   public static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(10);
 
+  // how much longer than the transport's longest send the dispatcher waits by default
+  private static final Duration SEND_TIMEOUT_MARGIN = Duration.ofSeconds(2);
+
   private final StorageRuntime runtime;
   private final Transport transport;
   private final DispatchCounters counters = new DispatchCounters();
   private final DispatchLoop loop;
   private final int sendParallelism;
+  private final Duration sendTimeout;
   private final AtomicReference<State> state = new AtomicReference<>(State.CREATED);
   private volatile Thread thread;
   private volatile NotificationListener listener;
@@ -119,6 +123,7 @@ public final class OutboxDispatcher implements Lifecycle {
     this.runtime = builder.storage.runtime();
     this.transport = builder.transport;
     this.sendParallelism = builder.resolvedParallelism;
+    this.sendTimeout = builder.resolvedSendTimeout;
     this.loop =
         new DispatchLoop(
             runtime,
@@ -134,7 +139,7 @@ public final class OutboxDispatcher implements Lifecycle {
                 builder.circuitBreakerPause,
                 builder.clock,
                 sendParallelism,
-                builder.sendTimeout,
+                builder.resolvedSendTimeout,
                 builder.pollInterval,
                 builder.batchWindow,
                 SafeTelemetry.of(builder.telemetries)));
@@ -175,6 +180,11 @@ public final class OutboxDispatcher implements Lifecycle {
   /** The transport calls this dispatcher makes at once at most, as {@link Builder} settled it. */
   int sendParallelism() {
     return sendParallelism;
+  }
+
+  /** How long a transport call may take before it is abandoned, as {@link Builder} settled it. */
+  Duration sendTimeout() {
+    return sendTimeout;
   }
 
   /**
@@ -258,7 +268,8 @@ public final class OutboxDispatcher implements Lifecycle {
     private Duration batchWindow = DEFAULT_BATCH_WINDOW;
     private final List<Telemetry> telemetries = new ArrayList<>();
     private Integer sendParallelism; // null: the default, fitted to a PostgresTransport's pool
-    private Duration sendTimeout = DEFAULT_SEND_TIMEOUT;
+    private Duration sendTimeout; // null: the default, fitted to the transport's longest send
+    private Duration resolvedSendTimeout;
     private int resolvedParallelism;
 
     private Builder() {}
@@ -284,8 +295,11 @@ public final class OutboxDispatcher implements Lifecycle {
      * abandoned (its thread interrupted) so that the cycle can commit the other destinations'
      * sends: its rows count a failed attempt and are sent again after their back-off (a copy that
      * did arrive is absorbed by the receiver's inbox), and its destination's circuit breaker opens
-     * at once. Until the abandoned call returns, its destination is not claimed again. Default 10
-     * seconds.
+     * at once. Until the abandoned call returns, its destination is not claimed again. It must be
+     * longer than the transport's longest send ({@link
+     * dev.pump.core.spi.TransportCapabilities#longestSend}), or an outage the transport would
+     * report as one gets counted against the messages. Default 10 seconds, or the transport's
+     * longest send and 2 seconds more when that is longer.
      */
     public Builder sendTimeout(Duration sendTimeout) {
       this.sendTimeout = sendTimeout;
@@ -422,8 +436,28 @@ public final class OutboxDispatcher implements Lifecycle {
       if (sendParallelism != null) {
         problems.range("dispatcher.sendParallelism", sendParallelism, 1, 256);
       }
-      problems.range(
-          "dispatcher.sendTimeout", sendTimeout, Duration.ofMillis(10), Duration.ofMinutes(10));
+      Duration longestSend =
+          transport == null ? Duration.ZERO : transport.capabilities().longestSend();
+      if (sendTimeout == null) {
+        Duration fitted = longestSend.plus(SEND_TIMEOUT_MARGIN);
+        resolvedSendTimeout =
+            longestSend.isZero() || fitted.compareTo(DEFAULT_SEND_TIMEOUT) < 0
+                ? DEFAULT_SEND_TIMEOUT
+                : fitted;
+      } else {
+        resolvedSendTimeout = sendTimeout;
+        problems.range(
+            "dispatcher.sendTimeout", sendTimeout, Duration.ofMillis(10), Duration.ofMinutes(10));
+        if (!longestSend.isZero() && sendTimeout.compareTo(longestSend) <= 0) {
+          problems.add(
+              "dispatcher.sendTimeout "
+                  + sendTimeout
+                  + " must be longer than the transport's longest send, "
+                  + longestSend
+                  + ": the dispatcher would abandon sends the transport may still finish, and"
+                  + " count an outage against the messages; leave it unset to fit it");
+        }
+      }
       boolean sharedPool =
           storage != null
               && transport instanceof PostgresTransport postgres

@@ -6,7 +6,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.pump.core.PumpConfigurationException;
+import dev.pump.core.spi.Transport;
+import dev.pump.core.spi.TransportCapabilities;
 import dev.pump.core.spi.TransportException;
+import dev.pump.core.testing.ForwardingTransport;
 import dev.pump.jdbc.internal.outbox.OutboxRow;
 import dev.pump.testkit.PostgresExtension;
 import dev.pump.testkit.TestDatabase;
@@ -319,6 +322,39 @@ class ParallelDispatchTest {
                     + " AND dispatched_at IS NULL AND attempts = 0 AND last_error IS NULL"))
         .isEqualTo(5);
     assertThat(dispatcher.counters().batchesFailed()).isZero();
+  }
+
+  @Test
+  void theSendTimeoutOutlastsTheTransportsLongestSendAndAShorterOneIsRefused() {
+    Transport bounded =
+        new ForwardingTransport(transport) {
+          @Override
+          public TransportCapabilities capabilities() {
+            TransportCapabilities own = super.capabilities();
+            return new TransportCapabilities(
+                own.delayedDelivery(),
+                own.nativeTopics(),
+                own.orderedQueues(),
+                own.maxMessageBytes(),
+                own.countsUnreceivedDeliveries(),
+                Duration.ofSeconds(12));
+          }
+        };
+    assertThat(OutboxDispatcher.builder().storage(storage).transport(bounded).build())
+        .extracting(OutboxDispatcher::sendTimeout)
+        .isEqualTo(Duration.ofSeconds(14));
+    assertThat(OutboxDispatcher.builder().storage(storage).transport(transport).build())
+        .extracting(OutboxDispatcher::sendTimeout)
+        .isEqualTo(OutboxDispatcher.DEFAULT_SEND_TIMEOUT);
+    assertThatThrownBy(() ->
+            OutboxDispatcher.builder()
+                .storage(storage)
+                .transport(bounded)
+                .sendTimeout(Duration.ofSeconds(12))
+                .build())
+        .isInstanceOf(PumpConfigurationException.class)
+        .hasMessageContaining(
+            "dispatcher.sendTimeout PT12S must be longer than the transport's longest send, PT12S");
   }
 
   @Test

@@ -64,7 +64,8 @@ public final class DefaultKafkaTransport implements KafkaTransport {
     // no delayed delivery: Kafka cannot hide a record until later; no queue order: records of
     // different keys spread over partitions; delivery counts after a crash or a rebalance know
     // only "delivered before", so the pump counts redeliveries in its storage
-    return new TransportCapabilities(false, true, false, settings.maxMessageBytes(), true);
+    return new TransportCapabilities(
+        false, true, false, settings.maxMessageBytes(), true, sender.longestSend());
   }
 
   @Override

@@ -22,8 +22,9 @@ import org.apache.kafka.common.errors.RetriableException;
  * metadata of each topic of a batch first (one wait of at most the send timeout, however many
  * records), then every record handed to the producer, then one wait for all of them, so a batch
  * costs about one round trip. The producer gives up a record at its delivery timeout with its
- * reason; this sender waits that long and a little more. Thread-safe: Kafka's producer is, and
- * batches of several threads share its requests.
+ * reason; a whole call takes at most that and a second (a batch whose metadata came late may fail
+ * on that bound while the producer still holds it). Thread-safe: Kafka's producer is, and batches
+ * of several threads share its requests.
  */
 final class RecordSender implements AutoCloseable {
   private static final Duration EXPIRY_GRACE = Duration.ofSeconds(1);
@@ -48,6 +49,8 @@ final class RecordSender implements AutoCloseable {
    * @throws TransportException naming {@code operation} for any other failure
    */
   void send(List<ProducerRecord<byte[], byte[]>> batch, String operation) {
+    // one bound for the whole call, metadata included: the transport declares it
+    long deadline = System.nanoTime() + longestWait.toNanos();
     KafkaProducer<byte[], byte[]> sending = producer(operation);
     List<Future<RecordMetadata>> acknowledgements = new ArrayList<>(batch.size());
     try {
@@ -63,7 +66,6 @@ final class RecordSender implements AutoCloseable {
     } catch (KafkaException e) {
       throw failure(operation, e);
     }
-    long deadline = System.nanoTime() + longestWait.toNanos();
     for (Future<RecordMetadata> acknowledgement : acknowledgements) {
       try {
         acknowledgement.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -84,6 +86,11 @@ final class RecordSender implements AutoCloseable {
             e);
       }
     }
+  }
+
+  /** The longest a {@link #send} takes: the producer's delivery timeout and a second. */
+  Duration longestSend() {
+    return longestWait;
   }
 
   // the broker unreachable, no leader, the batch expired: nothing wrong with the messages

@@ -42,13 +42,13 @@ class KafkaSendTimeoutTest {
       transport.send(queue, List.of(keyed("before", "one-partition")));
 
       broker.relay().cut();
-      long began = System.nanoTime();
       assertThatThrownBy(() -> transport.send(queue, List.of(keyed("lost", "one-partition"))))
           .isInstanceOf(TransportUnavailableException.class)
           .hasMessageContaining("cannot send to queue " + queue)
-          .hasMessageContaining(transport.topicOf(queue) + "-");
-      Duration failedAfter = Duration.ofNanos(System.nanoTime() - began);
-      assertThat(failedAfter).isBetween(SEND_TIMEOUT, SEND_TIMEOUT.plusSeconds(4));
+          .hasMessageContaining(transport.topicOf(queue) + "-")
+          // the producer's own expiry, not the sender's backstop, ended the wait
+          .hasMessageContaining("Expiring")
+          .hasMessageNotContaining("did not acknowledge");
 
       broker.relay().restore();
       transport.send(queue, List.of(keyed("after", "one-partition")));
